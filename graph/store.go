@@ -1,0 +1,145 @@
+package graph
+
+import "context"
+
+// Store persists a workspace's graph. Every method but the workspace and token
+// lookups takes the workspace id and never reads or writes outside it: an id
+// from another workspace is ENOTFOUND. Each method is one transaction: it
+// either happens completely or not at all.
+//
+// Create methods fill in ID (when empty), CreatedAt and UpdatedAt. Update
+// methods return the updated value. Errors are *Error with ENOTFOUND,
+// EINVALID or ECONFLICT for the caller's mistakes; anything else is internal.
+type Store interface {
+	// Ping reports whether the database answers and the schema is in place.
+	Ping(ctx context.Context) error
+
+	CreateWorkspace(ctx context.Context, w *Workspace) error
+	FindWorkspace(ctx context.Context, id string) (*Workspace, error)
+	FindWorkspaces(ctx context.Context) ([]*Workspace, error)
+	// DeleteWorkspace removes the workspace and everything in it.
+	DeleteWorkspace(ctx context.Context, id string) error
+
+	CreateUser(ctx context.Context, u *User) error
+	FindUser(ctx context.Context, workspaceID, id string) (*User, error)
+	FindUsers(ctx context.Context, workspaceID string) ([]*User, error)
+	UpdateUser(ctx context.Context, workspaceID, id string, upd UserUpdate) (*User, error)
+	// DeleteUser removes the member, their tokens and notes; their person stays.
+	DeleteUser(ctx context.Context, workspaceID, id string) error
+
+	CreateToken(ctx context.Context, t *Token) error
+	// FindTokenByHash finds a token in any workspace; revoked tokens are ENOTFOUND.
+	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
+	FindTokens(ctx context.Context, workspaceID, userID string) ([]*Token, error)
+	RevokeToken(ctx context.Context, workspaceID, id string) error
+	// TouchToken records that a token was used.
+	TouchToken(ctx context.Context, id string) error
+
+	CreatePerson(ctx context.Context, p *Person) error
+	FindPerson(ctx context.Context, workspaceID, id string) (*Person, error)
+	// FindPeople returns the matching people ordered by name, and how many
+	// match in all.
+	FindPeople(ctx context.Context, workspaceID string, f PersonFilter) ([]*Person, int, error)
+	// UpdatePerson changes a person; byUser records the changed fields in
+	// UserEdited so imports leave them alone.
+	UpdatePerson(ctx context.Context, workspaceID, id string, upd PersonUpdate, byUser bool) (*Person, error)
+	// DeletePerson removes a person with their ties, employments, notes and
+	// introductions, and their interactions that are left with fewer than
+	// two participants. A member's own person cannot be deleted (ECONFLICT).
+	DeletePerson(ctx context.Context, workspaceID, id string) error
+
+	CreateNote(ctx context.Context, n *Note) error
+	FindNote(ctx context.Context, workspaceID, id string) (*Note, error)
+	// FindNotes returns the notes about a person written by one author.
+	FindNotes(ctx context.Context, workspaceID, personID, authorID string) ([]*Note, error)
+	UpdateNote(ctx context.Context, workspaceID, id, body string) (*Note, error)
+	DeleteNote(ctx context.Context, workspaceID, id string) error
+
+	// CreateOrganization is ECONFLICT when the workspace already has an
+	// organisation of that name (case-insensitively) or domain.
+	CreateOrganization(ctx context.Context, o *Organization) error
+	FindOrganization(ctx context.Context, workspaceID, id string) (*Organization, error)
+	FindOrganizations(ctx context.Context, workspaceID string, f OrganizationFilter) ([]*Organization, int, error)
+	UpdateOrganization(ctx context.Context, workspaceID, id string, upd OrganizationUpdate) (*Organization, error)
+	// DeleteOrganization removes the organisation and its employments.
+	DeleteOrganization(ctx context.Context, workspaceID, id string) error
+
+	CreateEmployment(ctx context.Context, e *Employment) error
+	FindEmployment(ctx context.Context, workspaceID, id string) (*Employment, error)
+	FindEmployments(ctx context.Context, workspaceID string, f EmploymentFilter) ([]*Employment, error)
+	UpdateEmployment(ctx context.Context, workspaceID, id string, upd EmploymentUpdate) (*Employment, error)
+	DeleteEmployment(ctx context.Context, workspaceID, id string) error
+
+	// CreateTie is ECONFLICT when the two people already have a tie.
+	CreateTie(ctx context.Context, t *Tie) error
+	FindTie(ctx context.Context, workspaceID, id string) (*Tie, error)
+	FindTies(ctx context.Context, workspaceID string, f TieFilter) ([]*Tie, int, error)
+	UpdateTie(ctx context.Context, workspaceID, id string, upd TieUpdate) (*Tie, error)
+	DeleteTie(ctx context.Context, workspaceID, id string) error
+
+	// CreateInteraction also creates a manual tie between participants who
+	// had none, so that a logged touchpoint always counts.
+	CreateInteraction(ctx context.Context, i *Interaction) error
+	FindInteraction(ctx context.Context, workspaceID, id string) (*Interaction, error)
+	FindInteractions(ctx context.Context, workspaceID string, f InteractionFilter) ([]*Interaction, int, error)
+	UpdateInteraction(ctx context.Context, workspaceID, id string, upd InteractionUpdate) (*Interaction, error)
+	DeleteInteraction(ctx context.Context, workspaceID, id string) error
+
+	CreateIntroduction(ctx context.Context, in *Introduction) error
+	FindIntroduction(ctx context.Context, workspaceID, id string) (*Introduction, error)
+	FindIntroductions(ctx context.Context, workspaceID string, f IntroductionFilter) ([]*Introduction, int, error)
+	// UpdateIntroduction applies a status change or outcome. Marking an
+	// introduction made creates the tie it produced in the same transaction
+	// (or reuses the one the two already have).
+	UpdateIntroduction(ctx context.Context, workspaceID, id string, upd IntroductionUpdate) (*Introduction, error)
+	DeleteIntroduction(ctx context.Context, workspaceID, id string) error
+
+	// Upsert writes a batch in one transaction, all or nothing, in UNWIND
+	// batches: entities are created, or replaced when their id exists in the
+	// workspace. It is how imports and restores write. Progress, when set, is
+	// called with the entities written so far.
+	Upsert(ctx context.Context, workspaceID string, b *Batch, progress func(done, total int)) error
+
+	// Walk calls fn with every stored entity of the kinds in what, as
+	// *Person, *Organization, *Employment, *Tie, *Interaction,
+	// *Introduction or *Note, in that kind order; an error from fn stops it.
+	Walk(ctx context.Context, workspaceID string, what Kinds, fn func(v any) error) error
+
+	// LoadSnapshot reads the workspace's graph, or a neighbourhood, for the analytics.
+	LoadSnapshot(ctx context.Context, workspaceID string, opt SnapshotOptions) (*Snapshot, error)
+}
+
+// Batch is a set of writes for Store.Upsert. Every entity must carry its
+// id; timestamps left zero are set to now.
+type Batch struct {
+	People        []*Person
+	Organizations []*Organization
+	Employments   []*Employment
+	Ties          []*Tie
+	Interactions  []*Interaction
+	Introductions []*Introduction
+	Notes         []*Note
+}
+
+// Len returns the number of entities in the batch.
+func (b *Batch) Len() int {
+	return len(b.People) + len(b.Organizations) + len(b.Employments) + len(b.Ties) +
+		len(b.Interactions) + len(b.Introductions) + len(b.Notes)
+}
+
+// Kinds is a set of entity kinds for Store.Walk.
+type Kinds uint8
+
+// Entity kinds.
+const (
+	KindPeople Kinds = 1 << iota
+	KindOrganizations
+	KindEmployments
+	KindTies
+	KindInteractions
+	KindIntroductions
+	KindNotes
+
+	AllKinds = KindPeople | KindOrganizations | KindEmployments | KindTies |
+		KindInteractions | KindIntroductions | KindNotes
+)

@@ -1,0 +1,134 @@
+package graph
+
+import (
+	"strings"
+	"time"
+)
+
+// Workspace is one private network: a person's, or a team's pooled networks.
+// Nothing is shared between workspaces.
+type Workspace struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Validate reports whether the workspace can be stored.
+func (w *Workspace) Validate() error {
+	if strings.TrimSpace(w.Name) == "" {
+		return FieldErrorf("name", "Workspace name required.")
+	}
+	if len(w.Name) > 200 {
+		return FieldErrorf("name", "Workspace name longer than 200 characters.")
+	}
+	return nil
+}
+
+// Role is what a member may do in a workspace.
+type Role string
+
+// Roles, from most to least powerful.
+const (
+	RoleOwner  Role = "owner"  // everything, including members and tokens of others
+	RoleMember Role = "member" // read and write the network
+	RoleViewer Role = "viewer" // read only
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	return r == RoleOwner || r == RoleMember || r == RoleViewer
+}
+
+// CanWrite reports whether the role may change the network.
+func (r Role) CanWrite() bool { return r == RoleOwner || r == RoleMember }
+
+// User is a member of a workspace. PersonID is the member's own Person ("me")
+// in the workspace graph: paths start there, and dormant ties are counted from it.
+type User struct {
+	ID          string    `json:"id"`
+	WorkspaceID string    `json:"workspace_id"`
+	Name        string    `json:"name"`
+	Email       string    `json:"email,omitempty"`
+	Role        Role      `json:"role"`
+	PersonID    string    `json:"person_id,omitempty"`
+	Locale      string    `json:"locale,omitempty"`    // "en" or "es"; reports are written in it
+	TimeZone    string    `json:"time_zone,omitempty"` // IANA name, e.g. "Europe/Madrid"
+	Follows     []string  `json:"follows,omitempty"`   // organisation ids the member cares about
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Validate reports whether the user can be stored.
+func (u *User) Validate() error {
+	if strings.TrimSpace(u.Name) == "" {
+		return FieldErrorf("name", "User name required.")
+	}
+	if !u.Role.Valid() {
+		return FieldErrorf("role", "Role must be owner, member or viewer.")
+	}
+	if u.Locale != "" && u.Locale != "en" && u.Locale != "es" {
+		return FieldErrorf("locale", "Locale must be en or es.")
+	}
+	if u.TimeZone != "" {
+		if _, err := time.LoadLocation(u.TimeZone); err != nil {
+			return FieldErrorf("time_zone", "Unknown time zone %q.", u.TimeZone)
+		}
+	}
+	return nil
+}
+
+// UserUpdate holds the fields of a User to change; nil fields stay as they are.
+type UserUpdate struct {
+	Name     *string   `json:"name"`
+	Email    *string   `json:"email"`
+	Role     *Role     `json:"role"`
+	PersonID *string   `json:"person_id"`
+	Locale   *string   `json:"locale"`
+	TimeZone *string   `json:"time_zone"`
+	Follows  *[]string `json:"follows"`
+}
+
+// Apply copies the set fields of upd onto u.
+func (upd *UserUpdate) Apply(u *User) {
+	setIf(&u.Name, upd.Name)
+	setIf(&u.Email, upd.Email)
+	setIf(&u.Role, upd.Role)
+	setIf(&u.PersonID, upd.PersonID)
+	setIf(&u.Locale, upd.Locale)
+	setIf(&u.TimeZone, upd.TimeZone)
+	setIf(&u.Follows, upd.Follows)
+}
+
+// Token is an API credential of a user. Only the SHA-256 hash of the secret is
+// stored; the secret is shown once, when the token is created.
+type Token struct {
+	ID          string    `json:"id"`
+	WorkspaceID string    `json:"workspace_id"`
+	UserID      string    `json:"user_id"`
+	Name        string    `json:"name"`
+	Prefix      string    `json:"prefix"` // the first characters of the secret, to recognise it
+	Hash        string    `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+	LastUsedAt  time.Time `json:"last_used_at,omitzero"`
+	RevokedAt   time.Time `json:"revoked_at,omitzero"`
+}
+
+// Validate reports whether the token can be stored.
+func (t *Token) Validate() error {
+	if strings.TrimSpace(t.Name) == "" {
+		return FieldErrorf("name", "Token name required.")
+	}
+	if len(t.Hash) != 64 {
+		return FieldErrorf("hash", "Token hash must be a hex SHA-256.")
+	}
+	if t.UserID == "" {
+		return FieldErrorf("user_id", "Token user required.")
+	}
+	return nil
+}
+
+func setIf[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
