@@ -1,0 +1,320 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+// snapshotFetchSize is the number of records pulled per round trip when
+// streaming a snapshot; larger batches are several times faster for
+// millions of small records.
+const snapshotFetchSize = 20000
+
+// stream runs q in a read transaction of its own session and calls fn for
+// each record's values, pulling snapshotFetchSize records at a time.
+func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(v []any) error) error {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
+		FetchSize: snapshotFetchSize})
+	defer sess.Close(context.Background())
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer tx.Close(context.Background())
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return mapErr(err)
+	}
+	for res.Next(ctx) {
+		if err := fn(res.Record().Values); err != nil {
+			return err
+		}
+	}
+	if err := res.Err(); err != nil {
+		return mapErr(err)
+	}
+	return mapErr(tx.Commit(ctx))
+}
+
+// Walk streams every entity of the chosen kinds.
+func (s *Store) Walk(ctx context.Context, ws string, what graph.Kinds, fn func(v any) error) error {
+	if _, err := s.FindWorkspace(ctx, ws); err != nil {
+		return err
+	}
+	p := map[string]any{"ws": ws}
+	kinds := []struct {
+		kind graph.Kinds
+		q    string
+		from func(map[string]any) any
+	}{
+		{graph.KindPeople, "MATCH (p:Person {workspaceId: $ws}) RETURN " + personReturn + " ORDER BY p.id",
+			func(m map[string]any) any { return personFrom(m) }},
+		{graph.KindOrganizations, "MATCH (o:Organization {workspaceId: $ws}) RETURN o {.*} ORDER BY o.id",
+			func(m map[string]any) any { return orgFrom(m) }},
+		{graph.KindEmployments, "MATCH (p:Person {workspaceId: $ws})-[w:WORKS_AT]->(o:Organization) RETURN " +
+			employmentReturn + " ORDER BY w.id", func(m map[string]any) any { return employmentFrom(m) }},
+		{graph.KindTies, "MATCH (a:Person {workspaceId: $ws})-[t:KNOWS]->(b:Person) RETURN " + tieReturn + " ORDER BY t.id",
+			func(m map[string]any) any { return tieFrom(m) }},
+		{graph.KindInteractions, "MATCH (i:Interaction {workspaceId: $ws}) RETURN " + interactionReturn + " ORDER BY i.id",
+			func(m map[string]any) any { return interactionFrom(m) }},
+		{graph.KindIntroductions, "MATCH (i:Introduction {workspaceId: $ws}) RETURN " + introReturn + " ORDER BY i.id",
+			func(m map[string]any) any { return introFrom(m) }},
+		{graph.KindNotes, "MATCH (n:Note {workspaceId: $ws}) RETURN n {.*} ORDER BY n.id",
+			func(m map[string]any) any { return noteFrom(m) }},
+	}
+	for _, k := range kinds {
+		if what&k.kind == 0 {
+			continue
+		}
+		err := s.stream(ctx, k.q, p, func(v []any) error {
+			m, _ := v[0].(map[string]any)
+			return fn(k.from(m))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadSnapshot reads the workspace's graph, or the neighbourhood of a person,
+// as a compact graph.Snapshot. It streams five queries (people, organisations,
+// jobs, ties, interaction events) without building intermediate maps per
+// record. Consistency across the queries is that of separate reads: a write
+// landing in between may show up partly, which analytics tolerate.
+func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotOptions) (*graph.Snapshot, error) {
+	if _, err := s.FindWorkspace(ctx, ws); err != nil {
+		return nil, err
+	}
+	snap := &graph.Snapshot{WorkspaceID: ws, LoadedAt: s.Now()}
+	params := map[string]any{"ws": ws}
+	// people restricts every query to the chosen people; "true" for all.
+	people := "true"
+	if opt.Center != "" {
+		hops := opt.Hops
+		if hops == 0 {
+			hops = 2
+		}
+		if hops < 1 || hops > 3 {
+			return nil, graph.FieldErrorf("hops", "Hops must be 1, 2 or 3.")
+		}
+		ids, err := s.neighbourhood(ctx, ws, opt.Center, hops)
+		if err != nil {
+			return nil, err
+		}
+		params["ids"] = ids
+		people = "p.id IN $ids"
+	}
+	read := 0
+	tick := func() {
+		read++
+		if opt.Progress != nil && read%50000 == 0 {
+			opt.Progress(read)
+		}
+	}
+	index := map[string]int32{}
+	err := s.stream(ctx, `MATCH (p:Person {workspaceId: $ws}) WHERE `+people+`
+		RETURN p.id, p.name, p.title, p.location, p.tags, p.skills, p.needs`, params, func(v []any) error {
+		id, _ := v[0].(string)
+		index[id] = int32(len(snap.People))
+		snap.People = append(snap.People, graph.SnapPerson{ID: id, Name: vstr(v[1]), Title: vstr(v[2]),
+			Location: vstr(v[3]), Tags: vstrs(v[4]), Skills: vstrs(v[5]), Needs: vstrs(v[6])})
+		tick()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load people: %w", err)
+	}
+
+	orgIndex := map[string]int32{}
+	err = s.stream(ctx, `MATCH (p:Person {workspaceId: $ws})-[w:WORKS_AT]->(o:Organization) WHERE `+people+`
+		RETURN p.id, o.id, o.name, o.domain, w.title, w.start, w.end`, params, func(v []any) error {
+		pi, ok := index[vstr(v[0])]
+		if !ok {
+			return nil
+		}
+		oid := vstr(v[1])
+		oi, ok := orgIndex[oid]
+		if !ok {
+			oi = int32(len(snap.Organizations))
+			orgIndex[oid] = oi
+			snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: oid, Name: vstr(v[2]), Domain: vstr(v[3])})
+		}
+		snap.People[pi].Jobs = append(snap.People[pi].Jobs, graph.SnapJob{Org: oi, Title: vstr(v[4]),
+			Start: vunix(v[5]), End: vunix(v[6])})
+		tick()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load jobs: %w", err)
+	}
+	if opt.Center == "" {
+		// Organisations nobody works at still count (followed ones, for instance).
+		err = s.stream(ctx, `MATCH (o:Organization {workspaceId: $ws}) RETURN o.id, o.name, o.domain`, params,
+			func(v []any) error {
+				if _, ok := orgIndex[vstr(v[0])]; !ok {
+					orgIndex[vstr(v[0])] = int32(len(snap.Organizations))
+					snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: vstr(v[0]), Name: vstr(v[1]), Domain: vstr(v[2])})
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("load organizations: %w", err)
+		}
+	}
+
+	type pair struct{ a, b int32 }
+	tieIndex := map[pair]int32{}
+	peopleAB := "true"
+	if opt.Center != "" {
+		peopleAB = "a.id IN $ids AND b.id IN $ids"
+	}
+	err = s.stream(ctx, `MATCH (a:Person {workspaceId: $ws})-[t:KNOWS]->(b:Person) WHERE `+peopleAB+`
+		RETURN a.id, b.id, t.since, t.source, t.strength, t.context`, params, func(v []any) error {
+		a, okA := index[vstr(v[0])]
+		b, okB := index[vstr(v[1])]
+		if !okA || !okB || a == b {
+			return nil
+		}
+		if a > b {
+			a, b = b, a
+		}
+		if _, dup := tieIndex[pair{a, b}]; dup {
+			return nil // a second KNOWS between the same pair, written outside Nexo
+		}
+		strength, _ := v[4].(float64)
+		tieIndex[pair{a, b}] = int32(len(snap.Ties))
+		snap.Ties = append(snap.Ties, graph.SnapTie{A: a, B: b, Since: vunix(v[2]), Source: internSource(vstr(v[3])),
+			Override: strength, Context: vstr(v[5])})
+		tick()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load ties: %w", err)
+	}
+
+	err = s.stream(ctx, `MATCH (i:Interaction {workspaceId: $ws})-[:WITH]->(a:Person)
+		WHERE `+sub(people, "p.", "a.")+`
+		MATCH (i)-[:WITH]->(b:Person) WHERE a.id < b.id AND `+sub(people, "p.", "b.")+`
+		RETURN a.id, b.id, i.at, i.kind, i.initiatorId`, params, func(v []any) error {
+		a, okA := index[vstr(v[0])]
+		b, okB := index[vstr(v[1])]
+		if !okA || !okB {
+			return nil
+		}
+		if a > b {
+			a, b = b, a
+		}
+		t, ok := tieIndex[pair{a, b}]
+		if !ok {
+			return nil // an interaction between two people with no tie: nothing to weigh
+		}
+		var init int8
+		switch vstr(v[4]) {
+		case "":
+		case snap.People[a].ID:
+			init = 1
+		case snap.People[b].ID:
+			init = 2
+		}
+		snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: vunix(v[2]), Kind: internKind(vstr(v[3])), Initiator: init})
+		tick()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load interactions: %w", err)
+	}
+
+	err = s.stream(ctx, `MATCH (u:User {workspaceId: $ws}) OPTIONAL MATCH (u)-[:IS]->(p:Person)
+		RETURN u.id, p.id ORDER BY u.createdAt, u.id`, params, func(v []any) error {
+		person := int32(-1)
+		if i, ok := index[vstr(v[1])]; ok {
+			person = i
+		}
+		snap.Members = append(snap.Members, graph.SnapMember{UserID: vstr(v[0]), Person: person})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load members: %w", err)
+	}
+	if opt.Progress != nil {
+		opt.Progress(read)
+	}
+	return snap, nil
+}
+
+// neighbourhood returns the ids of the people within hops ties of center.
+func (s *Store) neighbourhood(ctx context.Context, ws, center string, hops int) ([]string, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]string, error) {
+		if err := requirePeople(ctx, tx, ws, center); err != nil {
+			return nil, err
+		}
+		// hops is 1..3, checked by the caller; a variable-length bound cannot be a parameter.
+		rec, err := single(ctx, tx, fmt.Sprintf(`MATCH (c:Person {id: $id, workspaceId: $ws})
+			MATCH (c)-[:KNOWS*0..%d]-(p:Person) RETURN collect(DISTINCT p.id)`, hops),
+			map[string]any{"id": center, "ws": ws})
+		if err != nil {
+			return nil, err
+		}
+		return vstrs(rec.Values[0]), nil
+	})
+}
+
+// sub rewrites the people condition for another variable name.
+func sub(cond, from, to string) string {
+	if cond == "true" {
+		return cond
+	}
+	return to + cond[len(from):]
+}
+
+func vstr(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func vstrs(v any) []string {
+	l, _ := v.([]any)
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func vunix(v any) int64 {
+	if t, ok := v.(time.Time); ok {
+		return t.Unix()
+	}
+	return 0
+}
+
+// internKind returns the constant for a kind so a snapshot of millions of
+// events does not hold millions of copies of the same few strings.
+func internKind(k string) graph.InteractionKind {
+	for _, c := range graph.InteractionKinds {
+		if string(c) == k {
+			return c
+		}
+	}
+	return graph.InteractionKind(k)
+}
+
+func internSource(s string) graph.TieSource {
+	for _, c := range []graph.TieSource{graph.TieImported, graph.TieIntroduced, graph.TieManual} {
+		if string(c) == s {
+			return c
+		}
+	}
+	return graph.TieSource(s)
+}

@@ -1,0 +1,293 @@
+// Package neo4j implements graph.Store on Neo4j 5 through the official Go
+// driver. It is the only package that imports the driver.
+//
+// The model is plain Neo4j: (:Person)-[:KNOWS]->(:Person) for ties (stored
+// once per pair, the direction carries no meaning), (:Person)-[:WORKS_AT]->
+// (:Organization), (:Interaction)-[:WITH]->(:Person),
+// (:Introduction)-[:BY|OF|TO]->(:Person), (:Note)-[:ABOUT]->(:Person) and
+// (:User)-[:IS]->(:Person). Every node carries its workspaceId; every query
+// filters on it.
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+var _ graph.Store = (*Store)(nil)
+
+// Config says how to reach Neo4j.
+type Config struct {
+	URI      string // bolt://127.0.0.1:7687 or neo4j://...
+	User     string
+	Password string
+	Database string // default "neo4j"
+}
+
+// Store is a graph.Store backed by Neo4j.
+type Store struct {
+	driver neo4j.DriverWithContext
+	db     string
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to Neo4j, waits until it answers (up to the context's
+// deadline) and creates the schema if it is missing.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.URI == "" {
+		return nil, fmt.Errorf("open neo4j: no URI")
+	}
+	if cfg.Database == "" {
+		cfg.Database = "neo4j"
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""),
+		func(c *neo4j.Config) {
+			c.MaxConnectionPoolSize = 64
+			c.ConnectionAcquisitionTimeout = 30 * time.Second
+		})
+	if err != nil {
+		return nil, fmt.Errorf("open neo4j %s: %w", cfg.URI, err)
+	}
+	s := &Store{driver: driver, db: cfg.Database, Now: func() time.Time { return time.Now().UTC() }}
+	if err := s.waitReady(ctx); err != nil {
+		_ = driver.Close(context.Background())
+		return nil, err
+	}
+	if err := s.createSchema(ctx); err != nil {
+		_ = driver.Close(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// waitReady retries connectivity until Neo4j answers or ctx ends; a database
+// that is still starting refuses connections for a while.
+func (s *Store) waitReady(ctx context.Context) error {
+	for {
+		err := s.driver.VerifyConnectivity(ctx)
+		if err == nil {
+			return nil
+		}
+		var authErr *neo4j.InvalidAuthenticationError
+		var nerr *neo4j.Neo4jError
+		if errors.As(err, &authErr) || (errors.As(err, &nerr) && strings.Contains(nerr.Code, "Security")) {
+			return fmt.Errorf("connect to neo4j: wrong user or password: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("connect to neo4j: %w (last error: %v)", ctx.Err(), err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// Close closes the driver's connections.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// schema lists the constraints and indexes; each statement is idempotent.
+var schema = []string{
+	"CREATE CONSTRAINT workspace_id IF NOT EXISTS FOR (n:Workspace) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT token_id IF NOT EXISTS FOR (n:Token) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (n:Token) REQUIRE n.hash IS UNIQUE",
+	"CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT organization_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT organization_name IF NOT EXISTS FOR (n:Organization) REQUIRE (n.workspaceId, n.nameKey) IS UNIQUE",
+	"CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT introduction_id IF NOT EXISTS FOR (n:Introduction) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT note_id IF NOT EXISTS FOR (n:Note) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT knows_id IF NOT EXISTS FOR ()-[r:KNOWS]-() REQUIRE r.id IS UNIQUE",
+	"CREATE CONSTRAINT works_at_id IF NOT EXISTS FOR ()-[r:WORKS_AT]-() REQUIRE r.id IS UNIQUE",
+	"CREATE INDEX user_workspace IF NOT EXISTS FOR (n:User) ON (n.workspaceId)",
+	"CREATE INDEX person_workspace IF NOT EXISTS FOR (n:Person) ON (n.workspaceId)",
+	"CREATE INDEX person_workspace_name IF NOT EXISTS FOR (n:Person) ON (n.workspaceId, n.name)",
+	"CREATE INDEX organization_workspace IF NOT EXISTS FOR (n:Organization) ON (n.workspaceId)",
+	"CREATE INDEX organization_domain IF NOT EXISTS FOR (n:Organization) ON (n.workspaceId, n.domain)",
+	"CREATE INDEX interaction_workspace IF NOT EXISTS FOR (n:Interaction) ON (n.workspaceId, n.at)",
+	"CREATE INDEX introduction_workspace IF NOT EXISTS FOR (n:Introduction) ON (n.workspaceId)",
+	"CREATE INDEX note_workspace IF NOT EXISTS FOR (n:Note) ON (n.workspaceId)",
+	"CREATE INDEX token_workspace IF NOT EXISTS FOR (n:Token) ON (n.workspaceId)",
+}
+
+// createSchema creates constraints and indexes and waits until they are online.
+func (s *Store) createSchema(ctx context.Context) error {
+	for _, q := range schema {
+		if _, err := neo4j.ExecuteQuery(ctx, s.driver, q, nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.db)); err != nil {
+			return fmt.Errorf("create schema (%s): %w", q, err)
+		}
+	}
+	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db)); err != nil {
+		return fmt.Errorf("await indexes: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether Neo4j answers and the schema is in place.
+func (s *Store) Ping(ctx context.Context) error {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver,
+		"SHOW CONSTRAINTS YIELD name WHERE name IN ['person_id', 'knows_id'] RETURN count(*) AS n",
+		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.db),
+		neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		return &graph.Error{Code: graph.EUNAVAILABLE, Message: "Neo4j does not answer."}
+	}
+	if n, _ := res.Records[0].Get("n"); n != int64(2) {
+		return &graph.Error{Code: graph.EUNAVAILABLE, Message: "Neo4j schema is not ready."}
+	}
+	return nil
+}
+
+// read runs fn in a managed read transaction (retried by the driver on
+// transient errors) and maps driver errors to graph errors.
+func read[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(context.Background())
+	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
+	t, _ := v.(T) // v is nil after an error, or for T = any when fn returns nil
+	return t, mapErr(err)
+}
+
+// write runs fn in a managed write transaction.
+func write[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(context.Background())
+	v, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
+	t, _ := v.(T)
+	return t, mapErr(err)
+}
+
+// mapErr turns Neo4j's errors into graph errors: constraint violations are
+// conflicts, an unreachable server is unavailable; graph errors pass through.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var gerr *graph.Error
+	if errors.As(err, &gerr) {
+		return err
+	}
+	var nerr *neo4j.Neo4jError
+	if errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed" {
+		return &graph.Error{Code: graph.ECONFLICT, Message: "That already exists."}
+	}
+	var cerr *neo4j.ConnectivityError
+	if errors.As(err, &cerr) || neo4j.IsTransactionExecutionLimit(err) {
+		return fmt.Errorf("%w: %w", &graph.Error{Code: graph.EUNAVAILABLE, Message: "Neo4j cannot be reached."}, err)
+	}
+	return err
+}
+
+// single runs a query and returns its only record, or nil when there is none.
+func single(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) (*neo4j.Record, error) {
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	return recs[0], nil
+}
+
+// collect runs a query and maps every record's first value with fn.
+func collect[T any](ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any,
+	fn func(map[string]any) T) ([]T, error) {
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	for res.Next(ctx) {
+		m, _ := res.Record().Values[0].(map[string]any)
+		out = append(out, fn(m))
+	}
+	return out, res.Err()
+}
+
+// count runs a query whose only value is a count.
+func count(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) (int, error) {
+	rec, err := single(ctx, tx, q, params)
+	if err != nil || rec == nil {
+		return 0, err
+	}
+	n, _ := rec.Values[0].(int64)
+	return int(n), nil
+}
+
+// notFound is the ENOTFOUND error for a kind of thing.
+func notFound(what string) error {
+	return &graph.Error{Code: graph.ENOTFOUND, Message: what + " not found."}
+}
+
+// Property conversion between Go values and Neo4j maps.
+
+func tparam(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func str(m map[string]any, k string) string {
+	v, _ := m[k].(string)
+	return v
+}
+
+func strs(m map[string]any, k string) []string {
+	l, _ := m[k].([]any)
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(l))
+	for _, v := range l {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func tm(m map[string]any, k string) time.Time {
+	switch v := m[k].(type) {
+	case time.Time:
+		return v.UTC()
+	case neo4j.LocalDateTime:
+		return v.Time().UTC()
+	case neo4j.Date:
+		return v.Time().UTC()
+	}
+	return time.Time{}
+}
+
+func fptr(m map[string]any, k string) *float64 {
+	if v, ok := m[k].(float64); ok {
+		return &v
+	}
+	return nil
+}
+
+// list makes a list property: Neo4j stores an empty list, never null, so
+// that list predicates need no null checks.
+func list(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+// validID rejects ids that cannot exist, so they are ENOTFOUND without a query.
+func validID(id string) bool { return id != "" && len(id) <= 64 }

@@ -1,0 +1,261 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+// upsertBatchSize is the number of rows per UNWIND statement: large enough to
+// amortise round trips, small enough to keep each statement's memory modest.
+const upsertBatchSize = 2000
+
+// Upsert writes a batch in one transaction: all or nothing.
+//
+// People, organisations, interactions, introductions and notes are matched
+// by id and replaced. Ties are matched by their pair of people (one tie per
+// pair): a new pair gets the row's id, an existing tie keeps its id and takes
+// the row's other properties. An id that belongs to another workspace is a
+// conflict; a reference to a person or organisation that is neither stored
+// nor in the batch is not found.
+func (s *Store) Upsert(ctx context.Context, ws string, b *graph.Batch, progress func(done, total int)) error {
+	if err := prepareBatch(ws, b, s.Now()); err != nil {
+		return err
+	}
+	total := b.Len()
+	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
+		if err := requireWorkspace(ctx, tx, ws); err != nil {
+			return nil, err
+		}
+		done := 0
+		step := func(kind string, rows []map[string]any, q string) error {
+			for start := 0; start < len(rows); start += upsertBatchSize {
+				part := rows[start:min(start+upsertBatchSize, len(rows))]
+				if err := upsertRows(ctx, tx, ws, kind, part, q); err != nil {
+					return err
+				}
+				done += len(part)
+				if progress != nil {
+					progress(done, total)
+				}
+			}
+			return nil
+		}
+		for _, st := range upsertSteps(b) {
+			if err := step(st.kind, st.rows, st.query); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	return err
+}
+
+// prepareBatch validates every entity, sets its workspace and fills missing
+// timestamps; nothing is written when one is invalid.
+func prepareBatch(ws string, b *graph.Batch, now time.Time) error {
+	stamp := func(created, updated *time.Time) {
+		if created.IsZero() {
+			*created = now
+		}
+		if updated.IsZero() {
+			*updated = now
+		}
+	}
+	check := func(kind string, i int, id string, err error) error {
+		if err == nil && !validID(id) {
+			err = graph.FieldErrorf("id", "Missing id.")
+		}
+		if err != nil {
+			return &graph.Error{Code: graph.ErrorCode(err), Field: graph.ErrorField(err),
+				Message: fmt.Sprintf("%s %d of the batch: %s", kind, i+1, graph.ErrorMessage(err))}
+		}
+		return nil
+	}
+	for i, v := range b.Organizations {
+		v.WorkspaceID = ws
+		stamp(&v.CreatedAt, &v.UpdatedAt)
+		if err := check("organization", i, v.ID, v.Validate()); err != nil {
+			return err
+		}
+	}
+	for i, v := range b.People {
+		v.WorkspaceID = ws
+		stamp(&v.CreatedAt, &v.UpdatedAt)
+		if err := check("person", i, v.ID, v.Validate()); err != nil {
+			return err
+		}
+	}
+	for i, v := range b.Employments {
+		v.WorkspaceID = ws
+		stamp(&v.CreatedAt, &v.UpdatedAt)
+		if err := check("employment", i, v.ID, v.Validate()); err != nil {
+			return err
+		}
+	}
+	for i, v := range b.Ties {
+		v.WorkspaceID = ws
+		stamp(&v.CreatedAt, &v.UpdatedAt)
+		if err := check("tie", i, v.ID, v.Validate()); err != nil {
+			return err
+		}
+	}
+	for i, v := range b.Interactions {
+		v.WorkspaceID = ws
+		stamp(&v.CreatedAt, &v.UpdatedAt)
+		if err := check("interaction", i, v.ID, v.Validate()); err != nil {
+			return err
+		}
+	}
+	for i, v := range b.Introductions {
+		v.WorkspaceID = ws
+		stamp(&v.CreatedAt, &v.UpdatedAt)
+		if v.RequestedAt.IsZero() {
+			v.RequestedAt = v.CreatedAt
+		}
+		if err := check("introduction", i, v.ID, v.Validate()); err != nil {
+			return err
+		}
+	}
+	for i, v := range b.Notes {
+		v.WorkspaceID = ws
+		stamp(&v.CreatedAt, &v.UpdatedAt)
+		if err := check("note", i, v.ID, v.Validate()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type upsertStep struct {
+	kind  string
+	rows  []map[string]any
+	query string
+}
+
+// upsertSteps turns the batch into UNWIND statements, in dependency order.
+// Each statement returns the number of rows it wrote, so a row whose
+// references are missing is detected.
+func upsertSteps(b *graph.Batch) []upsertStep {
+	var steps []upsertStep
+	add := func(kind string, rows []map[string]any, q string) {
+		if len(rows) > 0 {
+			steps = append(steps, upsertStep{kind, rows, q})
+		}
+	}
+	add("Organization", mapRows(b.Organizations, orgParams), `
+		UNWIND $rows AS row
+		MERGE (o:Organization {id: row.id})
+		SET o = row
+		RETURN count(o)`)
+	add("Person", mapRows(b.People, personParams), `
+		UNWIND $rows AS row
+		MERGE (p:Person {id: row.id})
+		SET p = row
+		RETURN count(p)`)
+	add("Employment", mapRows(b.Employments, func(e *graph.Employment) map[string]any {
+		return map[string]any{"id": e.ID, "person": e.PersonID, "org": e.OrganizationID, "props": employmentParams(e)}
+	}), `
+		UNWIND $rows AS row
+		OPTIONAL MATCH ()-[old:WORKS_AT {id: row.id}]->()
+		DELETE old
+		WITH row
+		MATCH (p:Person {id: row.person, workspaceId: $ws}), (o:Organization {id: row.org, workspaceId: $ws})
+		CREATE (p)-[w:WORKS_AT]->(o)
+		SET w = row.props
+		RETURN count(w)`)
+	add("Tie", mapRows(b.Ties, func(t *graph.Tie) map[string]any {
+		return map[string]any{"a": t.PersonA, "b": t.PersonB, "props": tieParams(t)}
+	}), `
+		UNWIND $rows AS row
+		MATCH (a:Person {id: row.a, workspaceId: $ws}), (b:Person {id: row.b, workspaceId: $ws})
+		MERGE (a)-[t:KNOWS]-(b)
+		ON CREATE SET t = row.props
+		ON MATCH SET t.since = row.props.since, t.source = row.props.source, t.strength = row.props.strength,
+			t.context = row.props.context, t.updatedAt = row.props.updatedAt
+		RETURN count(t)`)
+	add("Interaction", mapRows(b.Interactions, func(i *graph.Interaction) map[string]any {
+		return map[string]any{"id": i.ID, "participants": i.ParticipantIDs, "props": interactionParams(i)}
+	}), `
+		UNWIND $rows AS row
+		MERGE (i:Interaction {id: row.id})
+		SET i = row.props
+		WITH i, row
+		OPTIONAL MATCH (i)-[old:WITH]->()
+		DELETE old
+		WITH DISTINCT i, row
+		CALL (i, row) {
+			MATCH (p:Person {workspaceId: $ws}) WHERE p.id IN row.participants
+			CREATE (i)-[:WITH]->(p)
+			RETURN count(p) AS n
+		}
+		WITH i, row, n WHERE n = size(row.participants)
+		RETURN count(i)`)
+	add("Introduction", mapRows(b.Introductions, func(in *graph.Introduction) map[string]any {
+		return map[string]any{"id": in.ID, "by": in.IntroducerID, "of": in.PersonID, "to": in.TargetID,
+			"props": introParams(in)}
+	}), `
+		UNWIND $rows AS row
+		MERGE (i:Introduction {id: row.id})
+		SET i = row.props
+		WITH i, row
+		OPTIONAL MATCH (i)-[old:BY|OF|TO]->()
+		DELETE old
+		WITH DISTINCT i, row
+		MATCH (by:Person {id: row.by, workspaceId: $ws}), (of:Person {id: row.of, workspaceId: $ws}),
+			(to:Person {id: row.to, workspaceId: $ws})
+		CREATE (i)-[:BY]->(by), (i)-[:OF]->(of), (i)-[:TO]->(to)
+		RETURN count(i)`)
+	add("Note", mapRows(b.Notes, noteParams), `
+		UNWIND $rows AS row
+		MERGE (n:Note {id: row.id})
+		SET n = row
+		WITH n, row
+		OPTIONAL MATCH (n)-[old:ABOUT]->()
+		DELETE old
+		WITH DISTINCT n, row
+		MATCH (p:Person {id: row.personId, workspaceId: $ws})
+		CREATE (n)-[:ABOUT]->(p)
+		RETURN count(n)`)
+	return steps
+}
+
+func mapRows[T any](l []T, fn func(T) map[string]any) []map[string]any {
+	rows := make([]map[string]any, len(l))
+	for i, v := range l {
+		rows[i] = fn(v)
+	}
+	return rows
+}
+
+// upsertRows writes one UNWIND batch after checking that none of its ids
+// belongs to another workspace.
+func upsertRows(ctx context.Context, tx neo4j.ManagedTransaction, ws, kind string, rows []map[string]any, q string) error {
+	if kind != "Tie" && kind != "Employment" {
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i], _ = r["id"].(string)
+		}
+		// kind is one of the fixed labels above.
+		n, err := count(ctx, tx, "MATCH (n:"+kind+") WHERE n.id IN $ids AND n.workspaceId <> $ws RETURN count(n)",
+			map[string]any{"ids": ids, "ws": ws})
+		if err != nil {
+			return err
+		} else if n > 0 {
+			return graph.Errorf(graph.ECONFLICT, "%d %s ids of the batch belong to another workspace.", n, kind)
+		}
+	}
+	n, err := count(ctx, tx, q, map[string]any{"rows": rows, "ws": ws})
+	if err != nil {
+		return fmt.Errorf("upsert %s: %w", kind, err)
+	}
+	if n != len(rows) {
+		return graph.Errorf(graph.ENOTFOUND, "%d of %d %s rows refer to people or organizations that do not exist.",
+			len(rows)-n, len(rows), kind)
+	}
+	return nil
+}
