@@ -1,0 +1,126 @@
+package importer
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold lower-cases s and strips its accents, so that "Ángel" and "angel",
+// "März" and "marz" compare equal.
+func fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}
+
+// words folds s and reduces it to its letters and digits separated by single
+// spaces: "E-Mail-Adresse" → "e mail adresse".
+func words(s string) string {
+	s = fold(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+// legalSuffixes are dropped from the end of organisation names when matching,
+// so "Acme Inc." and "ACME" are one organisation.
+var legalSuffixes = map[string]bool{
+	"inc": true, "incorporated": true, "llc": true, "ltd": true, "limited": true, "plc": true,
+	"corp": true, "corporation": true, "gmbh": true, "ag": true, "kg": true, "sa": true,
+	"sl": true, "sas": true, "sarl": true, "srl": true, "spa": true, "bv": true, "nv": true,
+	"ltda": true, "co": true, "company": true, "pty": true, "oy": true, "ab": true, "as": true,
+}
+
+// orgKey is the matching key of an organisation name.
+func orgKey(name string) string {
+	w := strings.Fields(words(name))
+	for len(w) > 1 && legalSuffixes[w[len(w)-1]] {
+		w = w[:len(w)-1]
+	}
+	return strings.Join(w, " ")
+}
+
+// nameKey is the matching key of a person's name.
+func nameKey(name string) string { return words(name) }
+
+// freeMail are email domains that say nothing about a person's employer.
+var freeMail = map[string]bool{
+	"gmail.com": true, "googlemail.com": true, "yahoo.com": true, "yahoo.co.uk": true, "yahoo.fr": true,
+	"yahoo.es": true, "yahoo.de": true, "hotmail.com": true, "hotmail.fr": true, "hotmail.es": true,
+	"outlook.com": true, "live.com": true, "msn.com": true, "icloud.com": true, "me.com": true,
+	"mac.com": true, "aol.com": true, "gmx.de": true, "gmx.net": true, "web.de": true,
+	"t-online.de": true, "proton.me": true, "protonmail.com": true, "yandex.ru": true,
+	"mail.ru": true, "qq.com": true, "163.com": true, "orange.fr": true, "free.fr": true,
+	"wanadoo.fr": true, "laposte.net": true, "libero.it": true, "uol.com.br": true,
+	"bol.com.br": true, "terra.com.br": true, "fastmail.com": true, "hey.com": true,
+}
+
+// emailDomain returns the domain of an email address when it can name an
+// employer.
+func emailDomain(email string) string {
+	i := strings.LastIndexByte(email, '@')
+	if i < 0 {
+		return ""
+	}
+	d := strings.ToLower(email[i+1:])
+	if freeMail[d] {
+		return ""
+	}
+	return d
+}
+
+// splitEscaped splits a vCard value on unescaped sep and unescapes "\;".
+func splitEscaped(s string, sep byte) []string {
+	var out []string
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			b.WriteByte(s[i+1])
+			i++
+			continue
+		}
+		if c == sep {
+			out = append(out, b.String())
+			b.Reset()
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return append(out, b.String())
+}
+
+// isLinkedInProfile reports whether u is a LinkedIn profile URL.
+func isLinkedInProfile(u string) bool {
+	return strings.Contains(strings.ToLower(u), "linkedin.com/in/")
+}
