@@ -13,6 +13,12 @@ var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadd
 func NewID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
+	return FormatID(b)
+}
+
+// FormatID encodes 128 bits as an id; generators that must be deterministic
+// (the demo workspace) draw the bits from a seeded source.
+func FormatID(b [16]byte) string {
 	return idEncoding.EncodeToString(b[:])
 }
 

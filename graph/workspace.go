@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"time"
 )
@@ -131,4 +133,22 @@ func setIf[T any](dst *T, src *T) {
 	if src != nil {
 		*dst = *src
 	}
+}
+
+// TokenPrefix starts every token secret, so a leaked one is easy to recognise
+// (and to find with secret scanners).
+const TokenPrefix = "nexo_"
+
+// NewTokenSecret returns a new random token secret, the prefix shown to
+// identify it, and the hash that is stored in its place.
+func NewTokenSecret() (secret, shown, hash string) {
+	secret = TokenPrefix + NewID() + NewID()
+	return secret, secret[:len(TokenPrefix)+6], HashToken(secret)
+}
+
+// HashToken returns the hex SHA-256 of a token secret. Secrets carry 256
+// random bits, so a fast hash is enough: there is nothing to brute-force.
+func HashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }

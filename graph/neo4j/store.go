@@ -291,3 +291,17 @@ func list(l []string) []string {
 
 // validID rejects ids that cannot exist, so they are ENOTFOUND without a query.
 func validID(id string) bool { return id != "" && len(id) <= 64 }
+
+// RunReadOnly runs a Cypher query in a read transaction and discards its
+// records; it checks that documented queries keep working.
+func (s *Store) RunReadOnly(ctx context.Context, q string) error {
+	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, q, nil)
+		if err != nil {
+			return nil, err
+		}
+		_, err = res.Consume(ctx)
+		return nil, err
+	})
+	return err
+}

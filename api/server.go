@@ -1,0 +1,122 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+// Options configure a Server.
+type Options struct {
+	Store   graph.Store
+	Logger  *slog.Logger
+	Version string
+	// MaxBodyBytes bounds request bodies other than imports; default 1 MiB.
+	MaxBodyBytes int64
+}
+
+// Server serves Nexo's HTTP API.
+type Server struct {
+	store   graph.Store
+	logger  *slog.Logger
+	version string
+	maxBody int64
+	engine  *gin.Engine
+	started time.Time
+}
+
+// New returns a server with every route registered.
+func New(opt Options) *Server {
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.MaxBodyBytes == 0 {
+		opt.MaxBodyBytes = 1 << 20
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
+		engine: gin.New(), started: time.Now()}
+	s.engine.ContextWithFallback = true
+	s.engine.Use(s.recoverer, s.requestID, s.accessLog)
+	s.routes()
+	return s
+}
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Close stops background work.
+func (s *Server) Close() error { return nil }
+
+const requestIDKey = "request_id"
+
+// requestID gives every request an id, echoed in X-Request-Id, for matching
+// logs to a client's report.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-Id")
+	if id == "" || len(id) > 64 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-Id", id)
+	c.Next()
+}
+
+// accessLog logs method, route pattern, status and duration: never the path
+// with its ids, the query string or bodies, which can carry personal data.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	s.logger.Info("request", slog.String("request_id", c.GetString(requestIDKey)), slog.String("method", c.Request.Method),
+		slog.String("route", route), slog.Int("status", c.Writer.Status()),
+		slog.Duration("duration", time.Since(start)), slog.String("workspace", c.GetString(workspaceKey)))
+}
+
+// recoverer turns a panic into a 500 with the usual error body.
+func (s *Server) recoverer(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.logger.Error("panic", slog.String("request_id", c.GetString(requestIDKey)), slog.Any("panic", r))
+			s.Error(c, graph.Errorf(graph.EINTERNAL, "Internal error."))
+		}
+	}()
+	c.Next()
+}
+
+const workspaceKey = "workspace"
+
+// health answers liveness, and says whether Neo4j answers.
+func (s *Server) health(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c, 2*time.Second)
+	defer cancel()
+	neo := "reachable"
+	if err := s.store.Ping(ctx); err != nil {
+		neo = "unreachable"
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": s.version, "neo4j": neo,
+		"uptime_seconds": int(time.Since(s.started).Seconds())})
+}
+
+// ready answers 200 only when Neo4j answers and the schema is in place.
+func (s *Server) ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c, 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.Error(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nexohq/nexo/graph/neo4j"
+)
+
+// Config is everything nexo reads from the environment. Flags override it.
+type Config struct {
+	Neo4j     neo4j.Config // NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE
+	Addr      string       // NEXO_ADDR, default 127.0.0.1:8080
+	DataDir   string       // NEXO_DATA_DIR, default .data in the Nexo checkout (local Neo4j, first-run token)
+	LogFormat string       // NEXO_LOG_FORMAT: text (default) or json
+}
+
+func configFromEnv() Config {
+	c := Config{
+		Neo4j: neo4j.Config{URI: os.Getenv("NEO4J_URI"), User: os.Getenv("NEO4J_USER"),
+			Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")},
+		Addr:      envOr("NEXO_ADDR", "127.0.0.1:8080"),
+		DataDir:   os.Getenv("NEXO_DATA_DIR"),
+		LogFormat: envOr("NEXO_LOG_FORMAT", "text"),
+	}
+	if c.Neo4j.User == "" {
+		c.Neo4j.User = "neo4j"
+	}
+	if c.DataDir == "" {
+		if root, err := repoRoot(); err == nil {
+			c.DataDir = filepath.Join(root, ".data")
+		} else {
+			c.DataDir = ".data"
+		}
+	}
+	return c
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func newLogger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+// repoRoot finds the Nexo checkout (for scripts/neo4j/neo4j.sh): NEXO_HOME, or
+// the nearest folder above the working directory that has the script.
+func repoRoot() (string, error) {
+	if h := os.Getenv("NEXO_HOME"); h != "" {
+		return h, nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "scripts", "neo4j", "neo4j.sh")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("scripts/neo4j/neo4j.sh not found above the working directory; " +
+				"run nexo from the Nexo checkout, set NEXO_HOME to it, or set NEO4J_URI to use your own Neo4j")
+		}
+		dir = parent
+	}
+}
+
+// localNeo4j drives scripts/neo4j/neo4j.sh for the Neo4j that nexo starts
+// itself when NEO4J_URI is not set.
+type localNeo4j struct {
+	script string
+	dir    string
+}
+
+func newLocalNeo4j(dataDir string) (*localNeo4j, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	return &localNeo4j{script: filepath.Join(root, "scripts", "neo4j", "neo4j.sh"), dir: filepath.Join(dataDir, "neo4j")}, nil
+}
+
+func (l *localNeo4j) run(ctx context.Context, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "bash", append([]string{l.script}, append(args, "--dir", l.dir)...)...)
+	cmd.Stderr = os.Stderr
+	// Never kill the server with our process group on Ctrl-C: Close stops it cleanly.
+	cmd.WaitDelay = 5 * time.Second
+	return cmd.Output()
+}
+
+// Start starts Neo4j (or finds it running) and returns how to connect.
+func (l *localNeo4j) Start(ctx context.Context) (neo4j.Config, error) {
+	if _, err := l.run(ctx, "start", "--mode", "dev"); err != nil {
+		return neo4j.Config{}, fmt.Errorf("start local neo4j: %w", err)
+	}
+	out, err := l.run(ctx, "env", "--mode", "dev")
+	if err != nil {
+		return neo4j.Config{}, fmt.Errorf("local neo4j env: %w", err)
+	}
+	cfg := neo4j.Config{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		switch k {
+		case "NEO4J_URI":
+			cfg.URI = v
+		case "NEO4J_USER":
+			cfg.User = v
+		case "NEO4J_PASSWORD":
+			cfg.Password = v
+		}
+	}
+	if cfg.URI == "" {
+		return cfg, errors.New("local neo4j: no URI in neo4j.sh env")
+	}
+	return cfg, nil
+}
+
+// Stop shuts the local Neo4j down cleanly.
+func (l *localNeo4j) Stop() error {
+	_, err := l.run(context.Background(), "stop", "--mode", "dev")
+	return err
+}
