@@ -1,0 +1,192 @@
+package analytics
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/graph/community"
+)
+
+// Communities is a partition of the network into circles.
+type Communities struct {
+	// Of gives the circle of each person, indexing Circles.
+	Of         []int32  `json:"of"`
+	Circles    []Circle `json:"circles"`
+	Modularity float64  `json:"modularity"`
+	Resolution float64  `json:"resolution"`
+	Seed       uint64   `json:"seed"`
+}
+
+// Circle is one community, labelled by what its members most have in common.
+type Circle struct {
+	ID      int     `json:"id"`
+	Size    int     `json:"size"`
+	Label   string  `json:"label"`
+	Members []int32 `json:"-"`
+}
+
+// Communities returns the Louvain partition at resolution 1 with the
+// network's seed, computed once and cached.
+func (net *Network) Communities() *Communities {
+	net.commOnce.Do(func() { net.comm = net.Louvain(1, net.seed) })
+	return net.comm
+}
+
+// Louvain partitions the network into communities with gonum's
+// community.Modularize (Blondel et al. 2008, "Fast unfolding of communities
+// in large networks", J. Stat. Mech. P10008), weighting ties by strength and
+// maximising
+//
+//	Q = 1/2m Σ_ij [w_ij − γ k_i k_j / 2m] δ(c_i, c_j)
+//
+// where k_i is i's total strength and γ the resolution. The random node order
+// comes from a PCG generator seeded with seed, so equal inputs give equal
+// partitions. Circles are numbered by decreasing size (then lowest member),
+// and isolated people form circles of their own.
+func (net *Network) Louvain(resolution float64, seed uint64) *Communities {
+	n := net.Len()
+	out := &Communities{Of: make([]int32, n), Resolution: resolution, Seed: seed}
+	if n == 0 {
+		return out
+	}
+	var groups [][]int32
+	if net.NumTies() == 0 {
+		for i := range n {
+			groups = append(groups, []int32{int32(i)})
+		}
+	} else {
+		red := community.Modularize(net.Gonum(), resolution, rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+		for _, c := range red.Communities() {
+			g := make([]int32, len(c))
+			for i, node := range c {
+				g[i] = int32(node.ID())
+			}
+			groups = append(groups, g)
+		}
+	}
+	for _, g := range groups {
+		slices.Sort(g)
+	}
+	slices.SortFunc(groups, func(a, b []int32) int {
+		if c := cmp.Compare(len(b), len(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a[0], b[0])
+	})
+	for id, g := range groups {
+		for _, v := range g {
+			out.Of[v] = int32(id)
+		}
+		out.Circles = append(out.Circles, Circle{ID: id, Size: len(g), Members: g,
+			Label: net.circleLabel(g, id)})
+	}
+	out.Modularity = net.Modularity(out.Of, resolution)
+	return out
+}
+
+// Modularity returns the weighted modularity Q (see Louvain) of the
+// partition of, in O(n+m).
+func (net *Network) Modularity(of []int32, resolution float64) float64 {
+	var m2 float64
+	k := 0
+	for _, c := range of {
+		k = max(k, int(c)+1)
+	}
+	in := make([]float64, k)
+	tot := make([]float64, k)
+	for u := range net.Len() {
+		cu := of[u]
+		for h := net.off[u]; h < net.off[u+1]; h++ {
+			w := net.hw[h]
+			m2 += w
+			tot[cu] += w
+			if of[net.adj[h]] == cu {
+				in[cu] += w
+			}
+		}
+	}
+	if m2 == 0 {
+		return 0
+	}
+	var q float64
+	for c := range in {
+		q += in[c]/m2 - resolution*(tot[c]/m2)*(tot[c]/m2)
+	}
+	return q
+}
+
+// circleLabel names a circle by the tag, current organisation or skill most
+// of its members share (at least two, and a quarter of them), else "circle N".
+func (net *Network) circleLabel(members []int32, id int) string {
+	count := map[string]int{}
+	spelling := map[string]string{}
+	add := func(v string) {
+		k := strings.ToLower(strings.TrimSpace(v))
+		if k == "" {
+			return
+		}
+		if _, ok := spelling[k]; !ok {
+			spelling[k] = strings.TrimSpace(v)
+		}
+		count[k]++
+	}
+	for _, v := range members {
+		p := &net.snap.People[v]
+		for _, t := range p.Tags {
+			add(t)
+		}
+		for _, s := range p.Skills {
+			add(s)
+		}
+		for _, j := range p.Jobs {
+			if j.End == 0 && int(j.Org) < len(net.snap.Organizations) && j.Org >= 0 {
+				add(net.snap.Organizations[j.Org].Name)
+			}
+		}
+	}
+	best, bestN := "", 0
+	for k, c := range count {
+		if c > bestN || (c == bestN && k < best) {
+			best, bestN = k, c
+		}
+	}
+	if bestN >= 2 && 4*bestN >= len(members) {
+		return spelling[best]
+	}
+	return fmt.Sprintf("circle %d", id+1)
+}
+
+// CircleReach is a circle a person reaches through their contacts.
+type CircleReach struct {
+	Circle   int    `json:"circle"`
+	Label    string `json:"label"`
+	Contacts int    `json:"contacts"` // contacts of the person in that circle
+}
+
+// CirclesBridged returns the circles other than i's own in which i has
+// contacts, most contacts first: what i bridges to ("bridges the Data
+// Science circle").
+func (net *Network) CirclesBridged(i int32) []CircleReach {
+	c := net.Communities()
+	own := c.Of[i]
+	counts := map[int32]int{}
+	for _, j := range net.Neighbors(i) {
+		if c.Of[j] != own {
+			counts[c.Of[j]]++
+		}
+	}
+	out := make([]CircleReach, 0, len(counts))
+	for ci, k := range counts {
+		out = append(out, CircleReach{Circle: int(ci), Label: c.Circles[ci].Label, Contacts: k})
+	}
+	slices.SortFunc(out, func(a, b CircleReach) int {
+		if c := cmp.Compare(b.Contacts, a.Contacts); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Circle, b.Circle)
+	})
+	return out
+}

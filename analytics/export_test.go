@@ -1,0 +1,4 @@
+package analytics
+
+// NewNetworkFromEdgesForTest lets the external tests build from edge lists.
+var NewNetworkFromEdgesForTest = NetworkFromEdges
