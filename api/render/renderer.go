@@ -1,0 +1,305 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/goccy/go-graphviz"
+	"github.com/goccy/go-graphviz/gvc"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+// gvLock serializes every call into Graphviz. go-graphviz instantiates one
+// WebAssembly module per process and every graphviz.Graphviz shares it, so a
+// pool of instances would not make concurrent renderings safe; a lock held by
+// whichever Renderer renders does. It is a channel so that waiting for it
+// honours the caller's context.
+var gvLock = make(chan struct{}, 1)
+
+func lock(ctx context.Context) error {
+	select {
+	case gvLock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for renderer: %w", ctx.Err())
+	}
+}
+
+func unlock() { <-gvLock }
+
+// ErrClosed is returned by the methods of a closed Renderer.
+var ErrClosed = errors.New("render: renderer is closed")
+
+// Renderer draws maps. It holds one Graphviz context, which is costly to
+// create, for its lifetime. A Renderer is safe for concurrent use; renderings
+// run one at a time.
+type Renderer struct {
+	gv *graphviz.Graphviz // nil once closed; guarded by gvLock
+}
+
+// New returns a Renderer. ctx bounds only the wait for other renderings; its
+// cancellation is never passed on to Graphviz.
+func New(ctx context.Context) (*Renderer, error) {
+	fontsOnce.Do(func() { graphviz.SetFontLoader(loadFont) })
+	if err := lock(ctx); err != nil {
+		return nil, err
+	}
+	defer unlock()
+	bg := context.WithoutCancel(ctx)
+	png, err := newPNGPlugin(bg)
+	if err != nil {
+		return nil, fmt.Errorf("start graphviz: %w", err)
+	}
+	device, err := gvc.PNGDevicePlugin(bg)
+	if err != nil {
+		return nil, fmt.Errorf("start graphviz: %w", err)
+	}
+	gv, err := graphviz.NewWithPlugins(bg, png, device)
+	if err != nil {
+		return nil, fmt.Errorf("start graphviz: %w", err)
+	}
+	return &Renderer{gv: gv}, nil
+}
+
+// Close releases the Graphviz context. It waits for a rendering in progress.
+func (r *Renderer) Close() error {
+	gvLock <- struct{}{}
+	defer unlock()
+	if r.gv == nil {
+		return nil
+	}
+	err := r.gv.Close()
+	r.gv = nil
+	if err != nil {
+		return fmt.Errorf("close graphviz: %w", err)
+	}
+	return nil
+}
+
+// job is one rendering: DOT text, the layout engine, the nodes whose label
+// must be empty, and the metadata written into the output.
+type job struct {
+	kind    string
+	dot     string
+	layout  graphviz.Layout
+	format  Format
+	meta    Meta
+	facts   map[string]string // computed metadata such as counts, merged into meta.Fields
+	noLabel []string
+}
+
+func checkFormat(f Format) error {
+	if f != SVG && f != PNG {
+		return graph.FieldErrorf("format", "Unknown format %q: use svg or png.", string(f))
+	}
+	return nil
+}
+
+func (r *Renderer) render(ctx context.Context, j job) ([]byte, error) {
+	if err := lock(ctx); err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if r.gv == nil {
+		return nil, ErrClosed
+	}
+	out, err := r.renderLocked(j)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", j.kind, err)
+	}
+	md := metadata(j)
+	if j.format == PNG {
+		return pngWithText(out, j.meta, md)
+	}
+	return svgWithMetadata(out, j.meta, md)
+}
+
+func (r *Renderer) renderLocked(j job) (out []byte, err error) {
+	// A Graphviz failure can surface as a panic from the WebAssembly runtime.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("graphviz panicked: %v", p)
+		}
+	}()
+	ctx := context.Background() // never a cancellable one: it would break later calls
+	g, err := graphviz.ParseBytes([]byte(j.dot))
+	if err != nil {
+		return nil, fmt.Errorf("parse dot: %w", err)
+	}
+	defer g.Close()
+	// go-graphviz gives every node with an empty label its name as label.
+	for _, name := range j.noLabel {
+		n, err := g.NodeByName(name)
+		if err != nil {
+			return nil, fmt.Errorf("find node: %w", err)
+		}
+		if n != nil {
+			n.SetLabel("")
+		}
+	}
+	r.gv.SetLayout(j.layout)
+	var buf bytes.Buffer
+	if err := r.gv.Render(ctx, g, graphviz.Format(j.format), &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// metadata merges the caller's fields with the computed facts; the facts win.
+func metadata(j job) map[string]string {
+	md := make(map[string]string, len(j.meta.Fields)+len(j.facts)+2)
+	for k, v := range j.meta.Fields {
+		md[k] = v
+	}
+	for k, v := range j.facts {
+		md[k] = v
+	}
+	md["kind"] = j.kind
+	md["title"] = j.meta.Title
+	return md
+}
+
+// svgWithMetadata adds <title>, <desc> and a JSON <metadata> element as the
+// first children of the <svg> element.
+func svgWithMetadata(svg []byte, m Meta, md map[string]string) ([]byte, error) {
+	start := bytes.Index(svg, []byte("<svg"))
+	if start < 0 {
+		return nil, errors.New("render: graphviz returned no <svg> element")
+	}
+	end := bytes.IndexByte(svg[start:], '>')
+	if end < 0 {
+		return nil, errors.New("render: unterminated <svg> element")
+	}
+	end += start + 1
+	js, err := json.Marshal(md) // sorted keys; escapes <, > and & for XML
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(len(svg) + len(js) + 256)
+	b.Write(svg[:end])
+	b.WriteString("\n<title>")
+	b.WriteString(htmlText(m.Title))
+	b.WriteString("</title>\n")
+	if m.Description != "" {
+		b.WriteString("<desc>")
+		b.WriteString(htmlText(m.Description))
+		b.WriteString("</desc>\n")
+	}
+	b.WriteString(`<metadata id="nexo-metadata">`)
+	b.Write(js)
+	b.WriteString("</metadata>")
+	b.Write(svg[end:])
+	return b.Bytes(), nil
+}
+
+// pngWithText inserts iTXt chunks (Title, Description, Software and the JSON
+// metadata as "nexo:metadata") after the IHDR chunk.
+func pngWithText(p []byte, m Meta, md map[string]string) ([]byte, error) {
+	const ihdrEnd = 8 + 4 + 4 + 13 + 4 // signature, IHDR length, type, data, CRC
+	if len(p) < ihdrEnd || !bytes.HasPrefix(p, pngMagic) || string(p[12:16]) != "IHDR" {
+		return nil, errors.New("render: graphviz returned no PNG")
+	}
+	js, err := json.Marshal(md)
+	if err != nil {
+		return nil, err
+	}
+	texts := [][2]string{{"Title", m.Title}, {"Description", m.Description}, {"Software", "Nexo"}, {"nexo:metadata", string(js)}}
+	var b bytes.Buffer
+	b.Write(p[:ihdrEnd])
+	for _, t := range texts {
+		if t[1] == "" {
+			continue
+		}
+		// keyword, NUL, compression flag and method, language tag NUL, translated keyword NUL, text
+		data := append([]byte(t[0]), 0, 0, 0, 0, 0)
+		data = append(data, t[1]...)
+		writeChunk(&b, "iTXt", data)
+	}
+	b.Write(p[ihdrEnd:])
+	return b.Bytes(), nil
+}
+
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+func writeChunk(b *bytes.Buffer, typ string, data []byte) {
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(data)))
+	b.Write(n[:])
+	crc := crc32.NewIEEE()
+	crc.Write([]byte(typ))
+	crc.Write(data)
+	b.WriteString(typ)
+	b.Write(data)
+	binary.BigEndian.PutUint32(n[:], crc.Sum32())
+	b.Write(n[:])
+}
+
+// PNG text is drawn with the Go fonts, embedded in the binary, rather than
+// whatever fonts the machine has: the same bytes everywhere, and no font
+// directory scan for every text span (what go-graphviz does when a font is
+// missing).
+var (
+	fontsOnce sync.Once
+	fontMu    sync.Mutex
+	fontFaces = map[fontKey]font.Face{}
+	fonts     = map[bool]*opentype.Font{}
+)
+
+type fontKey struct {
+	bold bool
+	size float64
+}
+
+// htmlBold is Graphviz's flag for <B> in HTML-like labels.
+const htmlBold = 1
+
+func loadFont(_ context.Context, job *graphviz.Job, f *graphviz.TextFont) (font.Face, error) {
+	k := fontKey{bold: f.Flags()&htmlBold != 0 || strings.Contains(strings.ToLower(f.Name()), "bold"), size: f.Size() * job.Zoom()}
+	fontMu.Lock()
+	defer fontMu.Unlock()
+	if face, ok := fontFaces[k]; ok {
+		return face, nil
+	}
+	ft, ok := fonts[k.bold]
+	if !ok {
+		src := goregular.TTF
+		if k.bold {
+			src = gobold.TTF
+		}
+		var err error
+		if ft, err = opentype.Parse(src); err != nil {
+			return nil, err
+		}
+		fonts[k.bold] = ft
+	}
+	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: k.size, DPI: 72, Hinting: font.HintingNone})
+	if err != nil {
+		return nil, err
+	}
+	fontFaces[k] = face
+	return face, nil
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[int]V) []int {
+	ks := make([]int, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Ints(ks)
+	return ks
+}
