@@ -5,4 +5,81 @@ func (s *Server) routes() {
 	r := s.engine
 	r.GET("/healthz", s.health)
 	r.GET("/readyz", s.ready)
+	r.GET("/metrics", s.metrics)
+	r.GET("/api/v1/openapi.json", s.openapi)
+	r.NoRoute(s.noRoute)
+	r.NoMethod(s.noMethod)
+	r.HandleMethodNotAllowed = true
+
+	v1 := r.Group("/api/v1", s.authenticate, limitBody(s.maxBody))
+	w := v1.Group("", s.requireWrite) // routes that change the network
+	owner := v1.Group("", s.requireOwner)
+
+	v1.GET("/me", s.getMe)
+	v1.GET("/members", s.listMembers)
+	v1.GET("/members/:user_id", s.getMember)
+	owner.POST("/members", s.createMember)
+	v1.PATCH("/members/:user_id", s.updateMember) // own profile; owners: anyone's
+	owner.DELETE("/members/:user_id", s.deleteMember)
+
+	v1.GET("/tokens", s.listTokens)
+	v1.POST("/tokens", s.createToken)
+	v1.DELETE("/tokens/:token_id", s.revokeToken)
+
+	v1.GET("/people", s.listPeople)
+	w.POST("/people", s.createPerson)
+	v1.GET("/people/:person_id", s.getPerson)
+	w.PATCH("/people/:person_id", s.updatePerson)
+	w.DELETE("/people/:person_id", s.deletePerson)
+	v1.GET("/people/:person_id/strengths", s.strengths)
+	v1.GET("/people/:person_id/notes", s.listNotes)
+	v1.POST("/people/:person_id/notes", s.createNote) // private notes: viewers may keep their own
+	v1.GET("/notes/:note_id", s.getNote)
+	v1.PATCH("/notes/:note_id", s.updateNote)
+	v1.DELETE("/notes/:note_id", s.deleteNote)
+
+	v1.GET("/organizations", s.listOrganizations)
+	w.POST("/organizations", s.createOrganization)
+	v1.GET("/organizations/:organization_id", s.getOrganization)
+	w.PATCH("/organizations/:organization_id", s.updateOrganization)
+	w.DELETE("/organizations/:organization_id", s.deleteOrganization)
+
+	v1.GET("/employment", s.listEmployment)
+	w.POST("/employment", s.createEmployment)
+	v1.GET("/employment/:employment_id", s.getEmployment)
+	w.PATCH("/employment/:employment_id", s.updateEmployment)
+	w.DELETE("/employment/:employment_id", s.deleteEmployment)
+
+	v1.GET("/ties", s.listTies)
+	w.POST("/ties", s.createTie)
+	v1.GET("/ties/:tie_id", s.getTie)
+	w.PATCH("/ties/:tie_id", s.updateTie)
+	w.DELETE("/ties/:tie_id", s.deleteTie)
+	v1.GET("/ties/:tie_id/ledger", s.tieLedger)
+	v1.GET("/ledger", s.ledger)
+
+	v1.GET("/interactions", s.listInteractions)
+	w.POST("/interactions", s.createInteraction)
+	v1.GET("/interactions/:interaction_id", s.getInteraction)
+	w.PATCH("/interactions/:interaction_id", s.updateInteraction)
+	w.DELETE("/interactions/:interaction_id", s.deleteInteraction)
+
+	v1.GET("/introductions", s.listIntroductions)
+	w.POST("/introductions", s.createIntroduction)
+	v1.GET("/introductions/:introduction_id", s.getIntroduction)
+	w.PATCH("/introductions/:introduction_id", s.updateIntroduction)
+	w.DELETE("/introductions/:introduction_id", s.deleteIntroduction)
+
+	v1.GET("/intro-paths", s.introPaths)
+	v1.GET("/brokers", s.brokers)
+	v1.GET("/weak-ties", s.weakTies)
+	v1.GET("/communities", s.communities)
+	v1.GET("/dormant", s.dormant)
+	v1.GET("/broker-opportunities", s.brokerOpportunities)
+	v1.GET("/job-search", s.jobSearch)
+	v1.GET("/analytics", s.analyticsStatus)
+	v1.POST("/analytics/refresh", s.refreshAnalytics)
+
+	v1.GET("/jobs", s.listJobs)
+	v1.GET("/jobs/:job_id", s.getJob)
 }

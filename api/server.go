@@ -20,6 +20,9 @@ type Options struct {
 	Version string
 	// MaxBodyBytes bounds request bodies other than imports; default 1 MiB.
 	MaxBodyBytes int64
+	// RateLimit is the requests per second allowed per token (burst: twice
+	// that); 0 means the default of 20, a negative value none.
+	RateLimit float64
 }
 
 // Server serves Nexo's HTTP API.
@@ -30,6 +33,11 @@ type Server struct {
 	maxBody int64
 	engine  *gin.Engine
 	started time.Time
+
+	auth       *auth
+	cache      *analyticsCache
+	jobs       *jobs
+	metricsSet *metricsSet
 }
 
 // New returns a server with every route registered.
@@ -40,11 +48,19 @@ func New(opt Options) *Server {
 	if opt.MaxBodyBytes == 0 {
 		opt.MaxBodyBytes = 1 << 20
 	}
+	switch {
+	case opt.RateLimit == 0:
+		opt.RateLimit = 20
+	case opt.RateLimit < 0:
+		opt.RateLimit = 0
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
-		engine: gin.New(), started: time.Now()}
+		engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
+		jobs: newJobs(), metricsSet: newMetrics()}
+	s.cache = newAnalyticsCache(s)
 	s.engine.ContextWithFallback = true
-	s.engine.Use(s.recoverer, s.requestID, s.accessLog)
+	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe)
 	s.routes()
 	return s
 }
@@ -53,7 +69,10 @@ func New(opt Options) *Server {
 func (s *Server) Handler() http.Handler { return s.engine }
 
 // Close stops background work.
-func (s *Server) Close() error { return nil }
+func (s *Server) Close() error {
+	s.cache.close()
+	return nil
+}
 
 const requestIDKey = "request_id"
 

@@ -1,0 +1,181 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+// principal is who makes a request: a token of a member of one workspace.
+type principal struct {
+	Token *graph.Token
+	User  *graph.User
+}
+
+const principalKey = "principal"
+
+// authCacheTTL bounds how long a token lookup is reused. Revocation through
+// this server takes effect at once (the cache entry is dropped); a revocation
+// made elsewhere takes effect within the TTL.
+const authCacheTTL = 10 * time.Second
+
+type authEntry struct {
+	p       principal
+	expires time.Time
+}
+
+// auth keeps token lookups, last-use writes and per-token rate limits.
+type auth struct {
+	mu       sync.Mutex
+	cache    map[string]authEntry // by token hash
+	touched  map[string]time.Time // by token id: last lastUsedAt write
+	limiters map[string]*rate.Limiter
+	rps      rate.Limit
+	burst    int
+}
+
+func newAuth(rps float64, burst int) *auth {
+	return &auth{cache: map[string]authEntry{}, touched: map[string]time.Time{},
+		limiters: map[string]*rate.Limiter{}, rps: rate.Limit(rps), burst: burst}
+}
+
+// forget drops cached lookups of a token (after it is revoked) or of every
+// token of a user (after the user changes or goes).
+func (a *auth) forget(tokenID, userID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for h, e := range a.cache {
+		if e.p.Token.ID == tokenID || e.p.User.ID == userID {
+			delete(a.cache, h)
+		}
+	}
+}
+
+// authenticate resolves the bearer token, loads its member, applies the
+// rate limit and scopes the request to the member's workspace.
+func (s *Server) authenticate(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	secret, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || !strings.HasPrefix(secret, graph.TokenPrefix) || len(secret) > 200 {
+		c.Header("WWW-Authenticate", `Bearer realm="nexo"`)
+		s.Error(c, graph.Errorf(graph.EUNAUTHORIZED, "A valid bearer token is required (Authorization: Bearer nexo_…)."))
+		return
+	}
+	hash := graph.HashToken(secret)
+	p, err := s.lookup(c, hash)
+	if err != nil {
+		c.Header("WWW-Authenticate", `Bearer realm="nexo", error="invalid_token"`)
+		s.Error(c, err)
+		return
+	}
+	if !s.auth.allow(p.Token.ID) {
+		c.Header("Retry-After", "1")
+		s.Error(c, graph.Errorf(graph.ERATELIMITED, "Too many requests for this token; slow down."))
+		return
+	}
+	c.Set(principalKey, p)
+	c.Set(workspaceKey, p.Token.WorkspaceID)
+	c.Next()
+}
+
+func (s *Server) lookup(ctx context.Context, hash string) (principal, error) {
+	a := s.auth
+	now := time.Now()
+	a.mu.Lock()
+	e, ok := a.cache[hash]
+	a.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.p, nil
+	}
+	tok, err := s.store.FindTokenByHash(ctx, hash)
+	if graph.ErrorCode(err) == graph.ENOTFOUND {
+		return principal{}, graph.Errorf(graph.EUNAUTHORIZED, "Unknown or revoked token.")
+	} else if err != nil {
+		return principal{}, err
+	}
+	user, err := s.store.FindUser(ctx, tok.WorkspaceID, tok.UserID)
+	if graph.ErrorCode(err) == graph.ENOTFOUND {
+		return principal{}, graph.Errorf(graph.EUNAUTHORIZED, "The token's member no longer exists.")
+	} else if err != nil {
+		return principal{}, err
+	}
+	p := principal{Token: tok, User: user}
+	a.mu.Lock()
+	a.cache[hash] = authEntry{p: p, expires: now.Add(authCacheTTL)}
+	touch := now.Sub(a.touched[tok.ID]) > time.Minute
+	if touch {
+		a.touched[tok.ID] = now
+	}
+	a.mu.Unlock()
+	if touch {
+		// Best effort: a failed last-use write must not fail the request.
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = s.store.TouchToken(ctx, tok.ID)
+		}()
+	}
+	return p, nil
+}
+
+func (a *auth) allow(tokenID string) bool {
+	if a.rps <= 0 {
+		return true
+	}
+	a.mu.Lock()
+	l, ok := a.limiters[tokenID]
+	if !ok {
+		l = rate.NewLimiter(a.rps, a.burst)
+		a.limiters[tokenID] = l
+	}
+	a.mu.Unlock()
+	return l.Allow()
+}
+
+// who returns the request's principal; authenticate has set it.
+func who(c *gin.Context) principal {
+	p, _ := c.Get(principalKey)
+	return p.(principal)
+}
+
+// ws returns the request's workspace id.
+func ws(c *gin.Context) string { return who(c).Token.WorkspaceID }
+
+// requireWrite stops viewers from changing anything.
+func (s *Server) requireWrite(c *gin.Context) {
+	if !who(c).User.Role.CanWrite() {
+		s.Error(c, graph.Errorf(graph.EFORBIDDEN, "Viewers cannot change the network."))
+		return
+	}
+	c.Next()
+}
+
+// requireOwner restricts a route to workspace owners.
+func (s *Server) requireOwner(c *gin.Context) {
+	if who(c).User.Role != graph.RoleOwner {
+		s.Error(c, graph.Errorf(graph.EFORBIDDEN, "Only workspace owners can do this."))
+		return
+	}
+	c.Next()
+}
+
+// limitBody caps request bodies; a larger one fails with 413 when read.
+func limitBody(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > n {
+			c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, errorBody{errorDetail{Code: graph.ETOOLARGE,
+				Message: "Request body larger than " + strconv.FormatInt(n, 10) + " bytes."}})
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Next()
+	}
+}

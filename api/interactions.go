@@ -1,0 +1,215 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+// interactionInput logs a touchpoint. With lists the other people and adds
+// the caller's own person; ParticipantIDs instead gives everyone. InitiatedBy
+// is "me", "them" (the one other participant) or a participant's id; favours
+// imply it (given: me, received: them).
+type interactionInput struct {
+	Kind           graph.InteractionKind `json:"kind"`
+	At             *Date                 `json:"at"`
+	With           []string              `json:"with"`
+	ParticipantIDs []string              `json:"participant_ids"`
+	InitiatedBy    string                `json:"initiated_by"`
+	Notes          string                `json:"notes"`
+}
+
+// redact hides another member's notes: colleagues see that a touchpoint
+// happened, not what was said.
+func redact(c *gin.Context, i *graph.Interaction) *graph.Interaction {
+	if i.LoggedBy != "" && i.LoggedBy != who(c).User.ID {
+		cp := *i
+		cp.Notes = ""
+		return &cp
+	}
+	return i
+}
+
+func (s *Server) listInteractions(c *gin.Context) {
+	offset, limit, err := page(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	since, err := queryTime(c, "since")
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	until, err := queryTime(c, "until")
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	kind := graph.InteractionKind(c.Query("kind"))
+	if kind != "" && !kind.Valid() {
+		s.Error(c, graph.FieldErrorf("kind", "Unknown interaction kind %q.", kind))
+		return
+	}
+	l, total, err := s.store.FindInteractions(c, ws(c), graph.InteractionFilter{PersonID: c.Query("person_id"),
+		OtherID: c.Query("other_id"), Kind: kind, Since: since, Until: until, Offset: offset, Limit: limit})
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	for i := range l {
+		l[i] = redact(c, l[i])
+	}
+	c.JSON(http.StatusOK, newList(l, total, offset, limit))
+}
+
+func (s *Server) createInteraction(c *gin.Context) {
+	var in interactionInput
+	if err := bind(c, &in); err != nil {
+		s.Error(c, err)
+		return
+	}
+	i, err := s.interactionFrom(c, in)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	if err := s.store.CreateInteraction(c, i); err != nil {
+		s.Error(c, err)
+		return
+	}
+	s.changed(ws(c))
+	c.JSON(http.StatusCreated, i)
+}
+
+func (s *Server) interactionFrom(c *gin.Context, in interactionInput) (*graph.Interaction, error) {
+	me := who(c).User.PersonID
+	i := &graph.Interaction{WorkspaceID: ws(c), Kind: in.Kind, Notes: in.Notes, LoggedBy: who(c).User.ID,
+		At: time.Now().UTC().Truncate(time.Second)}
+	if in.At != nil {
+		i.At = in.At.Time
+	}
+	switch {
+	case len(in.With) > 0 && len(in.ParticipantIDs) > 0:
+		return nil, graph.FieldErrorf("with", "Give either with or participant_ids, not both.")
+	case len(in.With) > 0:
+		if me == "" {
+			return nil, graph.FieldErrorf("with", "You have no own person in this workspace; give participant_ids.")
+		}
+		i.ParticipantIDs = append([]string{me}, in.With...)
+	default:
+		i.ParticipantIDs = in.ParticipantIDs
+	}
+	others := slices.DeleteFunc(slices.Clone(i.ParticipantIDs), func(id string) bool { return id == me })
+	initiator := in.InitiatedBy
+	switch in.Kind {
+	case graph.KindFavourGiven:
+		if initiator == "" {
+			initiator = "me"
+		}
+	case graph.KindFavourReceived:
+		if initiator == "" {
+			initiator = "them"
+		}
+	}
+	switch initiator {
+	case "":
+	case "me":
+		if me == "" {
+			return nil, graph.FieldErrorf("initiated_by", "You have no own person in this workspace.")
+		}
+		i.InitiatorID = me
+	case "them":
+		if len(others) != 1 {
+			return nil, graph.FieldErrorf("initiated_by", `"them" needs exactly one other participant; give a person id.`)
+		}
+		i.InitiatorID = others[0]
+	default:
+		i.InitiatorID = initiator
+	}
+	if in.Kind.IsFavour() && me != "" && slices.Contains(i.ParticipantIDs, me) {
+		// Favours are named from the caller's side: given means I gave.
+		if (in.Kind == graph.KindFavourGiven) != (i.InitiatorID == me) {
+			return nil, graph.FieldErrorf("initiated_by", "favour_given means you gave it; favour_received means someone else did.")
+		}
+	}
+	return i, i.Validate()
+}
+
+func (s *Server) getInteraction(c *gin.Context) {
+	id, err := idParam(c, "interaction_id")
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	i, err := s.store.FindInteraction(c, ws(c), id)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, redact(c, i))
+}
+
+type interactionUpdate struct {
+	Kind        *graph.InteractionKind `json:"kind"`
+	At          *Date                  `json:"at"`
+	InitiatorID *string                `json:"initiator_id"`
+	Notes       *string                `json:"notes"`
+}
+
+// loggedByCaller lets only the member who logged an interaction change or
+// delete it (owners too); others would be editing details they cannot see.
+func (s *Server) loggedByCaller(c *gin.Context) (*graph.Interaction, error) {
+	id, err := idParam(c, "interaction_id")
+	if err != nil {
+		return nil, err
+	}
+	i, err := s.store.FindInteraction(c, ws(c), id)
+	if err != nil {
+		return nil, err
+	}
+	u := who(c).User
+	if i.LoggedBy != "" && i.LoggedBy != u.ID && u.Role != graph.RoleOwner {
+		return nil, graph.Errorf(graph.EFORBIDDEN, "Only the member who logged this interaction can change it.")
+	}
+	return i, nil
+}
+
+func (s *Server) updateInteraction(c *gin.Context) {
+	i, err := s.loggedByCaller(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	var in interactionUpdate
+	if err := bind(c, &in); err != nil {
+		s.Error(c, err)
+		return
+	}
+	i, err = s.store.UpdateInteraction(c, ws(c), i.ID, graph.InteractionUpdate{Kind: in.Kind, At: datePtr(in.At),
+		InitiatorID: in.InitiatorID, Notes: in.Notes})
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	s.changed(ws(c))
+	c.JSON(http.StatusOK, redact(c, i))
+}
+
+func (s *Server) deleteInteraction(c *gin.Context) {
+	i, err := s.loggedByCaller(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	if err := s.store.DeleteInteraction(c, ws(c), i.ID); err != nil {
+		s.Error(c, err)
+		return
+	}
+	s.changed(ws(c))
+	c.Status(http.StatusNoContent)
+}
