@@ -116,7 +116,7 @@ func TestAuth(t *testing.T) {
 		t.Fatalf("healthz: got %d %v", code, h)
 	}
 	var me struct {
-		User struct{ ID string }
+		User   struct{ ID string }
 		Person struct{ ID string }
 	}
 	if code := c.do("GET", "/api/v1/me", nil, &me); code != 200 || me.User.ID != c.user.ID || me.Person.ID != c.user.PersonID {

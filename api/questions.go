@@ -163,10 +163,10 @@ type Broker struct {
 }
 
 type brokersResponse struct {
-	Brokers           []Broker  `json:"brokers"`
-	BetweennessExact  bool      `json:"betweenness_exact"`
-	BetweennessBound  float64   `json:"betweenness_epsilon,omitempty"`
-	Freshness         Freshness `json:"freshness"`
+	Brokers          []Broker  `json:"brokers"`
+	BetweennessExact bool      `json:"betweenness_exact"`
+	BetweennessBound float64   `json:"betweenness_epsilon,omitempty"`
+	Freshness        Freshness `json:"freshness"`
 }
 
 // brokers ranks the people who bridge the most: by normalised betweenness,
@@ -398,7 +398,7 @@ func (s *Server) jobSearch(c *gin.Context) {
 		l = []analytics.JobLead{}
 	}
 	c.JSON(http.StatusOK, gin.H{"organization": map[string]string{"id": o.ID, "name": o.Name}, "leads": l,
-		"method": "Rajkumar et al. (Science, 2022): moderately weak ties — a handful of mutual contacts, little interaction — help job mobility most.",
+		"method":    "Rajkumar et al. (Science, 2022): moderately weak ties — a handful of mutual contacts, little interaction — help job mobility most.",
 		"freshness": fresh})
 }
 
