@@ -104,7 +104,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.firstRun(ctx); err != nil {
 		return err
 	}
-	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version})
+	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit})
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ type Config struct {
 	Addr      string       // NEXO_ADDR, default 127.0.0.1:8080
 	DataDir   string       // NEXO_DATA_DIR, default .data in the Nexo checkout (local Neo4j, first-run token)
 	LogFormat string       // NEXO_LOG_FORMAT: text (default) or json
+	RateLimit float64      // NEXO_RATE_LIMIT: requests per second per token (default 20; negative: none)
 }
 
 func configFromEnv() Config {
@@ -31,6 +33,9 @@ func configFromEnv() Config {
 		Addr:      envOr("NEXO_ADDR", "127.0.0.1:8080"),
 		DataDir:   os.Getenv("NEXO_DATA_DIR"),
 		LogFormat: envOr("NEXO_LOG_FORMAT", "text"),
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("NEXO_RATE_LIMIT"), 64); err == nil {
+		c.RateLimit = v
 	}
 	if c.Neo4j.User == "" {
 		c.Neo4j.User = "neo4j"
