@@ -158,6 +158,8 @@ func (m *Main) Close() error {
 // starts is left running for the next command (nexo neo4j stop stops it).
 func storeCommand(ctx context.Context) (*Main, error) {
 	m := NewMain()
+	// A command's output is its answer; only warnings and errors are logged.
+	m.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if err := m.Open(ctx); err != nil {
 		return nil, err
 	}

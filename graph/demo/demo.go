@@ -203,6 +203,9 @@ func (g *gen) build() {
 		}
 		sec := sectors[g.communities[c].sector]
 		first, last := g.pick(firstNames), g.pick(lastNames)
+		for castNames[first+" "+last] { // the cast's names stay unique, so the walkthrough can use them
+			first, last = g.pick(firstNames), g.pick(lastNames)
+		}
 		p := &graph.Person{ID: g.id(), FirstName: first, LastName: last, Name: first + " " + last,
 			Title: g.pick(sec.titles), Location: g.communities[c].city, Source: "demo"}
 		p.Skills = uniq(g.pick(sec.skills), g.pick(sec.skills))
@@ -253,6 +256,10 @@ func (g *gen) orgIndex(name string) int {
 	}
 	return 0
 }
+
+// castNames are the names of me and the people of the four situations.
+var castNames = map[string]bool{MeName: true, "Marta López": true, "Diego Ruiz": true, "Sofía Martín": true,
+	"Ana García": true, "Elena Torres": true, "Priya Nair": true, "Jonas Weber": true}
 
 // cast holds the indexes of the people of the four situations.
 type cast struct{ marta, diego, sofia, ana, elena, priya, jonas int }

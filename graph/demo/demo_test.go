@@ -137,9 +137,10 @@ func TestScenarios(t *testing.T) {
 			orgName[o.ID] = o.Name
 		}
 		for _, p := range b.People {
-			if byName[p.Name] == nil { // the cast comes first; later namesakes are extras
-				byName[p.Name] = p
+			if byName[p.Name] != nil && castNames[p.Name] {
+				t.Fatalf("two people called %s", p.Name)
 			}
+			byName[p.Name] = p
 		}
 		for _, e := range b.Employments {
 			if e.End.IsZero() {
