@@ -80,6 +80,10 @@ func (s *Server) routes() {
 	v1.GET("/analytics", s.analyticsStatus)
 	v1.POST("/analytics/refresh", s.refreshAnalytics)
 
+	// Imports have a size limit of their own, so they stay out of v1's body limit.
+	r.POST("/api/v1/imports", s.authenticate, s.requireWrite, s.createImport)
+	v1.GET("/export", s.export)
+
 	v1.GET("/jobs", s.listJobs)
 	v1.GET("/jobs/:job_id", s.getJob)
 }

@@ -20,6 +20,8 @@ type Options struct {
 	Version string
 	// MaxBodyBytes bounds request bodies other than imports; default 1 MiB.
 	MaxBodyBytes int64
+	// MaxImportBytes bounds an uploaded import file; default 64 MiB.
+	MaxImportBytes int64
 	// RateLimit is the requests per second allowed per token (burst: twice
 	// that); 0 means the default of 20, a negative value none.
 	RateLimit float64
@@ -31,8 +33,10 @@ type Server struct {
 	logger  *slog.Logger
 	version string
 	maxBody int64
-	engine  *gin.Engine
-	started time.Time
+	// maxImport bounds import uploads.
+	maxImport int64
+	engine    *gin.Engine
+	started   time.Time
 
 	auth       *auth
 	cache      *analyticsCache
@@ -48,6 +52,9 @@ func New(opt Options) *Server {
 	if opt.MaxBodyBytes == 0 {
 		opt.MaxBodyBytes = 1 << 20
 	}
+	if opt.MaxImportBytes == 0 {
+		opt.MaxImportBytes = 64 << 20
+	}
 	switch {
 	case opt.RateLimit == 0:
 		opt.RateLimit = 20
@@ -56,7 +63,7 @@ func New(opt Options) *Server {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
-		engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
+		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
 		jobs: newJobs(), metricsSet: newMetrics()}
 	s.cache = newAnalyticsCache(s)
 	s.engine.ContextWithFallback = true
