@@ -7,12 +7,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nexohq/nexo/graph"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -43,7 +46,20 @@ func main() {
 	err := newRootCmd().ExecuteContext(ctx)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "nexo:", err)
+		fmt.Fprintln(os.Stderr, "nexo:", errorText(err))
 		os.Exit(1)
 	}
+}
+
+// errorText shows a Nexo error by its message (the field it names, if any),
+// and any other error as it is.
+func errorText(err error) string {
+	var e *graph.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	if e.Field != "" {
+		return e.Message + " (" + e.Field + ")"
+	}
+	return e.Message
 }

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/importer"
+)
+
+func init() {
+	register(newImportCmd)
+	register(newExportCmd)
+}
+
+func newImportCmd() *cobra.Command {
+	var cf clientFlags
+	var format, charset string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import contacts or interactions: LinkedIn (CSV or export ZIP), Google CSV, vCard, interactions CSV, .ics, Nexo backup",
+		Long: `Import a file into your workspace, all or nothing. The format is recognised from the content
+unless --type names it. Importing the same file twice changes nothing; a re-import updates
+imported fields but never what you wrote yourself (notes, manual strengths, fields you edited).
+
+Formats: linkedin (Connections.csv or the whole data-export ZIP), google (Google Contacts CSV),
+vcard (.vcf), interactions (CSV: date,person,kind,notes,initiated_by), ics (calendar events with
+attendees become meetings), nexo (a backup made with nexo export).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := importer.ParseFormat(format)
+			if err != nil {
+				return err
+			}
+			var rep *importer.Report
+			if server := firstNonEmpty(cf.server, os.Getenv("NEXO_URL")); server != "" {
+				rep, err = importViaServer(cmd.Context(), cf, server, args[0], f, charset, dryRun, cmd.ErrOrStderr())
+			} else {
+				rep, err = importDirect(cmd.Context(), cf, args[0], f, charset, dryRun, cmd.ErrOrStderr())
+			}
+			if err != nil {
+				return err
+			}
+			return printReport(cmd.OutOrStdout(), cf.format, rep)
+		},
+	}
+	cf.add(cmd)
+	cmd.Flags().StringVar(&format, "type", "auto", "the file's format: auto, linkedin, google, vcard, interactions, ics or nexo")
+	cmd.Flags().StringVar(&charset, "charset", "", "the file's encoding when not UTF-8 (e.g. windows-1252)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what would change without writing")
+	return cmd
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// progressLine draws a one-line progress display on a terminal (or a line
+// per phase elsewhere).
+type progressLine struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+	phase string
+}
+
+func (p *progressLine) show(phase string, done, total int, unit string) {
+	now := time.Now()
+	if phase == p.phase && now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	if p.phase != "" && phase != p.phase {
+		fmt.Fprintln(p.w)
+	}
+	p.phase, p.last = phase, now
+	if total > 0 {
+		pct := float64(done) / float64(total)
+		bar := strings.Repeat("█", int(pct*30)) + strings.Repeat("░", 30-int(pct*30))
+		fmt.Fprintf(p.w, "\r%-9s %s %3.0f%%  %d/%d %s  %s ", phase, bar, 100*pct, done, total, unit,
+			time.Since(p.start).Round(time.Second))
+		return
+	}
+	fmt.Fprintf(p.w, "\r%-9s %d %s  %s ", phase, done, unit, time.Since(p.start).Round(time.Second))
+}
+
+func (p *progressLine) done() { fmt.Fprintln(p.w) }
+
+func importDirect(ctx context.Context, cf clientFlags, path string, f importer.Format, charset string, dryRun bool,
+	stderr io.Writer) (*importer.Report, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	st, err := file.Stat()
+	if err != nil {
+		return nil, err
+	}
+	m, user, err := principalFromToken(ctx, cf, stderr)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	bar := &progressLine{w: stderr, start: time.Now()}
+	rep, err := importer.Import(ctx, m.Store, user.WorkspaceID, user, file, f, importer.Options{Size: st.Size(),
+		Charset: charset, DryRun: dryRun, Progress: func(p importer.Progress) {
+			switch p.Phase {
+			case importer.PhaseWriting:
+				bar.show(string(p.Phase), p.Written, p.ToWrite, "entities")
+			case importer.PhaseReading:
+				bar.show(string(p.Phase), int(p.Bytes>>10), int(p.TotalBytes>>10), "KiB")
+			default:
+				bar.show(string(p.Phase), p.Rows, 0, "rows")
+			}
+		}})
+	bar.done()
+	return rep, err
+}
+
+// principalFromToken opens the store and finds the member the token belongs to.
+func principalFromToken(ctx context.Context, cf clientFlags, stderr io.Writer) (*Main, *graph.User, error) {
+	token := firstNonEmpty(cf.token, os.Getenv("NEXO_TOKEN"))
+	if token == "" {
+		path := filepath.Join(configFromEnv().DataDir, "demo-token")
+		if b, err := os.ReadFile(path); err == nil {
+			token = strings.TrimSpace(string(b))
+			fmt.Fprintf(stderr, "(using the demo owner's token from %s)\n", path)
+		}
+	}
+	if token == "" {
+		return nil, nil, fmt.Errorf("no API token: pass --token, set NEXO_TOKEN, or create one with `nexo token create`")
+	}
+	m, err := storeCommand(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tok, err := m.Store.FindTokenByHash(ctx, graph.HashToken(token))
+	if err != nil {
+		m.Close()
+		return nil, nil, fmt.Errorf("token: %w", err)
+	}
+	user, err := m.Store.FindUser(ctx, tok.WorkspaceID, tok.UserID)
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	if !user.Role.CanWrite() {
+		m.Close()
+		return nil, nil, graph.Errorf(graph.EFORBIDDEN, "Viewers cannot import.")
+	}
+	return m, user, nil
+}
+
+// importViaServer uploads the file to a running server and follows the job.
+func importViaServer(ctx context.Context, cf clientFlags, server, path string, f importer.Format, charset string,
+	dryRun bool, stderr io.Writer) (*importer.Report, error) {
+	cf.server = server
+	c, err := cf.connect(ctx, stderr)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		fields := map[string]string{"format": string(f), "charset": charset, "dry_run": fmt.Sprint(dryRun)}
+		for k, v := range fields {
+			if v != "" {
+				mw.WriteField(k, v)
+			}
+		}
+		fw, err := mw.CreateFormFile("file", filepath.Base(path))
+		if err == nil {
+			_, err = io.Copy(fw, file)
+		}
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequestWithContext(ctx, "POST", c.base+"/api/v1/imports", pr)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var job struct {
+		ID, State, Phase string
+		Done, Total      int
+		Result           json.RawMessage
+		Error            *struct{ Code, Message, Field string }
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		var e struct{ Error struct{ Code, Message, Field string } }
+		if json.Unmarshal(raw, &e) == nil && e.Error.Message != "" {
+			return nil, &graph.Error{Code: e.Error.Code, Message: e.Error.Message, Field: e.Error.Field}
+		}
+		return nil, fmt.Errorf("upload: HTTP %d", resp.StatusCode)
+	}
+	if err := json.Unmarshal(raw, &job); err != nil {
+		return nil, err
+	}
+	bar := &progressLine{w: stderr, start: time.Now()}
+	for job.State == "running" {
+		time.Sleep(250 * time.Millisecond)
+		if err := c.do(ctx, "GET", "/api/v1/jobs/"+job.ID, nil, nil, &job); err != nil {
+			return nil, err
+		}
+		bar.show(job.Phase, job.Done, job.Total, "")
+	}
+	bar.done()
+	if job.Error != nil {
+		return nil, &graph.Error{Code: job.Error.Code, Message: job.Error.Message, Field: job.Error.Field}
+	}
+	var rep importer.Report
+	return &rep, json.Unmarshal(job.Result, &rep)
+}
+
+func printReport(w io.Writer, format string, rep *importer.Report) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	verb := "Imported"
+	if rep.DryRun {
+		verb = "Would import"
+	}
+	fmt.Fprintf(tw, "%s %d rows (%s): %d created, %d updated, %d merged, %d unchanged, %d skipped, %d warnings.\n",
+		verb, rep.Rows, rep.Format, rep.Created, rep.Updated, rep.Merged, rep.Unchanged, rep.Skipped, rep.Warnings)
+	wc := rep.Written
+	fmt.Fprintf(tw, "Written: %d people, %d organisations, %d positions, %d ties, %d interactions, %d notes.\n",
+		wc.People, wc.Organizations, wc.Employments, wc.Ties, wc.Interactions, wc.Notes)
+	if len(rep.Details) > 0 {
+		fmt.Fprintln(tw, "ROW\tOUTCOME\tREASON")
+		for _, d := range rep.Details {
+			fmt.Fprintf(tw, "%d\t%s\t%s\n", d.Row, d.Outcome, d.Reason)
+		}
+		if rep.Truncated {
+			fmt.Fprintln(tw, "…\t\t(more rows; --format json has the first ones too)")
+		}
+	}
+	return tw.Flush()
+}
+
+func newExportCmd() *cobra.Command {
+	var cf clientFlags
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export [-o FILE]",
+		Short: "Write a complete backup of your workspace (JSON Lines; restore it with nexo import)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := cf.connect(cmd.Context(), cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			var buf bytes.Buffer
+			req, err := http.NewRequestWithContext(cmd.Context(), "GET", c.base+"/api/v1/export", nil)
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Authorization", "Bearer "+c.token)
+			resp, err := c.http.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				io.Copy(&buf, resp.Body)
+				return fmt.Errorf("export: HTTP %d: %s", resp.StatusCode, buf.String())
+			}
+			w := cmd.OutOrStdout()
+			if out != "" && out != "-" {
+				f, err := os.Create(out)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			n, err := io.Copy(w, resp.Body)
+			if err == nil && out != "" && out != "-" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %d bytes to %s.\n", n, out)
+			}
+			return err
+		},
+	}
+	cf.add(cmd)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output)")
+	return cmd
+}
