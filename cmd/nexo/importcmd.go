@@ -220,7 +220,9 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 		Error            *struct{ Code, Message, Field string }
 	}
 	if resp.StatusCode != http.StatusAccepted {
-		var e struct{ Error struct{ Code, Message, Field string } }
+		var e struct {
+			Error struct{ Code, Message, Field string }
+		}
 		if json.Unmarshal(raw, &e) == nil && e.Error.Message != "" {
 			return nil, &graph.Error{Code: e.Error.Code, Message: e.Error.Message, Field: e.Error.Field}
 		}
