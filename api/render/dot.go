@@ -106,7 +106,12 @@ func quote(s string) string {
 }
 
 // htmlText escapes s for an HTML-like label and drops control characters.
-func htmlText(s string) string {
+// Graphviz expands escapes such as \N in HTML-like labels too, so backslashes
+// are doubled.
+func htmlText(s string) string { return strings.ReplaceAll(xmlText(s), `\`, `\\`) }
+
+// xmlText escapes s for XML text and attributes and drops control characters.
+func xmlText(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -125,6 +130,10 @@ func htmlText(s string) string {
 	}
 	return b.String()
 }
+
+// nodeTip escapes the backslashes of a node's tooltip once more than
+// quote does: Graphviz expands escapes in node tooltips twice.
+func nodeTip(s string) string { return strings.ReplaceAll(s, `\`, `\\`) }
 
 // clip shortens s to at most n runes, ending with an ellipsis when cut, and
 // folds runs of white space (including newlines) into one space.

@@ -395,6 +395,8 @@ func groupJob(nw *network, m groupMap) job {
 		ties[p]++
 		strength[p] += e.Strength
 	}
+	// Most ties first, but every person keeps their maxPersonGroups busiest
+	// groups, so no broker floats unconnected.
 	pairs := make([]pair, 0, len(ties))
 	for p := range ties {
 		pairs = append(pairs, p)
@@ -402,7 +404,20 @@ func groupJob(nw *network, m groupMap) job {
 	slices.SortFunc(pairs, func(x, y pair) int {
 		return cmp.Or(cmp.Compare(ties[y], ties[x]), cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b))
 	})
-	pairs = pairs[:min(len(pairs), MaxGroupEdges)]
+	perPerson := map[int]int{}
+	var first, rest []pair
+	for _, p := range pairs {
+		if p.a <= -10 && perPerson[p.a] < maxPersonGroups {
+			perPerson[p.a]++
+			first = append(first, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	pairs = append(first, rest...)[:min(len(pairs), MaxGroupEdges)]
+	slices.SortFunc(pairs, func(x, y pair) int {
+		return cmp.Or(cmp.Compare(ties[y], ties[x]), cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b))
+	})
 	maxTies := 1
 	for _, p := range pairs {
 		maxTies = max(maxTies, ties[p])
@@ -469,7 +484,7 @@ func groupJob(nw *network, m groupMap) job {
 			kv("id", id), kv("class", classes("community", cls)),
 			kv("shape", communityShape(g)), kv("fillcolor", color),
 			kvf("width", 0.6+2.4*math.Sqrt(float64(size[g])/float64(maxSize))),
-			kv("tooltip", fmt.Sprintf("%s: %d people", name, size[g])),
+			kv("tooltip", nodeTip(fmt.Sprintf("%s: %d people", name, size[g]))),
 			kvHTML("xlabel", fmt.Sprintf(`<B>%s</B><BR/><FONT POINT-SIZE="9" COLOR="#555555">%d people</FONT>`, htmlText(name), size[g])),
 		)
 	}
@@ -524,6 +539,10 @@ func groupJob(nw *network, m groupMap) job {
 
 // groupNode is a group's DOT name; '#' cannot occur in a person's id.
 func groupNode(g int) string { return "#" + groupID(g) }
+
+// maxPersonGroups is how many ties to groups each person drawn on a group
+// map keeps whatever the cap on group edges.
+const maxPersonGroups = 4
 
 // groupID is a group's SVG id.
 func groupID(g int) string {

@@ -128,7 +128,7 @@ func pathsJob(in PathsInput, f Format) (job, error) {
 			kv("id", "p-"+n.ID),
 			kv("class", classes("person", communityClass(n.Community), role)),
 			kv("color", communityColor(n.Community)),
-			kv("tooltip", nodeTooltip(n)),
+			kv("tooltip", nodeTip(nodeTooltip(n))),
 			kvHTML("label", personLabel(n, true)),
 		}
 		switch role {

@@ -166,7 +166,7 @@ func personAttrs(n Node, label bool, extraClass ...string) []attr {
 		kv("shape", communityShape(n.Community)),
 		kv("fillcolor", communityColor(n.Community)),
 		kvf("width", nodeWidth(n.Brokerage)),
-		kv("tooltip", nodeTooltip(n)),
+		kv("tooltip", nodeTip(nodeTooltip(n))),
 	}
 	switch {
 	case n.Me:
@@ -193,7 +193,8 @@ type legendItem struct {
 // the map in SVG and PNG alike, and emits it as <g id="a_legend">.
 func legend(m Meta, rows ...[]legendItem) string {
 	var b strings.Builder
-	b.WriteString(`<TABLE ID="legend" TOOLTIP="Legend" BORDER="0" CELLSPACING="0" CELLPADDING="2">`)
+	// Graphviz emits a table's ID only for a link, hence the HREF.
+	b.WriteString(`<TABLE ID="legend" HREF="#legend" TOOLTIP="Legend" BORDER="0" CELLSPACING="0" CELLPADDING="2">`)
 	if m.Title != "" {
 		fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18"><B>%s</B></FONT></TD></TR>`, htmlText(clip(m.Title, 120)))
 	}
@@ -264,8 +265,8 @@ func communityItem(names map[int]string, c, people int) legendItem {
 
 var (
 	personMarks = []legendItem{
-		{glyph: "◯", text: "thick black ring: you"},
-		{glyph: "◎", text: "double ring: dormant tie of high value"},
+		{text: "thick black ring: you"}, // ◯ and ◎ are not in the Go fonts of PNGs
+		{text: "double ring: dormant tie of high value"},
 		{glyph: "●", text: "larger: more of a broker"},
 	}
 	tieMarks = []legendItem{
@@ -276,11 +277,12 @@ var (
 )
 
 // outputAttrs are the graph attributes that depend on the format: PNGs are
-// drawn at 96 dpi and at most 24 inches (2304 pixels) a side, which bounds the
-// time the rasterizer takes; SVGs are not scaled.
+// drawn at 96 dpi and scaled down to at most 15 inches (1440 pixels) a side,
+// which bounds the time go-graphviz's rasterizer and PNG encoder take (about a
+// second for 2304 pixels a side); SVGs are not scaled.
 func outputAttrs(f Format) []attr {
 	if f == PNG {
-		return []attr{kv("dpi", "96"), kv("size", "24,24")}
+		return []attr{kv("dpi", "96"), kv("size", "15,15")}
 	}
 	return nil
 }
