@@ -91,6 +91,9 @@ func (net *Network) IntroPaths(sources []int32, target int32, opt PathOptions) [
 		net.branch(w, s, target, 0, 0, opt.MaxHops)
 		w.onPath[s] = false
 	}
+	if len(w.best) == 0 {
+		return nil
+	}
 	out := make([]IntroPath, len(w.best))
 	for i, p := range w.best {
 		out[i] = net.explainPath(p.nodes)

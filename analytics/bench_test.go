@@ -1,0 +1,140 @@
+package analytics_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nexohq/nexo/analytics"
+	"github.com/nexohq/nexo/analytics/synth"
+)
+
+// benchSizes are the generated graphs of the benchmarks: average degree 20,
+// communities of 20–200 people, 15% of ties across communities.
+var benchSizes = []int{1_000, 10_000, 100_000}
+
+var benchNets sync.Map // size → *analytics.Network
+
+func benchNetwork(tb testing.TB, n int) *analytics.Network {
+	tb.Helper()
+	if v, ok := benchNets.Load(n); ok {
+		return v.(*analytics.Network)
+	}
+	s := synth.Snapshot(synth.Params{N: n, Seed: 1})
+	net, err := analytics.NewNetwork(s, time.Unix(1_800_000_000, 0), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	benchNets.Store(n, net)
+	return net
+}
+
+func sizeName(n int) string { return fmt.Sprintf("n=%dk", n/1000) }
+
+func BenchmarkNewNetwork(b *testing.B) {
+	for _, n := range benchSizes {
+		s := synth.Snapshot(synth.Params{N: n, Seed: 1})
+		b.Run(sizeName(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := analytics.NewNetwork(s, time.Unix(1_800_000_000, 0), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkStructuralHoles(b *testing.B) {
+	for _, n := range benchSizes {
+		net := benchNetwork(b, n)
+		b.Run(sizeName(n), func(b *testing.B) {
+			for b.Loop() {
+				net.StructuralHoles()
+			}
+		})
+	}
+}
+
+func BenchmarkBetweennessExact(b *testing.B) {
+	for _, n := range benchSizes[:2] {
+		net := benchNetwork(b, n)
+		b.Run(sizeName(n), func(b *testing.B) {
+			for b.Loop() {
+				net.BetweennessExact()
+			}
+		})
+	}
+}
+
+func BenchmarkBetweennessSampled(b *testing.B) {
+	for _, n := range benchSizes {
+		net := benchNetwork(b, n)
+		b.Run(sizeName(n), func(b *testing.B) {
+			for b.Loop() {
+				r := net.BetweennessSampled(analytics.DefaultEpsilon, analytics.DefaultDelta, 1)
+				b.ReportMetric(float64(r.Samples), "samples")
+			}
+		})
+	}
+}
+
+func BenchmarkLocalBridges(b *testing.B) {
+	for _, n := range benchSizes {
+		net := benchNetwork(b, n)
+		b.Run(sizeName(n), func(b *testing.B) {
+			for b.Loop() {
+				net.LocalBridges()
+			}
+		})
+	}
+}
+
+func BenchmarkLouvain(b *testing.B) {
+	for _, n := range benchSizes {
+		net := benchNetwork(b, n)
+		b.Run(sizeName(n), func(b *testing.B) {
+			for b.Loop() {
+				net.Louvain(1, 1)
+			}
+		})
+	}
+}
+
+// BenchmarkIntroPaths measures one k = 5, ≤ 4-hop query between random
+// people: the latency the API sees on a cached Network.
+func BenchmarkIntroPaths(b *testing.B) {
+	for _, n := range benchSizes {
+		net := benchNetwork(b, n)
+		b.Run(sizeName(n), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			found := 0
+			for b.Loop() {
+				s, t := int32(rng.IntN(n)), int32(rng.IntN(n))
+				if len(net.IntroPaths([]int32{s}, t, analytics.PathOptions{K: 5, MaxHops: 4})) > 0 {
+					found++
+				}
+			}
+			b.ReportMetric(float64(found)/float64(b.N), "found/op")
+		})
+	}
+}
+
+// BenchmarkIntroPathsToAny measures the best path to each of 50 random
+// targets ("anyone at Acme").
+func BenchmarkIntroPathsToAny(b *testing.B) {
+	for _, n := range benchSizes {
+		net := benchNetwork(b, n)
+		b.Run(sizeName(n), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(3, 4))
+			targets := make([]int32, 50)
+			for b.Loop() {
+				for i := range targets {
+					targets[i] = int32(rng.IntN(n))
+				}
+				net.IntroPathsToAny([]int32{int32(rng.IntN(n))}, targets, analytics.PathOptions{K: 10, MaxHops: 4})
+			}
+		})
+	}
+}
