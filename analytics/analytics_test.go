@@ -180,7 +180,7 @@ func TestEdgeCases(t *testing.T) {
 	t.Run("DuplicatesMerged", func(t *testing.T) {
 		at := now.Add(-24 * time.Hour).Unix()
 		s := &graph.Snapshot{People: []graph.SnapPerson{{ID: "a"}, {ID: "b"}},
-			Ties: []graph.SnapTie{{A: 0, B: 1, Override: 0.2}, {A: 0, B: 1, Override: 0.7}, {A: 0, B: 1}},
+			Ties:   []graph.SnapTie{{A: 0, B: 1, Override: 0.2}, {A: 0, B: 1, Override: 0.7}, {A: 0, B: 1}},
 			Events: []graph.SnapEvent{{Tie: 0, At: at, Kind: graph.KindCall}, {Tie: 2, At: at, Kind: graph.KindEmail}}}
 		net, err := analytics.NewNetwork(s, now, nil)
 		if err != nil {
