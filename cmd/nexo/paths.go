@@ -23,25 +23,47 @@ type pathsOptions struct {
 	k       int
 	maxHops int
 	format  string
+
+	// Store mode (no --edges): targets and connection.
+	org, query                  string
+	title, tag, skill, location string
+	server, token               string
 }
 
 func newPathsCmd() *cobra.Command {
 	var o pathsOptions
 	cmd := &cobra.Command{
-		Use:   "paths --edges FILE.csv --from A --to B [--k 3] [--max-hops 4] [--format json]",
-		Short: "The k best warm-introduction paths between two people",
-		Long: `Paths prints the k best loopless paths from --from to --to with at most
---max-hops ties, best first. A path's score is the product of its tie
-strengths (the weight column of the edge list, default 1).`,
+		Use:   "paths --to PERSON | --org ORG | --query TEXT  (or --edges FILE.csv --from A --to B)",
+		Short: "Who can introduce me to …: the k best warm-introduction paths",
+		Long: `Paths prints the k best loopless paths with at most --max-hops ties, best
+first. A path's score is the product of its tie strengths.
+
+In your workspace (the default): from you (or --from team: from every member) to
+--to PERSON (a name or id), to anyone at --org ORG, or to anyone matching --query
+TEXT ("¿conoces a alguien que…?"), narrowed by --title, --tag, --skill, --location.
+Each step says why the tie is strong.
+
+Over an edge list (--edges FILE.csv with source,target[,weight]): from --from to --to.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.edges == "" {
+				return runStorePaths(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o)
+			}
 			return runPaths(cmd.OutOrStdout(), o)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.edges, "edges", "", "edge list `FILE.csv` (source,target,weight)")
-	f.StringVar(&o.from, "from", "", "the person the paths start from")
-	f.StringVar(&o.to, "to", "", "the person to reach")
+	f.StringVar(&o.from, "from", "", "with --edges: the node the paths start from; else me (default) or team")
+	f.StringVar(&o.to, "to", "", "the person to reach (name or id)")
+	f.StringVar(&o.org, "org", "", "reach anyone at this organisation (name or id)")
+	f.StringVar(&o.query, "query", "", "reach anyone matching this text (title, tags, skills, needs, location…)")
+	f.StringVar(&o.title, "title", "", "with --query: title contains")
+	f.StringVar(&o.tag, "tag", "", "with --query: has this tag")
+	f.StringVar(&o.skill, "skill", "", "with --query: has this skill")
+	f.StringVar(&o.location, "location", "", "with --query: location contains")
+	f.StringVar(&o.server, "server", "", "URL of a running nexo server (default $NEXO_URL; none: the store directly)")
+	f.StringVar(&o.token, "token", "", "API token (default $NEXO_TOKEN, then .data/demo-token)")
 	f.IntVar(&o.k, "k", 3, "number of paths")
 	f.IntVar(&o.maxHops, "max-hops", analytics.DefaultMaxHops, "most ties per path")
 	f.StringVar(&o.format, "format", "table", "output format: table or json")

@@ -413,8 +413,18 @@ func (g *gen) buildInteractions() {
 		}
 		g.series(t, r, history, stop, me)
 	}
+	// The second links of the four situations are live relationships.
+	chain := map[[2]string]bool{}
+	for _, pair := range [][2]int{{c.diego, c.sofia}, {c.ana, c.elena}, {c.priya, c.jonas}} {
+		a, b := g.people[pair[0]].ID, g.people[pair[1]].ID
+		chain[[2]string{min(a, b), max(a, b)}] = true
+	}
 	for i, t := range g.ties {
 		if t.PersonA == g.people[0].ID || t.PersonB == g.people[0].ID {
+			continue
+		}
+		if chain[[2]string{t.PersonA, t.PersonB}] {
+			g.series(t, regular, history, 20, t.PersonA)
 			continue
 		}
 		if g.rng.Float64() < 0.6 {
