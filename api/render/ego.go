@@ -107,13 +107,13 @@ func egoJob(in EgoInput, f Format) (job, error) {
 		desc.Description = joinSentences(desc.Description, fmt.Sprintf("Showing the %d most important of %d people.", len(people), total))
 	}
 	rows := [][]legendItem{communityLegend(drawnNodes, in.CommunityNames), personMarks, tieMarks}
-	w := newDOT(in.Meta.Title, append([]attr{
+	w := newDOT(in.Meta.Title, []attr{
 		kv("id", "ego-map"), kv("class", "ego-map"),
 		kv("root", nw.nodes[me].ID), kv("ranksep", ranksep),
 		kv("splines", "false"), kv("outputorder", "edgesfirst"), kv("forcelabels", "false"),
 		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
 		kvHTML("label", legend(desc, rows...)),
-	}, outputAttrs(f)...)...)
+	}...)
 	personDefaults(w)
 	names := make([]string, 0, len(people))
 	for _, p := range people {

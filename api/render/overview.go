@@ -274,12 +274,12 @@ func peopleJob(nw *network, m peopleMap) job {
 	}
 	edges := peopleEdges(nw, drawn)
 	labelled := topLabelled(nodes)
-	w := newDOT(m.meta.Title, append([]attr{
+	w := newDOT(m.meta.Title, []attr{
 		kv("id", m.id), kv("class", m.id), kv("start", layoutSeed),
 		kv("splines", "false"), kv("outputorder", "edgesfirst"), kv("forcelabels", "false"),
 		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
 		kvHTML("label", legend(m.meta, communityLegend(nodes, m.names), personMarks, tieMarks)),
-	}, outputAttrs(m.format)...)...)
+	}...)
 	personDefaults(w)
 	names := make([]string, len(nodes))
 	for k, n := range nodes {
@@ -464,12 +464,12 @@ func groupJob(nw *network, m groupMap) job {
 	if len(nodes) > MaxOverviewBrokers+1 {
 		layout, layoutName, overlap = graphviz.SFDP, "sfdp", "true"
 	}
-	w := newDOT(m.meta.Title, append([]attr{
+	w := newDOT(m.meta.Title, []attr{
 		kv("id", m.id), kv("class", m.id), kv("start", layoutSeed), kv("overlap", overlap), kv("sep", "+6"),
 		kv("splines", "false"), kv("outputorder", "edgesfirst"), kv("forcelabels", "false"),
 		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
 		kvHTML("label", legend(m.meta, items, groupMarks, tieMarks)),
-	}, outputAttrs(m.format)...)...)
+	}...)
 	personDefaults(w)
 	var names []string
 	for _, g := range groups {

@@ -105,14 +105,14 @@ func pathsJob(in PathsInput, f Format) (job, error) {
 	for k, p := range paths {
 		items = append(items, legendItem{glyph: "▬▬", text: fmt.Sprintf("path %d: %d ties, score %.2f", k+1, len(p.Edges), p.Score)})
 	}
-	w := newDOT(in.Meta.Title, append([]attr{
+	w := newDOT(in.Meta.Title, []attr{
 		kv("id", "intro-paths"), kv("class", "intro-paths"), kv("rankdir", "LR"), kv("nodesep", "0.3"), kv("ranksep", "0.9"),
 		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
 		kvHTML("label", legend(in.Meta, items, []legendItem{
 			{swatch: "#000000", text: "best path"}, {swatch: edgeColor, text: "other paths"},
 			{glyph: "– – –", text: "weak tie"}, {glyph: "══", text: "local bridge"},
 		})),
-	}, outputAttrs(f)...)...)
+	}...)
 	w.defaults("node", kv("shape", "box"), kv("style", "rounded,filled"), kv("fillcolor", "#FFFFFF"),
 		kvf("penwidth", 3), kv("fontname", fontName), kvf("fontsize", 11), kv("fontcolor", textColor), kvf("margin", 0.12))
 	w.defaults("edge", kv("fontname", fontName), kvf("fontsize", 9), kv("fontcolor", textColor))

@@ -338,8 +338,8 @@ func TestPNG(t *testing.T) {
 	if err != nil {
 		t.Fatalf("PNG does not decode (are the chunk CRCs right?): %v", err)
 	}
-	// The tie is the only grey (#7F7F7F) thing drawn; go-graphviz's own PNG
-	// renderer drops edges.
+	// The tie is the only grey (#7F7F7F) thing drawn (go-graphviz's own PNG
+	// renderer dropped edges).
 	grey := 0
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {

@@ -9,15 +9,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"sort"
-	"strings"
-	"sync"
 
 	"github.com/goccy/go-graphviz"
-	"github.com/goccy/go-graphviz/gvc"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
 
 	"github.com/nexohq/nexo/graph"
 )
@@ -47,8 +40,8 @@ func unlock() { <-gvLock }
 var ErrClosed = errors.New("render: renderer is closed")
 
 // Renderer draws maps. It holds one Graphviz context, which is costly to
-// create, for its lifetime. A Renderer is safe for concurrent use; renderings
-// run one at a time.
+// create, for its lifetime. A Renderer is safe for concurrent use: layouts run
+// one at a time, process-wide; PNGs are rasterized concurrently.
 type Renderer struct {
 	gv *graphviz.Graphviz // nil once closed; guarded by gvLock
 }
@@ -56,21 +49,12 @@ type Renderer struct {
 // New returns a Renderer. ctx bounds only the wait for other renderings; its
 // cancellation is never passed on to Graphviz.
 func New(ctx context.Context) (*Renderer, error) {
-	fontsOnce.Do(func() { graphviz.SetFontLoader(loadFont) })
 	if err := lock(ctx); err != nil {
 		return nil, err
 	}
 	defer unlock()
 	bg := context.WithoutCancel(ctx)
-	png, err := newPNGPlugin(bg)
-	if err != nil {
-		return nil, fmt.Errorf("start graphviz: %w", err)
-	}
-	device, err := gvc.PNGDevicePlugin(bg)
-	if err != nil {
-		return nil, fmt.Errorf("start graphviz: %w", err)
-	}
-	gv, err := graphviz.NewWithPlugins(bg, png, device)
+	gv, err := graphviz.New(bg)
 	if err != nil {
 		return nil, fmt.Errorf("start graphviz: %w", err)
 	}
@@ -124,17 +108,22 @@ func (r *Renderer) render(ctx context.Context, j job) ([]byte, error) {
 	if err := lock(ctx); err != nil {
 		return nil, err
 	}
-	defer unlock()
 	if r.gv == nil {
+		unlock()
 		return nil, ErrClosed
 	}
 	out, err := r.renderLocked(j)
+	unlock()
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", j.kind, err)
 	}
 	md := metadata(j)
 	if j.format == PNG {
-		return pngWithText(out, j.meta, md)
+		p, err := rasterize(out)
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", j.kind, err)
+		}
+		return pngWithText(p, j.meta, md)
 	}
 	return svgWithMetadata(out, j.meta, md)
 }
@@ -169,7 +158,7 @@ func (r *Renderer) renderLocked(j job) (out []byte, err error) {
 	}
 	r.gv.SetLayout(j.layout)
 	var buf bytes.Buffer
-	if err := r.gv.Render(ctx, g, graphviz.Format(j.format), &buf); err != nil {
+	if err := r.gv.Render(ctx, g, graphviz.SVG, &buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -263,52 +252,6 @@ func writeChunk(b *bytes.Buffer, typ string, data []byte) {
 	b.Write(data)
 	binary.BigEndian.PutUint32(n[:], crc.Sum32())
 	b.Write(n[:])
-}
-
-// PNG text is drawn with the Go fonts, embedded in the binary, rather than
-// whatever fonts the machine has: the same bytes everywhere, and no font
-// directory scan for every text span (what go-graphviz does when a font is
-// missing).
-var (
-	fontsOnce sync.Once
-	fontMu    sync.Mutex
-	fontFaces = map[fontKey]font.Face{}
-	fonts     = map[bool]*opentype.Font{}
-)
-
-type fontKey struct {
-	bold bool
-	size float64
-}
-
-// htmlBold is Graphviz's flag for <B> in HTML-like labels.
-const htmlBold = 1
-
-func loadFont(_ context.Context, job *graphviz.Job, f *graphviz.TextFont) (font.Face, error) {
-	k := fontKey{bold: f.Flags()&htmlBold != 0 || strings.Contains(strings.ToLower(f.Name()), "bold"), size: f.Size() * job.Zoom()}
-	fontMu.Lock()
-	defer fontMu.Unlock()
-	if face, ok := fontFaces[k]; ok {
-		return face, nil
-	}
-	ft, ok := fonts[k.bold]
-	if !ok {
-		src := goregular.TTF
-		if k.bold {
-			src = gobold.TTF
-		}
-		var err error
-		if ft, err = opentype.Parse(src); err != nil {
-			return nil, err
-		}
-		fonts[k.bold] = ft
-	}
-	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: k.size, DPI: 72, Hinting: font.HintingNone})
-	if err != nil {
-		return nil, err
-	}
-	fontFaces[k] = face
-	return face, nil
 }
 
 // sortedKeys returns m's keys in order.

@@ -276,16 +276,5 @@ var (
 	}
 )
 
-// outputAttrs are the graph attributes that depend on the format: PNGs are
-// drawn at 96 dpi and scaled down to at most 15 inches (1440 pixels) a side,
-// which bounds the time go-graphviz's rasterizer and PNG encoder take (about a
-// second for 2304 pixels a side); SVGs are not scaled.
-func outputAttrs(f Format) []attr {
-	if f == PNG {
-		return []attr{kv("dpi", "96"), kv("size", "15,15")}
-	}
-	return nil
-}
-
 // radius of a circle whose circumference holds the given length.
 func circleRadius(length float64) float64 { return length / (2 * math.Pi) }
