@@ -1,6 +1,9 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store persists a workspace's graph. Every method but the workspace and token
 // lookups takes the workspace id and never reads or writes outside it: an id
@@ -107,6 +110,25 @@ type Store interface {
 
 	// LoadSnapshot reads the workspace's graph, or a neighbourhood, for the analytics.
 	LoadSnapshot(ctx context.Context, workspaceID string, opt SnapshotOptions) (*Snapshot, error)
+
+	// CreateReport stores a report with its deliveries in one transaction. It
+	// is ECONFLICT when the member already has a report for that period: a
+	// scheduler that restarted finds the slot done.
+	CreateReport(ctx context.Context, r *Report) error
+	// FindReport returns a report with its body and deliveries.
+	FindReport(ctx context.Context, workspaceID, id string) (*Report, error)
+	// FindReports returns reports newest first, with their deliveries but
+	// without bodies, and how many match in all.
+	FindReports(ctx context.Context, workspaceID string, f ReportFilter) ([]*Report, int, error)
+	// FindDeliveries returns deliveries oldest first.
+	FindDeliveries(ctx context.Context, workspaceID string, f DeliveryFilter) ([]*Delivery, error)
+	// ClaimDelivery marks a pending delivery that is due at now as sending,
+	// counts the attempt and leases it until the given time. It is ECONFLICT
+	// when the delivery is not pending or not yet due: someone else has it.
+	ClaimDelivery(ctx context.Context, workspaceID, id string, now, until time.Time) (*Delivery, error)
+	// UpdateDelivery applies a state change, ECONFLICT unless the delivery is
+	// in upd.From.
+	UpdateDelivery(ctx context.Context, workspaceID, id string, upd DeliveryUpdate) (*Delivery, error)
 }
 
 // Batch is a set of writes for Store.Upsert. Every entity must carry its

@@ -58,6 +58,11 @@ type User struct {
 	Follows     []string  `json:"follows,omitempty"`   // organisation ids the member cares about
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+
+	// Report holds the member's report settings; they are read and changed
+	// through /members/{id}/report-settings, where the schedule is checked,
+	// and kept out of member listings (a webhook URL can carry a secret).
+	Report ReportSettings `json:"-"`
 }
 
 // Validate reports whether the user can be stored.
@@ -76,7 +81,7 @@ func (u *User) Validate() error {
 			return FieldErrorf("time_zone", "Unknown time zone %q.", u.TimeZone)
 		}
 	}
-	return nil
+	return u.Report.Validate()
 }
 
 // UserUpdate holds the fields of a User to change; nil fields stay as they are.
@@ -88,6 +93,8 @@ type UserUpdate struct {
 	Locale   *string   `json:"locale"`
 	TimeZone *string   `json:"time_zone"`
 	Follows  *[]string `json:"follows"`
+	// Report changes report settings; see User.Report.
+	Report *ReportSettingsUpdate `json:"-"`
 }
 
 // Apply copies the set fields of upd onto u.
@@ -99,6 +106,9 @@ func (upd *UserUpdate) Apply(u *User) {
 	setIf(&u.Locale, upd.Locale)
 	setIf(&u.TimeZone, upd.TimeZone)
 	setIf(&u.Follows, upd.Follows)
+	if upd.Report != nil {
+		upd.Report.Apply(&u.Report)
+	}
 }
 
 // Token is an API credential of a user. Only the SHA-256 hash of the secret is

@@ -115,6 +115,13 @@ var schema = []string{
 	"CREATE INDEX introduction_workspace IF NOT EXISTS FOR (n:Introduction) ON (n.workspaceId)",
 	"CREATE INDEX note_workspace IF NOT EXISTS FOR (n:Note) ON (n.workspaceId)",
 	"CREATE INDEX token_workspace IF NOT EXISTS FOR (n:Token) ON (n.workspaceId)",
+	// Reports (report.go): one per member and period, which is how a
+	// restarted scheduler knows a slot is done.
+	"CREATE CONSTRAINT report_id IF NOT EXISTS FOR (n:Report) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT report_period IF NOT EXISTS FOR (n:Report) REQUIRE (n.workspaceId, n.userId, n.period) IS UNIQUE",
+	"CREATE INDEX report_workspace IF NOT EXISTS FOR (n:Report) ON (n.workspaceId, n.generatedAt)",
+	"CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (n:Delivery) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX delivery_workspace IF NOT EXISTS FOR (n:Delivery) ON (n.workspaceId, n.state)",
 }
 
 // createSchema creates constraints and indexes and waits until they are online.

@@ -50,7 +50,8 @@ func (s *Store) FindWorkspaces(ctx context.Context) ([]*graph.Workspace, error) 
 }
 
 // workspaceLabels are the labels of nodes that belong to a workspace.
-var workspaceLabels = []string{"Interaction", "Introduction", "Note", "Token", "User", "Person", "Organization"}
+var workspaceLabels = []string{"Interaction", "Introduction", "Note", "Token", "User", "Person", "Organization",
+	"Delivery", "Report"}
 
 // DeleteWorkspace removes the workspace and everything in it, in one transaction.
 func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
@@ -110,15 +111,18 @@ func userFrom(m map[string]any) *graph.User {
 		Role: graph.Role(str(m, "role")), PersonID: str(m, "personId"), Locale: str(m, "locale"),
 		TimeZone: str(m, "timeZone"), Follows: strs(m, "follows"),
 		CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
+		Report: reportSettingsFrom(m),
 	}
 }
 
 func userParams(u *graph.User) map[string]any {
-	return map[string]any{
+	p := map[string]any{
 		"id": u.ID, "workspaceId": u.WorkspaceID, "name": u.Name, "email": u.Email, "role": string(u.Role),
 		"locale": u.Locale, "timeZone": u.TimeZone, "follows": list(u.Follows),
 		"createdAt": tparam(u.CreatedAt), "updatedAt": tparam(u.UpdatedAt),
 	}
+	addReportSettings(p, u.Report)
+	return p
 }
 
 // setUserPerson links the user to their own person, replacing any previous link.
@@ -245,7 +249,10 @@ func (s *Store) DeleteUser(ctx context.Context, ws, id string) error {
 			OPTIONAL MATCH (t:Token {userId: $id, workspaceId: $ws})
 			OPTIONAL MATCH (n:Note {authorId: $id, workspaceId: $ws})
 			DETACH DELETE u, t, n`, map[string]any{"id": id, "ws": ws})
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
+		return nil, deleteUserReports(ctx, tx, ws, id)
 	})
 	return err
 }
