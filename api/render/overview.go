@@ -284,7 +284,7 @@ func peopleJob(nw *network, m peopleMap) job {
 	names := make([]string, len(nodes))
 	for k, n := range nodes {
 		names[k] = n.ID
-		w.node(n.ID, personAttrs(n, labelled[n.ID])...)
+		w.node(n.ID, append(personAttrs(n, labelled[n.ID]), kvf("width", sfdpWidth(n, len(nodes))))...)
 	}
 	writeTies(w, nw, edges, drawn)
 	hub := slices.MaxFunc(nodes, func(a, b Node) int {
@@ -426,7 +426,9 @@ func groupJob(nw *network, m groupMap) job {
 	groups := sortedKeys(size)
 	maxSize := 1
 	for _, g := range groups {
-		maxSize = max(maxSize, size[g])
+		if g != otherGroup { // the catch-all would shrink every community
+			maxSize = max(maxSize, size[g])
+		}
 	}
 
 	drawn := make(map[string]int, len(m.people))
@@ -453,16 +455,18 @@ func groupJob(nw *network, m groupMap) job {
 		}
 	}
 	groupMarks := []legendItem{
-		{glyph: "⬤", text: "large circle: a community (area = members)"},
+		{text: "large shape: a community (larger = more members)"},
 		{glyph: "●", text: "small: a person between communities (larger = more of a broker)"},
 		{glyph: "▬▬", text: "wider = more ties"},
 	}
-	// neato with overlap removal is quick for the few nodes of an overview;
-	// drill-downs with hundreds of people need sfdp, whose overlap removal
-	// would take seconds.
+	// neato with overlap removal is quick for the hundred-odd nodes of an
+	// overview; larger drill-downs need sfdp, whose overlap removal would take
+	// seconds, so there groups shrink to small context nodes that overlap less.
 	layout, layoutName, overlap := graphviz.NEATO, "neato", "false"
-	if len(nodes) > MaxOverviewBrokers+1 {
+	groupMin, groupRange := 0.8, 2.2
+	if len(nodes)+len(groups) > maxNeatoNodes {
 		layout, layoutName, overlap = graphviz.SFDP, "sfdp", "true"
+		groupMin, groupRange = 0.4, 0.8
 	}
 	w := newDOT(m.meta.Title, []attr{
 		kv("id", m.id), kv("class", m.id), kv("start", layoutSeed), kv("overlap", overlap), kv("sep", "+6"),
@@ -483,7 +487,7 @@ func groupJob(nw *network, m groupMap) job {
 		w.node(groupNode(g),
 			kv("id", id), kv("class", classes("community", cls)),
 			kv("shape", communityShape(g)), kv("fillcolor", color),
-			kvf("width", 0.6+2.4*math.Sqrt(float64(size[g])/float64(maxSize))),
+			kvf("width", groupMin+groupRange*math.Sqrt(min(1, float64(size[g])/float64(maxSize)))),
 			kv("tooltip", nodeTip(fmt.Sprintf("%s: %d people", name, size[g]))),
 			kvHTML("xlabel", fmt.Sprintf(`<B>%s</B><BR/><FONT POINT-SIZE="9" COLOR="#555555">%d people</FONT>`, htmlText(name), size[g])),
 		)
@@ -491,7 +495,8 @@ func groupJob(nw *network, m groupMap) job {
 	labelled := topLabelled(nodes)
 	for _, n := range nodes {
 		names = append(names, n.ID)
-		w.node(n.ID, personAttrs(n, labelled[n.ID])...)
+		// People stay smaller than the smallest community.
+		w.node(n.ID, append(personAttrs(n, labelled[n.ID]), kvf("width", sfdpWidth(n, len(nodes)+len(groups))))...)
 	}
 	// nodeName returns the DOT name, SVG id and name of a group or person.
 	nodeName := func(k int) (string, string, string) {
@@ -539,6 +544,21 @@ func groupJob(nw *network, m groupMap) job {
 
 // groupNode is a group's DOT name; '#' cannot occur in a person's id.
 func groupNode(g int) string { return "#" + groupID(g) }
+
+// sfdpWidth is a person's diameter on maps of many people: sfdp places nodes
+// as points (removing overlaps would take seconds), so the more people, the
+// smaller they are drawn, down to half the size of an ego map's.
+func sfdpWidth(n Node, people int) float64 {
+	f := 1.0
+	if people > maxNeatoNodes {
+		f = max(0.5, math.Sqrt(float64(maxNeatoNodes)/float64(people)))
+	}
+	return f * (0.2 + 0.35*n.Brokerage)
+}
+
+// maxNeatoNodes is the most nodes a group map lays out with neato and overlap
+// removal (about half a second); above it, sfdp without.
+const maxNeatoNodes = 120
 
 // maxPersonGroups is how many ties to groups each person drawn on a group
 // map keeps whatever the cap on group edges.
