@@ -6,24 +6,36 @@
 //
 // The input model (Node, Edge, Meta and the *Input types) is this package's
 // own; the API maps analytics results into it. Every rendering is
-// deterministic for the same input: nodes and edges are sorted, force-directed
-// layouts are seeded, and the output carries the title and metadata (SVG
-// <title>, <desc> and a JSON <metadata id="nexo-metadata"> element; PNG iTXt
-// chunks).
+// deterministic for the same input, whatever its order: nodes and edges are
+// sorted, force-directed layouts are seeded, and state that Graphviz keeps
+// between layouts is reset before each one. The output carries the title and
+// metadata: in SVG a <title>, a <desc> and a JSON <metadata id="nexo-metadata">
+// element as the first children of <svg>; in PNG iTXt chunks (Title,
+// Description, Software, nexo:metadata).
 //
-// SVG elements carry ids and classes the web page and tests can select on:
+// SVG elements carry ids and classes that the web page and tests select on:
 //
-//	<g id="p-<person id>" class="node person community-3 broker me dormant ring-1">
-//	<g id="t-<a>-<b>" class="edge tie strong bridge">
-//	<g id="c-3" class="node community community-3">      (aggregated overview)
-//	<g id="a_legend">                                     (title and legend)
+//	<g id="p-<id>" class="node person community-3 broker me dormant ring-1">  a person
+//	<g id="t-<a>-<b>" class="edge tie strong bridge">                         a tie (a < b)
+//	<g id="c-3" class="node community community-3">                           a community drawn as one node
+//	<g id="c-other" class="node community community-other">                   the communities past the cap
+//	<g id="g-<x>-<y>" class="edge group-ties">                                ties between groups or a person and a group
+//	<g id="h-<a>-<b>" class="edge tie strong path-1 path-2">                  a tie on intro paths 1 and 2
+//	<g id="a_legend">                                                         title, description and legend
+//
+// A person with a URL is wrapped in a link; every node and edge has a tooltip
+// (xlink:title). Communities are coloured with Okabe and Ito's colour-blind-safe
+// palette; past seven they also change shape.
 //
 // Graphviz runs as WebAssembly inside one process-wide module that is not safe
-// for concurrent use, so every Renderer serializes its renderings behind one
-// package-level lock, and a cancelled context never reaches Graphviz (it would
-// break later calls): the context only bounds the wait for the lock. Time is
-// bounded instead by capping what is drawn (MaxEgoNodes, MaxOverviewPeople, ...)
-// and by choosing layouts that stay fast at those caps: twopi for ego maps,
-// sfdp for people-level overviews, neato for aggregated overviews and dot only
-// for the small intro-path diagrams.
+// for concurrent use (go-graphviz instantiates it once, so a pool of instances
+// would share it), so all Renderers serialize their layouts behind one
+// package-level lock. A cancelled context never reaches Graphviz (it would
+// break later calls); the context only bounds the wait for the lock. Time is
+// bounded instead by capping what is drawn (MaxEgoNodes, MaxOverviewPeople,
+// MaxCommunityNodes, MaxPaths, ...) and by choosing layouts that stay fast at
+// those caps: twopi for ego maps, neato for maps of up to 120 nodes (aggregated
+// overviews), sfdp above, and dot only for the small intro-path diagrams. PNGs
+// are drawn in Go from the SVG that Graphviz wrote (raster.go), outside the
+// lock.
 package render

@@ -66,6 +66,9 @@ func overviewJob(in OverviewInput, f Format) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
+	if len(nw.nodes) == 0 {
+		return job{}, graph.FieldErrorf("nodes", "No people to draw.")
+	}
 	if len(nw.nodes) <= MaxOverviewPeople {
 		all := make([]int, len(nw.nodes))
 		for i := range all {
@@ -274,8 +277,9 @@ func peopleJob(nw *network, m peopleMap) job {
 	}
 	edges := peopleEdges(nw, drawn)
 	labelled := topLabelled(nodes)
+	layout, layoutName, overlap := forceLayout(len(nodes))
 	w := newDOT(m.meta.Title, []attr{
-		kv("id", m.id), kv("class", m.id), kv("start", layoutSeed),
+		kv("id", m.id), kv("class", m.id), kv("start", layoutSeed), kv("overlap", overlap), kv("sep", "+6"),
 		kv("splines", "false"), kv("outputorder", "edgesfirst"), kv("forcelabels", "false"),
 		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
 		kvHTML("label", legend(m.meta, communityLegend(nodes, m.names), personMarks, tieMarks)),
@@ -292,11 +296,11 @@ func peopleJob(nw *network, m peopleMap) job {
 	})
 	writeConnectors(w, connectors(names, tieLinks(edges), hub.ID))
 	return job{
-		kind: m.kind, dot: w.String(), layout: graphviz.SFDP, format: m.format, meta: m.meta, noLabel: names,
+		kind: m.kind, dot: w.String(), layout: layout, format: m.format, meta: m.meta, noLabel: names,
 		facts: map[string]string{
 			"people_drawn": strconv.Itoa(len(nodes)),
 			"ties_drawn":   strconv.Itoa(len(edges)),
-			"layout":       "sfdp",
+			"layout":       layoutName,
 		},
 	}
 }
@@ -459,13 +463,10 @@ func groupJob(nw *network, m groupMap) job {
 		{glyph: "●", text: "small: a person between communities (larger = more of a broker)"},
 		{glyph: "▬▬", text: "wider = more ties"},
 	}
-	// neato with overlap removal is quick for the hundred-odd nodes of an
-	// overview; larger drill-downs need sfdp, whose overlap removal would take
-	// seconds, so there groups shrink to small context nodes that overlap less.
-	layout, layoutName, overlap := graphviz.NEATO, "neato", "false"
+	// On sfdp maps groups shrink to small context nodes that overlap less.
+	layout, layoutName, overlap := forceLayout(len(nodes) + len(groups))
 	groupMin, groupRange := 0.8, 2.2
-	if len(nodes)+len(groups) > maxNeatoNodes {
-		layout, layoutName, overlap = graphviz.SFDP, "sfdp", "true"
+	if layout == graphviz.SFDP {
 		groupMin, groupRange = 0.4, 0.8
 	}
 	w := newDOT(m.meta.Title, []attr{
@@ -554,6 +555,16 @@ func sfdpWidth(n Node, people int) float64 {
 		f = max(0.5, math.Sqrt(float64(maxNeatoNodes)/float64(people)))
 	}
 	return f * (0.2 + 0.35*n.Brokerage)
+}
+
+// forceLayout picks the engine for a map of n nodes: neato with overlap
+// removal, quick for the hundred-odd nodes of an aggregated overview, or, for
+// more, sfdp without, whose overlap removal would take seconds.
+func forceLayout(n int) (engine graphviz.Layout, name, overlap string) {
+	if n <= maxNeatoNodes {
+		return graphviz.NEATO, "neato", "false"
+	}
+	return graphviz.SFDP, "sfdp", "true"
 }
 
 // maxNeatoNodes is the most nodes a group map lays out with neato and overlap

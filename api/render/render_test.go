@@ -257,7 +257,7 @@ func TestDeterministic(t *testing.T) {
 			render func() ([]byte, error)
 		}{
 			{"ego", func() ([]byte, error) { return r.EgoMap(ctx, syntheticEgo(60, 5), f) }},
-			{"overview", func() ([]byte, error) { return r.Overview(ctx, syntheticNetwork(120, 5, 5), f) }},
+			{"overview", func() ([]byte, error) { return r.Overview(ctx, syntheticNetwork(200, 5, 5), f) }}, // sfdp
 			{"paths", func() ([]byte, error) { return r.IntroPaths(ctx, syntheticPaths(3), f) }},
 		} {
 			t.Run(tc.name+"_"+string(f), func(t *testing.T) {
@@ -574,6 +574,20 @@ func TestInvalid(t *testing.T) {
 				t.Errorf("got %v, want EINVALID on field %s", err, tc.field)
 			}
 		})
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	r := newRenderer(t)
+	ctx := context.Background()
+	if _, err := r.Overview(ctx, OverviewInput{}, SVG); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("Overview: got %v, want EINVALID", err)
+	}
+	if _, err := r.IntroPaths(ctx, PathsInput{}, SVG); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("IntroPaths: got %v, want EINVALID", err)
+	}
+	if _, err := r.CommunityMap(ctx, CommunityInput{Community: 7, Nodes: smallOverview.Nodes}, SVG); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("CommunityMap of an empty community: got %v, want EINVALID", err)
 	}
 }
 
