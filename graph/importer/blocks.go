@@ -155,3 +155,15 @@ func (b *blockReader) next() (block, error) {
 		return blk, nil
 	}
 }
+
+// safely runs a third-party decoder on one block. go-ical panics on some
+// malformed lines (a parameter without a value at the end of a line); that
+// must cost the block, not the server.
+func safely[T any](decode func() (T, error)) (v T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed line (%v)", r)
+		}
+	}()
+	return decode()
+}

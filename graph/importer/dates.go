@@ -69,6 +69,9 @@ func parseDate(s string, monthFirst bool, loc *time.Location) (time.Time, error)
 	}
 	for _, l := range isoLayouts {
 		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			if t.Year() < 1900 || t.Year() > 2200 {
+				return time.Time{}, fmt.Errorf("date out of range %q", s)
+			}
 			return t, nil
 		}
 	}

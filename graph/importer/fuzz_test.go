@@ -14,7 +14,7 @@ import (
 // open, parse, plan. Bad input must end in an error, never a panic, and
 // whatever is planned must be a batch the store accepts.
 func fuzzImport(t *testing.T, data []byte, f Format) {
-	opts := Options{MaxBytes: 1 << 20, MaxRows: 10000, TempDir: t.TempDir()}
+	opts := Options{MaxBytes: 1 << 20, MaxRows: 10000}
 	in, err := openInput(bytes.NewReader(data), f, &opts)
 	if err != nil {
 		checkUserError(t, err)

@@ -32,7 +32,7 @@ func (p *icsParser) next() (record, error) {
 	buf.WriteString("BEGIN:VCALENDAR\r\n")
 	buf.Write(text)
 	buf.WriteString("END:VCALENDAR\r\n")
-	cal, err := ical.NewDecoder(&buf).Decode()
+	cal, err := safely(ical.NewDecoder(&buf).Decode)
 	if err != nil {
 		out.skip = "unreadable event: " + err.Error()
 		return out, nil

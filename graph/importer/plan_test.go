@@ -426,3 +426,19 @@ func TestPlanRowLimits(t *testing.T) {
 		t.Errorf("details %+v", r.Details)
 	}
 }
+
+// BenchmarkPlanConnections30k is the part of an import that is ours:
+// parsing and planning a 30,000-row Connections.csv, without the store.
+//
+//	go test -run '^$' -bench PlanConnections30k -benchmem ./graph/importer
+func BenchmarkPlanConnections30k(b *testing.B) {
+	data := connectionsCSV(30000)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		w := newWorld()
+		batch, r := w.plan(b, data, FormatLinkedIn)
+		if r.Created != 30000 || len(batch.Ties) != 30000 {
+			b.Fatalf("created %d, ties %d", r.Created, len(batch.Ties))
+		}
+	}
+}

@@ -24,7 +24,7 @@ func (p *vcardParser) next() (record, error) {
 	if !ok {
 		return out, err
 	}
-	card, err := vcard.NewDecoder(bytes.NewReader(text)).Decode()
+	card, err := safely(vcard.NewDecoder(bytes.NewReader(text)).Decode)
 	if err != nil {
 		out.skip = "unreadable card: " + err.Error()
 		return out, nil

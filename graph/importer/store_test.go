@@ -1,0 +1,248 @@
+package importer_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/importer"
+	"github.com/nexohq/nexo/graph/neo4j"
+	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
+)
+
+// These tests run against the real Neo4j that scripts/test.sh starts; they
+// skip without one, and fail without one when CI=true.
+
+func readFixture(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+func importFile(tb testing.TB, s *neo4j.Store, ws string, me *graph.User, name string, opts importer.Options) *importer.Report {
+	tb.Helper()
+	r, err := importer.Import(context.Background(), s, ws, me, bytes.NewReader(readFixture(tb, name)), importer.FormatAuto, opts)
+	if err != nil {
+		tb.Fatalf("import %s: %v", name, err)
+	}
+	return r
+}
+
+func findByEmail(tb testing.TB, s *neo4j.Store, ws, email string) *graph.Person {
+	tb.Helper()
+	l, _, err := s.FindPeople(context.Background(), ws, graph.PersonFilter{Email: email})
+	if err != nil || len(l) != 1 {
+		tb.Fatalf("find %s: %d people, %v", email, len(l), err)
+	}
+	return l[0]
+}
+
+func TestImportStore(t *testing.T) {
+	s := neo4jtest.Open(t)
+	w, me := neo4jtest.Workspace(t, s)
+	ctx := context.Background()
+
+	var phases []importer.Phase
+	r := importFile(t, s, w.ID, me, "linkedin_en.csv", importer.Options{Progress: func(p importer.Progress) {
+		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
+			phases = append(phases, p.Phase)
+		}
+	}})
+	if r.Created != 4 || r.Merged != 1 || r.Skipped != 1 {
+		t.Fatalf("first import: %+v", r)
+	}
+	if want := []importer.Phase{importer.PhaseIndexing, importer.PhaseReading, importer.PhaseWriting, importer.PhaseDone}; fmt.Sprint(phases) != fmt.Sprint(want) {
+		t.Errorf("phases %v, want %v", phases, want)
+	}
+	ada := findByEmail(t, s, w.ID, "ada@example.net")
+	if ada.Company != "Zentrix Labs" || ada.Title != "Head of Data" {
+		t.Errorf("Ada: %+v", ada)
+	}
+
+	t.Run("Idempotent", func(t *testing.T) {
+		r := importFile(t, s, w.ID, me, "linkedin_en.csv", importer.Options{})
+		if r.Created != 0 || r.Updated != 0 || r.Unchanged != 4 || r.Written != (importer.Counts{}) {
+			t.Errorf("second import: %+v", r)
+		}
+	})
+
+	t.Run("KeepsUserEdits", func(t *testing.T) {
+		title := "Chief Everything"
+		if _, err := s.UpdatePerson(ctx, w.ID, ada.ID, graph.PersonUpdate{Title: &title}, true); err != nil {
+			t.Fatal(err)
+		}
+		ties, _, err := s.FindTies(ctx, w.ID, graph.TieFilter{PersonID: me.PersonID, OtherID: ada.ID})
+		if err != nil || len(ties) != 1 {
+			t.Fatalf("tie to Ada: %v, %v", ties, err)
+		}
+		strength := 0.8
+		if _, err := s.UpdateTie(ctx, w.ID, ties[0].ID, graph.TieUpdate{Strength: &strength}); err != nil {
+			t.Fatal(err)
+		}
+		r := importFile(t, s, w.ID, me, "google_current.csv", importer.Options{})
+		if r.Updated != 1 || r.Created != 2 {
+			t.Errorf("google import: %+v", r)
+		}
+		got := findByEmail(t, s, w.ID, "ada@example.net")
+		if got.Title != title || !strings.Contains(strings.Join(got.Tags, ","), "Investors") {
+			t.Errorf("Ada after re-import: %+v", got)
+		}
+		ties, _, _ = s.FindTies(ctx, w.ID, graph.TieFilter{PersonID: me.PersonID, OtherID: ada.ID})
+		if len(ties) != 1 || ties[0].Strength == nil || *ties[0].Strength != strength {
+			t.Errorf("tie after re-import: %+v", ties)
+		}
+		notes, err := s.FindNotes(ctx, w.ID, ada.ID, me.ID)
+		if err != nil || len(notes) != 1 || notes[0].Source != "google" {
+			t.Errorf("notes: %+v, %v", notes, err)
+		}
+	})
+}
+
+// TestImportAllOrNothing stops an import inside its transaction and finds
+// the workspace as it was.
+func TestImportAllOrNothing(t *testing.T) {
+	s := neo4jtest.Open(t)
+	w, me := neo4jtest.Workspace(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := importer.Import(ctx, s, w.ID, me, bytes.NewReader(readFixture(t, "linkedin_de.csv")), importer.FormatAuto,
+		importer.Options{Progress: func(p importer.Progress) {
+			if p.Phase == importer.PhaseWriting && p.Written > 0 {
+				cancel() // after the organisations, before the people
+			}
+		}})
+	if err == nil {
+		t.Fatal("import went through a cancelled context")
+	}
+	_, n, err := s.FindPeople(context.Background(), w.ID, graph.PersonFilter{})
+	if err != nil || n != 1 {
+		t.Errorf("%d people after a failed import, want 1 (me); %v", n, err)
+	}
+	orgs, _, err := s.FindOrganizations(context.Background(), w.ID, graph.OrganizationFilter{})
+	if err != nil || len(orgs) != 0 {
+		t.Errorf("organisations after a failed import: %v, %v", orgs, err)
+	}
+}
+
+// TestExportRestoreStore is the backup story: export a workspace with every
+// kind of entity, lose it, restore the export into a new workspace of the
+// same id, and export again: the two exports are the same but for the
+// export time and the members' timestamps. (Ids are unique across
+// workspaces, so a copy beside the original needs new ids; see Restore.)
+func TestExportRestoreStore(t *testing.T) {
+	s := neo4jtest.Open(t)
+	w, me := neo4jtest.Workspace(t, s)
+	ctx := context.Background()
+	for _, f := range []string{"linkedin_en.csv", "google_current.csv", "contacts_v4.vcf", "interactions.csv", "calendar.ics"} {
+		importFile(t, s, w.ID, me, f, importer.Options{})
+	}
+	var first bytes.Buffer
+	if err := importer.Export(ctx, s, w.ID, &first); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := s.DeleteWorkspace(ctx, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateWorkspace(ctx, &graph.Workspace{ID: w.ID, Name: w.Name}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := importer.Restore(ctx, s, w.ID, bytes.NewReader(first.Bytes()), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Written.People < 10 || r.Written.Interactions < 3 || r.Written.Notes < 1 {
+		t.Errorf("restore wrote %+v", r.Written)
+	}
+	var second bytes.Buffer
+	if err := importer.Export(ctx, s, w.ID, &second); err != nil {
+		t.Fatal(err)
+	}
+	a, b := exportLines(t, first.Bytes()), exportLines(t, second.Bytes())
+	if len(a) != len(b) {
+		t.Fatalf("%d lines exported, %d after the restore", len(a), len(b))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Errorf("line %d differs:\n got %s\nwant %s", i+1, b[i], a[i])
+		}
+	}
+}
+
+// exportLines normalises an export for comparison: the export time and
+// the workspace's and members' timestamps go.
+func exportLines(tb testing.TB, data []byte) []string {
+	tb.Helper()
+	stamps := regexp.MustCompile(`"(created_at|updated_at|exported_at)":"[^"]*"`)
+	var out []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		l := sc.Text()
+		if len(out) == 0 || strings.HasPrefix(l, `{"type":"user"`) {
+			l = stamps.ReplaceAllString(l, "")
+		}
+		out = append(out, l)
+	}
+	if len(out) < 3 {
+		tb.Fatalf("export of %d lines", len(out))
+	}
+	return out
+}
+
+// TestImportErrors are bad files through the whole Import.
+func TestImportErrors(t *testing.T) {
+	s := neo4jtest.Open(t)
+	w, me := neo4jtest.Workspace(t, s)
+	ctx := context.Background()
+	_, err := importer.Import(ctx, s, w.ID, me, strings.NewReader("not,a,known\nfile,at,all\n"), importer.FormatAuto, importer.Options{})
+	if graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("unknown CSV: %v", err)
+	}
+	stranger := &graph.User{ID: graph.NewID(), PersonID: graph.NewID(), Name: "X", Role: graph.RoleMember}
+	_, err = importer.Import(ctx, s, w.ID, stranger, bytes.NewReader(readFixture(t, "linkedin_en.csv")), importer.FormatLinkedIn, importer.Options{})
+	if graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("member without a person in the workspace: %v", err)
+	}
+	_, err = importer.Import(ctx, s, w.ID, nil, bytes.NewReader(readFixture(t, "linkedin_en.csv")), importer.FormatLinkedIn, importer.Options{})
+	if graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("no member: %v", err)
+	}
+	var e *graph.Error
+	if !errors.As(err, &e) {
+		t.Errorf("error is not a *graph.Error: %T", err)
+	}
+}
+
+// BenchmarkImportConnections30k imports a 30,000-row Connections.csv into
+// the real Neo4j, each time into a new workspace. The issue's bar: under 10 s.
+//
+//	scripts/test.sh -run '^$' -bench ImportConnections30k -benchtime 1x -benchmem ./graph/importer
+func BenchmarkImportConnections30k(b *testing.B) {
+	s := neo4jtest.Open(b)
+	data := importer.ConnectionsCSVForTest(30000)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		b.StopTimer()
+		w, me := neo4jtest.Workspace(b, s)
+		b.StartTimer()
+		r, err := importer.Import(context.Background(), s, w.ID, me, bytes.NewReader(data), importer.FormatLinkedIn, importer.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Created != 30000 {
+			b.Fatalf("created %d, want 30000", r.Created)
+		}
+	}
+}
