@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
@@ -19,7 +20,12 @@ func bind(c *gin.Context, v any) error {
 	if ct := c.ContentType(); ct != "" && ct != "application/json" {
 		return badRequest("Content-Type must be application/json.")
 	}
-	dec := json.NewDecoder(c.Request.Body)
+	// Decode leaves v as it is for null, which would make a PATCH of nothing.
+	br := bufio.NewReader(c.Request.Body)
+	if b, err := firstNonSpace(br); err == nil && b != '{' {
+		return badRequest("Request body must be a JSON object.")
+	}
+	dec := json.NewDecoder(br)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooLarge *http.MaxBytesError
@@ -46,6 +52,20 @@ func bind(c *gin.Context, v any) error {
 		return badRequest("Request body has data after the JSON value.")
 	}
 	return nil
+}
+
+// firstNonSpace returns the first byte of r that is not JSON white space,
+// leaving it unread.
+func firstNonSpace(r *bufio.Reader) (byte, error) {
+	for {
+		b, err := r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
+			return b, r.UnreadByte()
+		}
+	}
 }
 
 // idParam returns the path parameter name when it has the shape of an id;
