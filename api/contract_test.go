@@ -143,7 +143,7 @@ func (t contractTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		check := req.Clone(req.Context())
 		check.Body = io.NopCloser(bytes.NewReader(reqBody))
 		input = &openapi3filter.RequestValidationInput{Request: check, PathParams: params, Route: route,
-			Options: &openapi3filter.Options{AuthenticationFunc: bearerPresent}}
+			Options: &openapi3filter.Options{AuthenticationFunc: bearerPresent, SchemaValidationOptions: brief}}
 		reqErr = openapi3filter.ValidateRequest(req.Context(), input)
 	}
 
@@ -159,7 +159,7 @@ func (t contractTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	what := req.Method + " " + req.URL.RequestURI()
 	fail := func(format string, args ...any) (*http.Response, error) {
-		return nil, fmt.Errorf("contract: %s → %d %.300s: %s", what, resp.StatusCode, respBody, fmt.Sprintf(format, args...))
+		return nil, fmt.Errorf("contract: %s → %d %.300s: %.600s", what, resp.StatusCode, respBody, fmt.Sprintf(format, args...))
 	}
 
 	if resp.StatusCode >= 500 {
@@ -189,12 +189,15 @@ func (t contractTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	if err := openapi3filter.ValidateResponse(req.Context(), &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: input, Status: resp.StatusCode, Header: resp.Header,
-		Body: io.NopCloser(bytes.NewReader(respBody)), Options: &openapi3filter.Options{IncludeResponseStatus: true},
+		Body: io.NopCloser(bytes.NewReader(respBody)), Options: &openapi3filter.Options{IncludeResponseStatus: true, SchemaValidationOptions: brief},
 	}); err != nil {
 		return fail("response does not match the document: %v", err)
 	}
 	return resp, nil
 }
+
+// brief makes schema errors say what is wrong without dumping the schema.
+var brief = []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()}
 
 func isRedirect(status int) bool { return status >= 300 && status < 400 }
 
