@@ -51,7 +51,10 @@ type Edge struct {
 }
 
 // Meta is the title and metadata of a rendering. Fields are written, sorted by
-// key, into the SVG's JSON <metadata> element and the PNG's text chunks.
+// key, into the SVG's JSON <metadata> element and the PNG's nexo:metadata
+// chunk, together with keys the renderer sets and that win over Fields: kind
+// (ego, overview, community, paths), title, layout, and counts such as
+// people_drawn, ties_drawn, groups_drawn, people_total, paths_drawn, radius.
 type Meta struct {
 	// Title is drawn at the top and becomes the SVG <title>.
 	Title string
