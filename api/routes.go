@@ -86,4 +86,14 @@ func (s *Server) routes() {
 
 	v1.GET("/jobs", s.listJobs)
 	v1.GET("/jobs/:job_id", s.getJob)
+
+	// Periodic reports (reports.go, api/report): history, on-demand runs,
+	// previews, delivery retries, and each member's report settings.
+	v1.GET("/reports", s.listReports)
+	v1.POST("/reports", s.createReport)
+	v1.GET("/reports/preview", s.previewReport)
+	v1.GET("/reports/:report_id", s.getReport)
+	v1.POST("/reports/:report_id/deliveries/:delivery_id/retry", s.retryDelivery)
+	v1.GET("/members/:user_id/report-settings", s.getReportSettings)
+	v1.PATCH("/members/:user_id/report-settings", s.updateReportSettings)
 }

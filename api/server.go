@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
 )
 
@@ -25,6 +26,9 @@ type Options struct {
 	// RateLimit is the requests per second allowed per token (burst: twice
 	// that); 0 means the default of 20, a negative value none.
 	RateLimit float64
+	// Reports makes and delivers the periodic reports (api/report); nil
+	// gives one without email or webhook settings, owned by the server.
+	Reports *report.Service
 }
 
 // Server serves Nexo's HTTP API.
@@ -42,6 +46,9 @@ type Server struct {
 	cache      *analyticsCache
 	jobs       *jobs
 	metricsSet *metricsSet
+
+	reports    *report.Service
+	ownReports bool // the server made reports and closes it
 }
 
 // New returns a server with every route registered.
@@ -66,6 +73,10 @@ func New(opt Options) *Server {
 		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
 		jobs: newJobs(), metricsSet: newMetrics()}
 	s.cache = newAnalyticsCache(s)
+	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
+	if s.ownReports {
+		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})
+	}
 	s.engine.ContextWithFallback = true
 	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe)
 	s.routes()
@@ -78,6 +89,9 @@ func (s *Server) Handler() http.Handler { return s.engine }
 // Close stops background work.
 func (s *Server) Close() error {
 	s.cache.close()
+	if s.ownReports {
+		return s.reports.Close()
+	}
 	return nil
 }
 

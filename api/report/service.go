@@ -146,7 +146,8 @@ func (s *Service) Generate(ctx context.Context, ws string, u *graph.User, net *a
 		return nil, fmt.Errorf("encode report: %w", err)
 	}
 	rep := &graph.Report{ID: id, WorkspaceID: ws, UserID: u.ID, Period: period, Kind: kind,
-		Locale: content.Member.Locale, GeneratedAt: content.GeneratedAt, Health: content.Health.ReportHealth, Body: body}
+		Locale: content.Member.Locale, GeneratedAt: content.GeneratedAt, Health: content.Health.ReportHealth, Body: body,
+		Deliveries: []*graph.Delivery{}}
 	set := u.Report
 	if set.Email != "" {
 		rep.Deliveries = append(rep.Deliveries, &graph.Delivery{Channel: graph.ChannelEmail, Target: set.Email})
