@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -293,11 +292,6 @@ func TestOpenAPIDocument(t *testing.T) {
 				if op.RequestBody != nil && (op.Responses.Status(400) == nil || op.Responses.Status(413) == nil) {
 					t.Errorf("%s %s: takes a body but documents no 400 or 413", method, path)
 				}
-				if isWrite(method) && v1 && !slices.Contains([]string{"createToken", "revokeToken", "updateMember",
-					"createNote", "updateNote", "deleteNote", "refreshAnalytics"}, op.OperationID) &&
-					op.Responses.Status(403) == nil {
-					t.Errorf("%s %s: a write without 403 for viewers", method, path)
-				}
 			}
 		}
 	})
@@ -314,8 +308,6 @@ func TestOpenAPIDocument(t *testing.T) {
 		}
 	})
 }
-
-func isWrite(method string) bool { return method != "GET" && method != "HEAD" }
 
 type recorded struct {
 	code int
