@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/api"
+	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j"
 )
@@ -23,6 +24,8 @@ type Main struct {
 	Logger *slog.Logger
 	Store  *neo4j.Store
 	API    *api.Server
+	// Reports makes, schedules and delivers the periodic reports.
+	Reports *report.Service
 
 	// StopLocalNeo4j makes Close stop the local Neo4j when Open started it.
 	StopLocalNeo4j bool
@@ -104,7 +107,22 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.firstRun(ctx); err != nil {
 		return err
 	}
-	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit})
+	// Periodic reports (api/report): one service for the API and the
+	// scheduler, which runs beside the server and stops with it.
+	if err := m.Config.Mail.Check(); err != nil {
+		return err
+	}
+	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
+		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}})
+	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
+		Reports: m.Reports})
+	if m.Config.Reports {
+		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
+		sched.Start(ctx)
+		defer sched.Stop() // after the HTTP shutdown: a report being sent is finished first
+		m.Logger.Info("report scheduler on", slog.Bool("email", m.Config.Mail.Addr != ""),
+			slog.Bool("webhook", m.Config.WebhookSecret != ""))
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
@@ -144,6 +162,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.API != nil {
 		errs = append(errs, m.API.Close())
+	}
+	if m.Reports != nil {
+		errs = append(errs, m.Reports.Close())
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close(context.Background()))

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph/neo4j"
 )
 
@@ -24,6 +25,14 @@ type Config struct {
 	DataDir   string       // NEXO_DATA_DIR, default .data in the Nexo checkout (local Neo4j, first-run token)
 	LogFormat string       // NEXO_LOG_FORMAT: text (default) or json
 	RateLimit float64      // NEXO_RATE_LIMIT: requests per second per token (default 20; negative: none)
+
+	// Periodic reports: NEXO_REPORTS=off stops the scheduler (the API still
+	// makes reports on demand); email goes through NEXO_SMTP_ADDR, _USER,
+	// _PASSWORD, _FROM and _TLS (starttls, tls or none); webhooks are signed
+	// with NEXO_WEBHOOK_SECRET.
+	Reports       bool
+	Mail          report.MailConfig
+	WebhookSecret string
 }
 
 func configFromEnv() Config {
@@ -34,6 +43,10 @@ func configFromEnv() Config {
 		DataDir:   os.Getenv("NEXO_DATA_DIR"),
 		LogFormat: envOr("NEXO_LOG_FORMAT", "text"),
 	}
+	c.Reports = os.Getenv("NEXO_REPORTS") != "off"
+	c.Mail = report.MailConfig{Addr: os.Getenv("NEXO_SMTP_ADDR"), Username: os.Getenv("NEXO_SMTP_USER"),
+		Password: os.Getenv("NEXO_SMTP_PASSWORD"), From: os.Getenv("NEXO_SMTP_FROM"), TLS: envOr("NEXO_SMTP_TLS", report.TLSStartTLS)}
+	c.WebhookSecret = os.Getenv("NEXO_WEBHOOK_SECRET")
 	if v, err := strconv.ParseFloat(os.Getenv("NEXO_RATE_LIMIT"), 64); err == nil {
 		c.RateLimit = v
 	}
