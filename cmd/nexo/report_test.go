@@ -75,7 +75,9 @@ func TestReportDormantCommand(t *testing.T) {
 	}
 	out, err = runCLI(t, "report", "dormant", "--token", token, "--member", member.ID, "--format", "json")
 	var r struct {
-		Member  struct{ UserID string `json:"user_id"` }
+		Member struct {
+			UserID string `json:"user_id"`
+		}
 		Dormant []struct{ Name string }
 	}
 	if err != nil || json.Unmarshal([]byte(out), &r) != nil || r.Member.UserID != member.ID || len(r.Dormant) != 1 {
