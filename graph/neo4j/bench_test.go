@@ -12,7 +12,10 @@ import (
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
 )
 
-var benchPeople = flag.Int("bench.people", 2000, "size of the demo workspace the store benchmarks load")
+var (
+	benchPeople    = flag.Int("bench.people", 2000, "size of the demo workspace the store benchmarks load")
+	benchWorkspace = flag.String("bench.workspace", "", "BenchmarkLoadSnapshot: an existing workspace to read instead of loading a new demo")
+)
 
 // BenchmarkLoadDemo measures writing the demo workspace with Upsert, batch by batch.
 func BenchmarkLoadDemo(b *testing.B) {
@@ -46,18 +49,22 @@ func BenchmarkLoadDemo(b *testing.B) {
 // -bench.people people (the figure uses -bench.people 100000).
 func BenchmarkLoadSnapshot(b *testing.B) {
 	s := neo4jtest.Open(b)
-	w, owner := neo4jtest.Workspace(b, s)
 	ctx := context.Background()
-	if _, err := demo.Generate(demo.Options{People: *benchPeople, Seed: 1}, owner.ID, func(batch *graph.Batch) error {
-		return s.Upsert(ctx, w.ID, batch, nil)
-	}); err != nil {
-		b.Fatal(err)
+	wsID := *benchWorkspace
+	if wsID == "" {
+		w, owner := neo4jtest.Workspace(b, s)
+		if _, err := demo.Generate(demo.Options{People: *benchPeople, Seed: 1}, owner.ID, func(batch *graph.Batch) error {
+			return s.Upsert(ctx, w.ID, batch, nil)
+		}); err != nil {
+			b.Fatal(err)
+		}
+		wsID = w.ID
 	}
 	b.ResetTimer()
 	var snap *graph.Snapshot
 	for i := 0; i < b.N; i++ {
 		var err error
-		if snap, err = s.LoadSnapshot(ctx, w.ID, graph.SnapshotOptions{}); err != nil {
+		if snap, err = s.LoadSnapshot(ctx, wsID, graph.SnapshotOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

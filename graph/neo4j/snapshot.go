@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/nexohq/nexo/graph"
 )
@@ -168,67 +169,102 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 		}
 	}
 
-	type pair struct{ a, b int32 }
-	tieIndex := map[pair]int32{}
-	peopleAB := "true"
-	if opt.Center != "" {
-		peopleAB = "a.id IN $ids AND b.id IN $ids"
+	// Ties and interactions are the bulk of a snapshot: they stream at the same
+	// time, one record per person (with their ties) and per interaction (with
+	// its participants), which costs far less than a record per pair.
+	peopleA := sub(people, "p.", "a.")
+	type rawEvent struct {
+		at           int64
+		kind         graph.InteractionKind
+		initiator    string
+		participants []int32
 	}
-	err = s.stream(ctx, `MATCH (a:Person {workspaceId: $ws})-[t:KNOWS]->(b:Person) WHERE `+peopleAB+`
-		RETURN a.id, b.id, t.since, t.source, t.strength, t.context`, params, func(v []any) error {
-		a, okA := index[vstr(v[0])]
-		b, okB := index[vstr(v[1])]
-		if !okA || !okB || a == b {
+	var events []rawEvent
+	var g errgroup.Group
+	g.Go(func() error {
+		err := s.stream(ctx, `MATCH (a:Person {workspaceId: $ws}) WHERE `+peopleA+`
+			RETURN a.id, [(a)-[t:KNOWS]->(b:Person) WHERE `+sub(people, "p.", "b.")+` |
+				[b.id, t.since.epochSeconds, t.source, t.strength, t.context]]`, params, func(v []any) error {
+			a, ok := index[vstr(v[0])]
+			if !ok {
+				return nil
+			}
+			for _, x := range v[1].([]any) {
+				t := x.([]any)
+				b, ok := index[vstr(t[0])]
+				if !ok || a == b {
+					continue
+				}
+				strength, _ := t[3].(float64)
+				since, _ := t[1].(int64)
+				lo, hi := min(a, b), max(a, b)
+				snap.Ties = append(snap.Ties, graph.SnapTie{A: lo, B: hi, Since: since, Source: internSource(vstr(t[2])),
+					Override: strength, Context: vstr(t[4])})
+			}
 			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("load ties: %w", err)
 		}
-		if a > b {
-			a, b = b, a
-		}
-		if _, dup := tieIndex[pair{a, b}]; dup {
-			return nil // a second KNOWS between the same pair, written outside Nexo
-		}
-		strength, _ := v[4].(float64)
-		tieIndex[pair{a, b}] = int32(len(snap.Ties))
-		snap.Ties = append(snap.Ties, graph.SnapTie{A: a, B: b, Since: vunix(v[2]), Source: internSource(vstr(v[3])),
-			Override: strength, Context: vstr(v[5])})
-		tick()
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("load ties: %w", err)
+	g.Go(func() error {
+		err := s.stream(ctx, `MATCH (i:Interaction {workspaceId: $ws})
+			WITH i, [(i)-[:WITH]->(p:Person) WHERE `+people+` | p.id] AS ps WHERE size(ps) > 1
+			RETURN i.at.epochSeconds, i.kind, i.initiatorId, ps`, params, func(v []any) error {
+			at, _ := v[0].(int64)
+			ev := rawEvent{at: at, kind: internKind(vstr(v[1])), initiator: vstr(v[2])}
+			for _, x := range v[3].([]any) {
+				if p, ok := index[vstr(x)]; ok {
+					ev.participants = append(ev.participants, p)
+				}
+			}
+			events = append(events, ev)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("load interactions: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 
-	err = s.stream(ctx, `MATCH (i:Interaction {workspaceId: $ws})-[:WITH]->(a:Person)
-		WHERE `+sub(people, "p.", "a.")+`
-		MATCH (i)-[:WITH]->(b:Person) WHERE a.id < b.id AND `+sub(people, "p.", "b.")+`
-		RETURN a.id, b.id, i.at, i.kind, i.initiatorId`, params, func(v []any) error {
-		a, okA := index[vstr(v[0])]
-		b, okB := index[vstr(v[1])]
-		if !okA || !okB {
-			return nil
+	// A second KNOWS between the same pair (written outside Nexo) is dropped.
+	type pair struct{ a, b int32 }
+	tieIndex := make(map[pair]int32, len(snap.Ties))
+	ties := snap.Ties[:0]
+	for _, t := range snap.Ties {
+		if _, dup := tieIndex[pair{t.A, t.B}]; !dup {
+			tieIndex[pair{t.A, t.B}] = int32(len(ties))
+			ties = append(ties, t)
 		}
-		if a > b {
-			a, b = b, a
-		}
-		t, ok := tieIndex[pair{a, b}]
-		if !ok {
-			return nil // an interaction between two people with no tie: nothing to weigh
-		}
-		var init int8
-		switch vstr(v[4]) {
-		case "":
-		case snap.People[a].ID:
-			init = 1
-		case snap.People[b].ID:
-			init = 2
-		}
-		snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: vunix(v[2]), Kind: internKind(vstr(v[3])), Initiator: init})
-		tick()
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load interactions: %w", err)
 	}
+	snap.Ties = ties
+	read += len(ties)
+	for _, ev := range events {
+		ps := ev.participants
+		for x := 0; x < len(ps); x++ {
+			for y := x + 1; y < len(ps); y++ {
+				a, b := min(ps[x], ps[y]), max(ps[x], ps[y])
+				t, ok := tieIndex[pair{a, b}]
+				if !ok {
+					continue // an interaction between two people with no tie: nothing to weigh
+				}
+				var init int8
+				switch ev.initiator {
+				case "":
+				case snap.People[a].ID:
+					init = 1
+				case snap.People[b].ID:
+					init = 2
+				}
+				snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: ev.at, Kind: ev.kind, Initiator: init})
+			}
+		}
+	}
+	read += len(snap.Events)
 
 	err = s.stream(ctx, `MATCH (u:User {workspaceId: $ws}) OPTIONAL MATCH (u)-[:IS]->(p:Person)
 		RETURN u.id, p.id ORDER BY u.createdAt, u.id`, params, func(v []any) error {

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -32,7 +33,7 @@ func workspaceFrom(m map[string]any) *graph.Workspace {
 // FindWorkspace returns the workspace with the given id.
 func (s *Store) FindWorkspace(ctx context.Context, id string) (*graph.Workspace, error) {
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Workspace, error) {
-		l, err := collect(ctx, tx, "MATCH (w:Workspace {id: $id}) RETURN w {.*}", map[string]any{"id": id}, workspaceFrom)
+		l, err := collect(ctx, tx, "MATCH (w:Workspace {id: $id}) WHERE w.deleting IS NULL RETURN w {.*}", map[string]any{"id": id}, workspaceFrom)
 		if err != nil {
 			return nil, err
 		} else if len(l) == 0 {
@@ -45,7 +46,7 @@ func (s *Store) FindWorkspace(ctx context.Context, id string) (*graph.Workspace,
 // FindWorkspaces returns every workspace, oldest first.
 func (s *Store) FindWorkspaces(ctx context.Context) ([]*graph.Workspace, error) {
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*graph.Workspace, error) {
-		return collect(ctx, tx, "MATCH (w:Workspace) RETURN w {.*} ORDER BY w.createdAt, w.id", nil, workspaceFrom)
+		return collect(ctx, tx, "MATCH (w:Workspace) WHERE w.deleting IS NULL RETURN w {.*} ORDER BY w.createdAt, w.id", nil, workspaceFrom)
 	})
 }
 
@@ -53,23 +54,44 @@ func (s *Store) FindWorkspaces(ctx context.Context) ([]*graph.Workspace, error) 
 var workspaceLabels = []string{"Interaction", "Introduction", "Note", "Token", "User", "Person", "Organization",
 	"Delivery", "Report"}
 
-// DeleteWorkspace removes the workspace and everything in it, in one transaction.
+// deleteBatch is how many nodes one transaction of DeleteWorkspace removes:
+// a large workspace does not fit in one transaction's memory.
+const deleteBatch = 5000
+
+// DeleteWorkspace removes the workspace and everything in it. The workspace
+// is first marked deleting (and then no longer found), its contents go in
+// batches of their own transactions, and the workspace node last; a deletion
+// cut short is finished by calling DeleteWorkspace again.
 func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
-		n, err := count(ctx, tx, "MATCH (w:Workspace {id: $id}) RETURN count(w)", map[string]any{"id": id})
+		n, err := count(ctx, tx, "MATCH (w:Workspace {id: $id}) SET w.deleting = true RETURN count(w)", map[string]any{"id": id})
 		if err != nil {
 			return nil, err
 		} else if n == 0 {
 			return nil, notFound("Workspace")
 		}
-		for _, label := range workspaceLabels {
+		return nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, label := range workspaceLabels {
+		for {
 			// Labels come from the fixed list above, never from input.
-			if _, err := tx.Run(ctx, "MATCH (n:"+label+" {workspaceId: $id}) DETACH DELETE n",
-				map[string]any{"id": id}); err != nil {
-				return nil, err
+			n, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
+				return count(ctx, tx, "MATCH (n:"+label+" {workspaceId: $id}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*)",
+					map[string]any{"id": id, "batch": deleteBatch})
+			})
+			if err != nil {
+				return fmt.Errorf("delete workspace %s nodes: %w", label, err)
+			}
+			if n < deleteBatch {
+				break
 			}
 		}
-		_, err = tx.Run(ctx, "MATCH (w:Workspace {id: $id}) DETACH DELETE w", map[string]any{"id": id})
+	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
+		_, err := tx.Run(ctx, "MATCH (w:Workspace {id: $id}) DETACH DELETE w", map[string]any{"id": id})
 		return nil, err
 	})
 	return err
@@ -77,7 +99,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 
 // requireWorkspace fails with ENOTFOUND when the workspace does not exist.
 func requireWorkspace(ctx context.Context, tx neo4j.ManagedTransaction, ws string) error {
-	n, err := count(ctx, tx, "MATCH (w:Workspace {id: $ws}) RETURN count(w)", map[string]any{"ws": ws})
+	n, err := count(ctx, tx, "MATCH (w:Workspace {id: $ws}) WHERE w.deleting IS NULL RETURN count(w)", map[string]any{"ws": ws})
 	if err != nil {
 		return err
 	} else if n == 0 {

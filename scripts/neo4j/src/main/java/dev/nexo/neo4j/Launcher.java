@@ -51,7 +51,7 @@ public final class Launcher {
         Path passwordFile = null;
         Path readyFile = null;
         int port = 7687;
-        String pageCache = System.getenv().getOrDefault("NEXO_NEO4J_PAGECACHE", "512m");
+        String pageCache = System.getenv().getOrDefault("NEXO_NEO4J_PAGECACHE", "1g");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
