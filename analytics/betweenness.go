@@ -8,13 +8,15 @@ import (
 	"sync/atomic"
 )
 
-// AutoExactWork is the size, n·m (people × ties), up to which
-// BetweennessAuto computes betweenness exactly. Exact Brandes costs O(n·m);
-// on the 2-core reference machine it does about 2.5·10⁸ half-edge visits a
-// second, so n·m = 2·10⁹ (10,000 people with 200,000 ties) takes about 8 s,
-// beyond which the sample of Riondato & Kornaropoulos (2016) is cheaper at
-// the default ε. See scripts/bench for the measurements.
-var AutoExactWork = 2e9
+// AutoExactWork is the size, n·m (people × ties), up to which Betweenness
+// computes betweenness exactly. Exact Brandes costs O(n·m); sampling costs
+// about r ≈ 2.5·10⁴ bidirectional searches at the default ε whatever the
+// size. Measured on the 2-core reference machine (scripts/bench, graphs of
+// average degree 20): at n·m = 10⁷ (1,000 people) exact took 0.2 s and
+// sampling 0.25 s; at n·m = 10⁹ (10,000 people) exact took tens of seconds
+// and sampling about 1 s. The crossover where exact stays near a second is
+// about n·m = 10⁸ (some 3,000 people with 30,000 ties).
+var AutoExactWork = 1e8
 
 // Default accuracy of sampled betweenness: with probability at least
 // 1-DefaultDelta every normalised estimate is within DefaultEpsilon.
@@ -124,6 +126,11 @@ type brandes struct {
 	delta []float64
 	order []int32
 	bc    []float64
+	dag   [][2]int32
+	// for samplePath
+	side         []int8
+	fu, fv, next []int32
+	meet         [][2]int32
 }
 
 func newBrandes(n int) *brandes {
@@ -140,13 +147,16 @@ func newBrandes(n int) *brandes {
 	return b
 }
 
-// brandesFrom adds the dependencies of source s to b.bc. Predecessors are
-// found again by scanning adjacency (dist[v] == dist[w]-1) instead of being
-// stored, which keeps memory at O(n).
+// brandesFrom adds the dependencies of source s to b.bc. The forward
+// search records the ties of the shortest-path DAG in discovery order; the
+// backward pass walks them in reverse, which visits a node's successors
+// before the node itself, so it reads only DAG ties instead of rescanning
+// the adjacency.
 func (net *Network) brandesFrom(b *brandes, s int32) {
 	off, adj := net.off, net.adj
 	dist, sigma, delta := b.dist, b.sigma, b.delta
 	order := b.order[:0]
+	dag := b.dag[:0]
 	dist[s] = 0
 	sigma[s] = 1
 	order = append(order, s)
@@ -155,25 +165,25 @@ func (net *Network) brandesFrom(b *brandes, s int32) {
 		dv := dist[v] + 1
 		sv := sigma[v]
 		for _, w := range adj[off[v]:off[v+1]] {
-			if dist[w] < 0 {
+			dw := dist[w]
+			if dw < 0 {
 				dist[w] = dv
+				dw = dv
 				order = append(order, w)
 			}
-			if dist[w] == dv {
+			if dw == dv {
 				sigma[w] += sv
+				dag = append(dag, [2]int32{v, w})
 			}
 		}
 	}
-	for i := len(order) - 1; i > 0; i-- {
-		w := order[i]
-		coeff := (1 + delta[w]) / sigma[w]
-		dw := dist[w] - 1
-		for _, v := range adj[off[w]:off[w+1]] {
-			if dist[v] == dw {
-				delta[v] += sigma[v] * coeff
-			}
-		}
-		b.bc[w] += delta[w]
+	for i := len(dag) - 1; i >= 0; i-- {
+		v, w := dag[i][0], dag[i][1]
+		delta[v] += sigma[v] / sigma[w] * (1 + delta[w])
+	}
+	bc := b.bc
+	for _, v := range order[1:] {
+		bc[v] += delta[v]
 	}
 	for _, v := range order {
 		dist[v] = -1
@@ -181,6 +191,7 @@ func (net *Network) brandesFrom(b *brandes, s int32) {
 		delta[v] = 0
 	}
 	b.order = order
+	b.dag = dag
 }
 
 // BetweennessSampled estimates betweenness by sampling shortest paths
@@ -242,40 +253,95 @@ func SampleSize(vd int, epsilon, delta float64) int {
 	return int(math.Ceil(0.5 / (epsilon * epsilon) * (lg + 1 + math.Log(1/delta))))
 }
 
-// samplePath runs a breadth-first search from u that stops once v's level is
-// complete, then walks back from v choosing each predecessor z of w with
-// probability σ_z/σ_w, counting the interior nodes in b.bc.
+// samplePath draws one shortest u–v path uniformly at random and counts
+// its interior nodes in b.bc. A balanced bidirectional breadth-first search
+// (as in Borassi & Natale 2016, "KADABRA is an ADaptive Algorithm for
+// Betweenness via Random Approximation") grows the side with the smaller
+// frontier until the two meet; σ_uv is then Σ σ_u(x)·σ_v(y) over the meeting
+// ties (x, y), one of which is drawn with probability σ_u(x)·σ_v(y)/σ_uv,
+// and the path is completed backwards on each side by choosing each
+// predecessor z of w with probability σ(z)/σ(w). On small-world graphs this
+// touches a few thousand ties instead of the whole graph.
 func (net *Network) samplePath(b *brandes, u, v int32, rng *rand.Rand) {
 	off, adj := net.off, net.adj
-	dist, sigma := b.dist, b.sigma
-	order := b.order[:0]
-	dist[u] = 0
-	sigma[u] = 1
-	order = append(order, u)
-	for i := 0; i < len(order); i++ {
-		x := order[i]
-		if dist[v] >= 0 && dist[x] >= dist[v] {
+	if b.side == nil {
+		b.side = make([]int8, len(b.dist))
+	}
+	side, dist, sigma := b.side, b.dist, b.sigma
+	seen := b.order[:0]
+	defer func() {
+		for _, x := range seen {
+			side[x], dist[x], sigma[x] = 0, -1, 0
+		}
+		b.order = seen
+	}()
+	side[u], dist[u], sigma[u] = 1, 0, 1
+	side[v], dist[v], sigma[v] = 2, 0, 1
+	seen = append(seen, u, v)
+	fu := append(b.fu[:0], u)
+	fv := append(b.fv[:0], v)
+	du, dv := net.Degree(u), net.Degree(v)
+	meet := b.meet[:0]
+	for len(meet) == 0 {
+		if len(fu) == 0 || len(fv) == 0 {
+			b.fu, b.fv = fu, fv
+			return
+		}
+		front, mine, other, deg := &fu, int8(1), int8(2), &du
+		if dv < du {
+			front, mine, other, deg = &fv, 2, 1, &dv
+		}
+		next := b.next[:0]
+		nextDeg := 0
+		for _, x := range *front {
+			dx := dist[x] + 1
+			for _, w := range adj[off[x]:off[x+1]] {
+				switch side[w] {
+				case 0:
+					side[w], dist[w], sigma[w] = mine, dx, sigma[x]
+					seen = append(seen, w)
+					next = append(next, w)
+					nextDeg += int(off[w+1] - off[w])
+				case mine:
+					if dist[w] == dx {
+						sigma[w] += sigma[x]
+					}
+				case other:
+					if mine == 1 {
+						meet = append(meet, [2]int32{x, w})
+					} else {
+						meet = append(meet, [2]int32{w, x})
+					}
+				}
+			}
+		}
+		b.next = *front
+		*front = next
+		*deg = nextDeg
+	}
+	b.fu, b.fv, b.meet = fu, fv, meet
+	total := 0.0
+	for _, m := range meet {
+		total += sigma[m[0]] * sigma[m[1]]
+	}
+	pick := rng.Float64() * total
+	chosen := meet[len(meet)-1]
+	for _, m := range meet {
+		pick -= sigma[m[0]] * sigma[m[1]]
+		if pick < 0 {
+			chosen = m
 			break
 		}
-		dx := dist[x] + 1
-		for _, w := range adj[off[x]:off[x+1]] {
-			if dist[w] < 0 {
-				dist[w] = dx
-				order = append(order, w)
-			}
-			if dist[w] == dx {
-				sigma[w] += sigma[x]
-			}
-		}
 	}
-	if dist[v] > 1 {
-		w := v
-		for dist[w] > 1 {
+	// Walk each half back to its root, counting every node but the roots.
+	for _, w := range chosen {
+		for dist[w] > 0 {
+			b.bc[w]++
 			pick := rng.Float64() * sigma[w]
-			dw := dist[w] - 1
+			dw, sw := dist[w]-1, side[w]
 			var z int32 = -1
 			for _, y := range adj[off[w]:off[w+1]] {
-				if dist[y] == dw {
+				if side[y] == sw && dist[y] == dw {
 					z = y
 					pick -= sigma[y]
 					if pick < 0 {
@@ -283,15 +349,9 @@ func (net *Network) samplePath(b *brandes, u, v int32, rng *rand.Rand) {
 					}
 				}
 			}
-			b.bc[z]++
 			w = z
 		}
 	}
-	for _, x := range order {
-		dist[x] = -1
-		sigma[x] = 0
-	}
-	b.order = order
 }
 
 // vertexDiameterBound bounds the number of nodes on a longest shortest path:
@@ -325,4 +385,27 @@ func (net *Network) vertexDiameterBound() int {
 		vd = max(vd, int(2*ecc+1))
 	}
 	return vd
+}
+
+// BetweennessFromSources returns the dependencies Σ_t σ_st(v)/σ_st summed
+// over the given sources only, halved as in BetweennessExact. Over all
+// sources it equals BetweennessExact().Values; scaled by n/len(sources) over
+// uniformly drawn sources it is the pivot estimator of Brandes & Pich (2007,
+// "Centrality estimation in large networks", Int. J. Bifurc. Chaos 17(7)),
+// which is also what NetworkX's betweenness_centrality(k=...) computes. It
+// lets benchmarks time exact betweenness per source on graphs too large to
+// run whole.
+func (net *Network) BetweennessFromSources(sources []int32) []float64 {
+	n := net.Len()
+	for _, s := range sources {
+		net.checkPerson(s)
+	}
+	partial := brandesWorkers(n, len(sources), func(b *brandes, i int) { net.brandesFrom(b, sources[i]) })
+	values := make([]float64, n)
+	for _, p := range partial {
+		for i, v := range p {
+			values[i] += v / 2
+		}
+	}
+	return values
 }
