@@ -116,7 +116,7 @@ func timeAll(args []string, out io.Writer) error {
 		start = time.Now()
 		b := net.BetweennessExact()
 		t.Seconds["betweenness_exact"] = time.Since(start).Seconds()
-	fmt.Fprintf(os.Stderr, "%s %.3fs\n", "betweenness_exact", t.Seconds["betweenness_exact"])
+		fmt.Fprintf(os.Stderr, "%s %.3fs\n", "betweenness_exact", t.Seconds["betweenness_exact"])
 		t.BetweennessExactSome = map[string]float64{}
 		for i := 0; i < min(20, net.Len()); i++ {
 			t.BetweennessExactSome[net.ID(int32(i))] = b.Values[i]
