@@ -447,7 +447,9 @@ func (b *builder) nextStep(p int32, last time.Time, ct *contact) NextStep {
 			Draft: fmt.Sprintf(t.thankDraft, first, t.monthYear(time.Unix(ct.lastFavour, 0), b.loc))}
 	}
 	for _, j := range sp.Jobs {
-		if j.End == 0 && j.Start > last.Unix() && j.Org >= 0 && int(j.Org) < len(snap.Organizations) {
+		// A new role: begun since we last spoke, and within the year.
+		if j.End == 0 && j.Start > last.Unix() && b.now.Unix()-j.Start < 365*86400 && j.Org >= 0 &&
+			int(j.Org) < len(snap.Organizations) {
 			org := snap.Organizations[j.Org].Name
 			return NextStep{Kind: "congratulate", Minutes: 5, Action: fmt.Sprintf(t.congratsAction, sp.Name, org),
 				Draft: fmt.Sprintf(t.congratsDraft, first, org)}
@@ -678,7 +680,8 @@ func (b *builder) owed() []Owed {
 }
 
 // introsWaiting lists the member's introductions that wait for an action:
-// requests to make or to chase, and made ones without an answer.
+// requests to make or to chase, and made ones without an answer, from three
+// days old to the dormancy threshold, oldest first.
 func (b *builder) introsWaiting(intros []*graph.Introduction) []IntroWaiting {
 	t := b.t
 	me := b.net.ID(b.me)
@@ -719,7 +722,9 @@ func (b *builder) introsWaiting(intros []*graph.Introduction) []IntroWaiting {
 			w.Since = in.CreatedAt
 		}
 		w.Days = int(b.now.Sub(w.Since).Hours() / 24)
-		if w.Days < 3 { // give people a few days before chasing
+		// Give people a few days before chasing; past the dormancy
+		// threshold an introduction is history, not a task.
+		if w.Days < 3 || float64(w.Days) >= b.threshold.Hours()/24 {
 			continue
 		}
 		out = append(out, w)
