@@ -184,8 +184,9 @@ func (d *Delivery) Validate() error {
 
 // DeliveryUpdate moves a delivery from state From to State, as a
 // compare-and-set: the store refuses it (ECONFLICT) when the delivery is no
-// longer in From. Zero fields are cleared where they describe the previous
-// attempt (ClaimedUntil, NextAttemptAt) and kept otherwise.
+// longer in From. LastError replaces the previous error (empty clears it);
+// the claim ends; NextAttemptAt counts only for pending (default now) and
+// SentAt only for sent.
 type DeliveryUpdate struct {
 	From          DeliveryState
 	State         DeliveryState

@@ -169,7 +169,7 @@ type Options struct {
 	MinValue     float64 // least value of a dormant tie worth listing; default 0.2
 	Valuable     float64 // value from which a tie counts as valuable in the health; default 0.3
 	FollowUpDays int     // how far back "met recently" goes; default 30
-	EgoPeople    int     // people on the ego map besides me; default 30
+	EgoPeople    int     // people on the ego map besides me; default 20 (a small map for email)
 }
 
 func (o Options) withDefaults() Options {
@@ -186,7 +186,7 @@ func (o Options) withDefaults() Options {
 		o.FollowUpDays = 30
 	}
 	if o.EgoPeople <= 0 {
-		o.EgoPeople = 30
+		o.EgoPeople = 20
 	}
 	return o
 }
