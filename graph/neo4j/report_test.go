@@ -72,13 +72,15 @@ func TestReports(t *testing.T) {
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for name, mod := range map[string]func(*graph.Report){
-			"period":   func(r *graph.Report) { r.Period = " " },
-			"kind":     func(r *graph.Report) { r.Kind = "weekly" },
-			"body":     func(r *graph.Report) { r.Body = json.RawMessage(`{"x":`) },
-			"channel":  func(r *graph.Report) { r.Deliveries[0].Channel = "sms" },
-			"email":    func(r *graph.Report) { r.Deliveries[0].Target = "not an address" },
-			"webhook":  func(r *graph.Report) { r.Deliveries[1].Target = "ftp://example.com" },
-			"twice":    func(r *graph.Report) { r.Deliveries[1] = &graph.Delivery{Channel: graph.ChannelEmail, Target: "b@example.com"} },
+			"period":  func(r *graph.Report) { r.Period = " " },
+			"kind":    func(r *graph.Report) { r.Kind = "weekly" },
+			"body":    func(r *graph.Report) { r.Body = json.RawMessage(`{"x":`) },
+			"channel": func(r *graph.Report) { r.Deliveries[0].Channel = "sms" },
+			"email":   func(r *graph.Report) { r.Deliveries[0].Target = "not an address" },
+			"webhook": func(r *graph.Report) { r.Deliveries[1].Target = "ftp://example.com" },
+			"twice": func(r *graph.Report) {
+				r.Deliveries[1] = &graph.Delivery{Channel: graph.ChannelEmail, Target: "b@example.com"}
+			},
 			"user":     func(r *graph.Report) { r.UserID = "" },
 			"sentAlso": func(r *graph.Report) { r.Deliveries[0].State = graph.DeliverySent },
 		} {
