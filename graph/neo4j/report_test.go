@@ -118,6 +118,23 @@ func TestReports(t *testing.T) {
 			graph.DeliveryUpdate{From: graph.DeliveryPending, State: graph.DeliveryFailed})
 		wantCode(t, err, graph.ENOTFOUND)
 	})
+	t.Run("DeleteWorkspace", func(t *testing.T) {
+		gone := &graph.Workspace{Name: "Gone"}
+		if err := s.CreateWorkspace(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+		u := &graph.User{WorkspaceID: gone.ID, Name: "Gone", Role: graph.RoleOwner}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		r := mustReport(t, s, newReport(u, "last", t0))
+		if err := s.DeleteWorkspace(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		// FindReport matches the node itself, whether its workspace exists or not.
+		_, err := s.FindReport(ctx, gone.ID, r.ID)
+		wantCode(t, err, graph.ENOTFOUND)
+	})
 	t.Run("DeleteUser", func(t *testing.T) {
 		me := &graph.Person{WorkspaceID: w.ID, Name: "Leaving"}
 		if err := s.CreatePerson(ctx, me); err != nil {
