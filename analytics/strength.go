@@ -32,6 +32,8 @@ import (
 //	strength = Floor + (1-Floor) · Σ_c weight_c · x_c   (weights sum to 1)
 //
 // so every tie is in [Floor, 1]; a manual override replaces the result.
+// Interactions after the Network's now are ignored, so a Network built for
+// a past date sees the tie as it was then.
 // Products score contacts the same way on a 10–100 scale with recency and
 // frequency weighing most; TieStrength.Score is 100 × strength.
 type StrengthModel struct {
