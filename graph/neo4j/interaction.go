@@ -74,7 +74,8 @@ func implyTies(ctx context.Context, tx neo4j.ManagedTransaction, i *graph.Intera
 	}
 	_, err := tx.Run(ctx, `
 		UNWIND $pairs AS pair
-		MATCH (a:Person {id: pair.a, workspaceId: $ws}), (b:Person {id: pair.b, workspaceId: $ws})
+		MATCH (a:Person {id: pair.a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		MATCH (b:Person {id: pair.b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		MERGE (a)-[t:KNOWS]-(b)
 		ON CREATE SET t.id = pair.id, t.source = 'manual', t.since = $at, t.createdAt = $now, t.updatedAt = $now`,
 		map[string]any{"pairs": pairs, "ws": i.WorkspaceID, "at": tparam(i.At), "now": tparam(i.CreatedAt)})

@@ -38,7 +38,8 @@ func tieParams(t *graph.Tie) map[string]any {
 // both create a tie for the same pair.
 func mergeTie(ctx context.Context, tx neo4j.ManagedTransaction, ws string, t *graph.Tie) (bool, error) {
 	rec, err := single(ctx, tx, `
-		MATCH (a:Person {id: $a, workspaceId: $ws}), (b:Person {id: $b, workspaceId: $ws})
+		MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		MERGE (a)-[t:KNOWS]-(b)
 		ON CREATE SET t = $props
 		RETURN t.id = $props.id AS created, t.id AS id`,

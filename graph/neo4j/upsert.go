@@ -164,7 +164,8 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		OPTIONAL MATCH ()-[old:WORKS_AT {id: row.id}]->()
 		DELETE old
 		WITH row
-		MATCH (p:Person {id: row.person, workspaceId: $ws}), (o:Organization {id: row.org, workspaceId: $ws})
+		MATCH (p:Person {id: row.person}) USING INDEX p:Person(id) WHERE p.workspaceId = $ws
+		MATCH (o:Organization {id: row.org}) USING INDEX o:Organization(id) WHERE o.workspaceId = $ws
 		CREATE (p)-[w:WORKS_AT]->(o)
 		SET w = row.props
 		RETURN count(w)`)
@@ -172,7 +173,8 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		return map[string]any{"a": t.PersonA, "b": t.PersonB, "props": tieParams(t)}
 	}), `
 		UNWIND $rows AS row
-		MATCH (a:Person {id: row.a, workspaceId: $ws}), (b:Person {id: row.b, workspaceId: $ws})
+		MATCH (a:Person {id: row.a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		MATCH (b:Person {id: row.b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		MERGE (a)-[t:KNOWS]-(b)
 		ON CREATE SET t = row.props
 		ON MATCH SET t.since = row.props.since, t.source = row.props.source, t.strength = row.props.strength,
@@ -189,7 +191,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		DELETE old
 		WITH DISTINCT i, row
 		CALL (i, row) {
-			MATCH (p:Person {workspaceId: $ws}) WHERE p.id IN row.participants
+			MATCH (p:Person) USING INDEX p:Person(id) WHERE p.id IN row.participants AND p.workspaceId = $ws
 			CREATE (i)-[:WITH]->(p)
 			RETURN count(p) AS n
 		}
@@ -206,8 +208,9 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		OPTIONAL MATCH (i)-[old:BY|OF|TO]->()
 		DELETE old
 		WITH DISTINCT i, row
-		MATCH (by:Person {id: row.by, workspaceId: $ws}), (of:Person {id: row.of, workspaceId: $ws}),
-			(to:Person {id: row.to, workspaceId: $ws})
+		MATCH (by:Person {id: row.by}) USING INDEX by:Person(id) WHERE by.workspaceId = $ws
+		MATCH (of:Person {id: row.of}) USING INDEX of:Person(id) WHERE of.workspaceId = $ws
+		MATCH (to:Person {id: row.to}) USING INDEX to:Person(id) WHERE to.workspaceId = $ws
 		CREATE (i)-[:BY]->(by), (i)-[:OF]->(of), (i)-[:TO]->(to)
 		RETURN count(i)`)
 	add("Note", mapRows(b.Notes, noteParams), `
@@ -218,7 +221,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		OPTIONAL MATCH (n)-[old:ABOUT]->()
 		DELETE old
 		WITH DISTINCT n, row
-		MATCH (p:Person {id: row.personId, workspaceId: $ws})
+		MATCH (p:Person {id: row.personId}) USING INDEX p:Person(id) WHERE p.workspaceId = $ws
 		CREATE (n)-[:ABOUT]->(p)
 		RETURN count(n)`)
 	return steps
