@@ -140,7 +140,7 @@ const workspaceKey = "workspace"
 
 // health answers liveness, and says whether Neo4j answers.
 func (s *Server) health(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c, 2*time.Second)
+	ctx, cancel := context.WithTimeout(c, 5*time.Second)
 	defer cancel()
 	neo := "reachable"
 	if err := s.store.Ping(ctx); err != nil {
@@ -152,7 +152,7 @@ func (s *Server) health(c *gin.Context) {
 
 // ready answers 200 only when Neo4j answers and the schema is in place.
 func (s *Server) ready(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c, 2*time.Second)
+	ctx, cancel := context.WithTimeout(c, 5*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		s.Error(c, err)
