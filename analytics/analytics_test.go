@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/graph/community"
 	"gonum.org/v1/gonum/graph/path"
 	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/analytics/synth"
@@ -377,4 +378,57 @@ func TestLouvain(t *testing.T) {
 			t.Errorf("got modularity %v, want ≥ 0.38", a.Modularity)
 		}
 	})
+}
+
+func TestBetweennessChoices(t *testing.T) {
+	net, ref := loadFixture(t, "karate")
+	all := make([]int32, net.Len())
+	for i := range all {
+		all[i] = int32(i)
+	}
+	from := net.BetweennessFromSources(all)
+	for id, want := range ref.Nodes {
+		if got := from[net.Index(id)]; !close(got, want.Betweenness) {
+			t.Errorf("%s from all sources: got %v, want %v", id, got, want.Betweenness)
+		}
+	}
+	if b := net.Betweenness(); !b.Exact {
+		t.Error("karate: got a sampled result, want exact below AutoExactWork")
+	}
+	defer func(w float64) { analytics.AutoExactWork = w }(analytics.AutoExactWork)
+	analytics.AutoExactWork = 0
+	net, _ = loadFixture(t, "karate")
+	if b := net.Betweenness(); b.Exact || b.Samples == 0 || b.Epsilon != analytics.DefaultEpsilon {
+		t.Errorf("got %+v, want sampled above AutoExactWork", b.Samples)
+	}
+}
+
+func TestGonumView(t *testing.T) {
+	net, _ := loadFixture(t, "islands")
+	g := net.Gonum()
+	if got := len(topo.ConnectedComponents(g)); got != 3 {
+		t.Errorf("got %d components, want 3", got)
+	}
+	if got := g.Nodes().Len(); got != net.Len() {
+		t.Errorf("got %d nodes, want %d", got, net.Len())
+	}
+	for e := range net.NumTies() {
+		a, b, w := net.Tie(e)
+		x, y := int64(a), int64(b)
+		if !g.HasEdgeBetween(y, x) || g.WeightedEdge(x, y).Weight() != w || g.Edge(y, x) == nil {
+			t.Errorf("tie %d (%d, %d, %v) not seen by gonum", e, a, b, w)
+		}
+		if got := g.From(x).Len(); got != net.Degree(a) {
+			t.Errorf("From(%d).Len: got %d, want %d", a, got, net.Degree(a))
+		}
+	}
+	if g.Node(int64(net.Len())) != nil || g.HasEdgeBetween(0, int64(net.Len())) {
+		t.Error("gonum view answers for a node outside the network")
+	}
+	overlaps := net.Overlaps()
+	for e, o := range overlaps {
+		if o != net.Overlap(e) {
+			t.Errorf("Overlaps[%d] = %v, Overlap = %v", e, o, net.Overlap(e))
+		}
+	}
 }

@@ -23,7 +23,7 @@
 //	                  net.IntroPathsToAny(sources, targets, opt)
 //	weekly report     net.DormantTies(me, opt), net.BrokerOpportunities(egos, opt),
 //	                  net.JobSearch(me, orgID, opt)
-//	gonum algorithms  net.Gonum() (a zero-copy gonum graph.WeightedUndirected)
+//	gonum algorithms  net.Gonum() (a zero-copy gonum undirected, weighted graph)
 //	edge lists        NetworkFromEdges(nodes, edges)
 //
 // People are addressed by their index in the snapshot (net.Index(id));

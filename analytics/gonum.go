@@ -10,11 +10,17 @@ import (
 // node ids are person indexes and edge weights tie strengths. It shares the
 // network's memory, so building it is free; use it with gonum's algorithms
 // (community, path, topo, network).
-func (net *Network) Gonum() gonumgraph.WeightedUndirected { return gonumView{net} }
+func (net *Network) Gonum() GonumGraph { return gonumView{net} }
+
+// GonumGraph is a gonum undirected graph with tie strengths as weights.
+type GonumGraph interface {
+	gonumgraph.Undirected
+	gonumgraph.WeightedUndirected
+}
 
 type gonumView struct{ net *Network }
 
-var _ gonumgraph.WeightedUndirected = gonumView{}
+var _ GonumGraph = gonumView{}
 
 func (g gonumView) valid(id int64) bool { return id >= 0 && id < int64(g.net.Len()) }
 
