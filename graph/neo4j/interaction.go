@@ -22,11 +22,11 @@ func interactionFrom(m map[string]any) *graph.Interaction {
 }
 
 func interactionParams(i *graph.Interaction) map[string]any {
-	return map[string]any{
+	return sparse(map[string]any{
 		"id": i.ID, "workspaceId": i.WorkspaceID, "kind": string(i.Kind), "at": tparam(i.At),
 		"initiatorId": i.InitiatorID, "notes": i.Notes, "loggedBy": i.LoggedBy,
 		"createdAt": tparam(i.CreatedAt), "updatedAt": tparam(i.UpdatedAt),
-	}
+	})
 }
 
 // CreateInteraction logs a touchpoint and creates the manual ties it implies.

@@ -24,12 +24,12 @@ func introFrom(m map[string]any) *graph.Introduction {
 }
 
 func introParams(in *graph.Introduction) map[string]any {
-	return map[string]any{
+	return sparse(map[string]any{
 		"id": in.ID, "workspaceId": in.WorkspaceID, "status": string(in.Status), "reason": in.Reason,
 		"outcome": in.Outcome, "requestedBy": in.RequestedBy, "tieId": in.TieID,
 		"requestedAt": tparam(in.RequestedAt), "madeAt": tparam(in.MadeAt), "respondedAt": tparam(in.RespondedAt),
 		"createdAt": tparam(in.CreatedAt), "updatedAt": tparam(in.UpdatedAt),
-	}
+	})
 }
 
 // CreateIntroduction records an introduction, usually as requested.

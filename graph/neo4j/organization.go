@@ -20,10 +20,10 @@ func orgFrom(m map[string]any) *graph.Organization {
 func orgNameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
 
 func orgParams(o *graph.Organization) map[string]any {
-	return map[string]any{
+	return sparse(map[string]any{
 		"id": o.ID, "workspaceId": o.WorkspaceID, "name": o.Name, "nameKey": orgNameKey(o.Name),
 		"domain": o.Domain, "createdAt": tparam(o.CreatedAt), "updatedAt": tparam(o.UpdatedAt),
-	}
+	})
 }
 
 // checkOrgUnique fails with ECONFLICT when another organisation of the
@@ -152,10 +152,10 @@ func employmentFrom(m map[string]any) *graph.Employment {
 }
 
 func employmentParams(e *graph.Employment) map[string]any {
-	return map[string]any{
+	return sparse(map[string]any{
 		"id": e.ID, "title": e.Title, "start": tparam(e.Start), "end": tparam(e.End),
 		"createdAt": tparam(e.CreatedAt), "updatedAt": tparam(e.UpdatedAt),
-	}
+	})
 }
 
 // CreateEmployment stores a position of a person at an organisation.

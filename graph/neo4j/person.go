@@ -27,14 +27,14 @@ func personFrom(m map[string]any) *graph.Person {
 }
 
 func personParams(p *graph.Person) map[string]any {
-	return map[string]any{
+	return sparse(map[string]any{
 		"id": p.ID, "workspaceId": p.WorkspaceID, "name": p.Name, "firstName": p.FirstName,
 		"lastName": p.LastName, "emails": list(p.Emails), "phones": list(p.Phones),
 		"linkedinUrl": p.LinkedInURL, "urls": list(p.URLs), "title": p.Title, "location": p.Location,
 		"tags": list(p.Tags), "skills": list(p.Skills), "needs": list(p.Needs), "source": p.Source,
 		"externalId": p.ExternalID, "userEdited": list(p.UserEdited),
 		"createdAt": tparam(p.CreatedAt), "updatedAt": tparam(p.UpdatedAt),
-	}
+	})
 }
 
 // CreatePerson stores a new person.
@@ -92,7 +92,7 @@ func personWhere(f graph.PersonFilter) (string, map[string]any) {
 	add("EXISTS { MATCH (p)-[:WORKS_AT]->(o:Organization) WHERE toLower(o.name) CONTAINS $company }", "company", f.Company)
 	add(`(toLower(p.name) CONTAINS $q OR toLower(p.title) CONTAINS $q OR toLower(p.location) CONTAINS $q
 		OR any(e IN p.emails WHERE e CONTAINS $q)
-		OR any(t IN p.tags + p.skills + p.needs WHERE toLower(t) CONTAINS $q)
+		OR any(t IN coalesce(p.tags, []) + coalesce(p.skills, []) + coalesce(p.needs, []) WHERE toLower(t) CONTAINS $q)
 		OR EXISTS { MATCH (p)-[:WORKS_AT]->(o:Organization) WHERE toLower(o.name) CONTAINS $q })`, "q", f.Query)
 	if len(f.IDs) > 0 {
 		conds = append(conds, "p.id IN $ids")
@@ -188,10 +188,10 @@ func noteFrom(m map[string]any) *graph.Note {
 }
 
 func noteParams(n *graph.Note) map[string]any {
-	return map[string]any{
+	return sparse(map[string]any{
 		"id": n.ID, "workspaceId": n.WorkspaceID, "personId": n.PersonID, "authorId": n.AuthorID,
 		"body": n.Body, "source": n.Source, "createdAt": tparam(n.CreatedAt), "updatedAt": tparam(n.UpdatedAt),
-	}
+	})
 }
 
 // CreateNote stores a private note about a person.

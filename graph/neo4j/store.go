@@ -290,13 +290,29 @@ func fptr(m map[string]any, k string) *float64 {
 	return nil
 }
 
-// list makes a list property: Neo4j stores an empty list, never null, so
-// that list predicates need no null checks.
-func list(l []string) []string {
-	if l == nil {
-		return []string{}
+// list makes a list property; sparse drops it when empty.
+func list(l []string) []string { return l }
+
+// sparse drops empty strings, empty lists and nulls from a property map, so
+// that nodes carry only the properties they have: every stored property costs
+// a write, and an import writes tens of thousands of nodes. Readers treat a
+// missing property as empty; Cypher predicates over lists use coalesce.
+func sparse(m map[string]any) map[string]any {
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+			delete(m, k)
+		case string:
+			if x == "" {
+				delete(m, k)
+			}
+		case []string:
+			if len(x) == 0 {
+				delete(m, k)
+			}
+		}
 	}
-	return l
+	return m
 }
 
 // validID rejects ids that cannot exist, so they are ENOTFOUND without a query.

@@ -27,10 +27,10 @@ func tieParams(t *graph.Tie) map[string]any {
 	if t.Strength != nil {
 		strength = *t.Strength
 	}
-	return map[string]any{
+	return sparse(map[string]any{
 		"id": t.ID, "since": tparam(t.Since), "source": string(t.Source), "strength": strength,
 		"context": t.Context, "createdAt": tparam(t.CreatedAt), "updatedAt": tparam(t.UpdatedAt),
-	}
+	})
 }
 
 // mergeTie creates the tie unless the pair already has one, and reports
