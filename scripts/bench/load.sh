@@ -1,36 +1,42 @@
 #!/usr/bin/env bash
 # load.sh — load benchmark of GET /api/v1/intro-paths on the demo network, on 127.0.0.1 only.
 #
-#   scripts/bench/load.sh [PEOPLE] [RATE] [DURATION]
+#   scripts/bench/load.sh [PEOPLE] [RATES] [DURATION]
 #
 #   PEOPLE    size of the demo workspace (default 100000; loading 100k people takes ~10 minutes)
-#   RATE      requests per second, held constant whatever the latency (default 100)
-#   DURATION  of the measured attack, in vegeta's syntax (default 30s)
+#   RATES     requests per second, each held constant whatever the latency (default 10,25,50,100)
+#   DURATION  of each measured attack, in vegeta's syntax (default 30s)
 #
 # It starts a throw-away Neo4j (scripts/neo4j/neo4j.sh --mode test), loads the demo with
 # `nexo demo --people PEOPLE`, runs `nexo serve` on a free 127.0.0.1 port with the rate limit off
 # (NEXO_RATE_LIMIT=-1), builds the workspace's analytics snapshot (the first question waits for it)
-# and lets its background work finish, then drives intro-paths with vegeta at a fixed rate over
-# varied targets: person ids from all over the network (to=), organizations (org=) and text
-# queries (q=), with varied k and max_hops. It prints vegeta's report and one summary line with
-# p50, p99 and throughput. Everything it started is stopped on exit, Ctrl-C included.
+# and lets its background work finish. Then, with vegeta, over varied targets — person ids from all
+# over the network (to=), organizations (org=) and text queries (q=), with varied k and max_hops:
+#   - probes each kind alone, one request at a time for 10 s: the service time;
+#   - drives the mix (8 in 10 to=, 1 org=, 1 q=) at each fixed rate of RATES, lowest first,
+#     stopping after the first rate the server cannot keep up with (an error, or p99 over 1 s).
+# It prints p50, p99 and throughput for each, client side and from the server's access log, and
+# keeps the results in scripts/bench/out/ (git-ignored). Everything it started is stopped on
+# exit, Ctrl-C included.
 #
 # Bounded in time: the load (LOAD_TIMEOUT, default 1800 s), the snapshot build (WARM_TIMEOUT,
-# default 900 s) and the attack (DURATION plus a 5 s warm-up) each have a limit. vegeta comes from
-# the Go module proxy (github.com/tsenart/vegeta/v12) into .data/bench/bin unless it is on PATH.
-# Results are kept in scripts/bench/out/ (git-ignored).
+# default 900 s), each probe (10 s plus at most 120 s for the last answer) and each rate
+# (DURATION plus a 5 s warm-up, plus at most 2 minutes of draining) each have a limit. vegeta
+# comes from the Go module proxy (github.com/tsenart/vegeta/v12) into .data/bench/bin unless it is
+# on PATH; jq (Debian: apt install jq) reads its reports.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
 people=${1:-100000}
-rate=${2:-100}
+rates=${2:-10,25,50,100}
 duration=${3:-30s}
 load_timeout=${LOAD_TIMEOUT:-1800}
 warm_timeout=${WARM_TIMEOUT:-900}
 vegeta_version=v12.13.0
 
 say() { echo "load.sh: $*" >&2; }
+command -v jq >/dev/null || { say "jq is needed to read the results (apt install jq)"; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nexo-load.XXXXXX")
 neo="$work/neo4j"
@@ -100,9 +106,8 @@ while api "/api/v1/jobs" | grep -q '"state":"running"'; do
 done
 say "snapshot ready in $(($(date +%s) - start)) s: $(api /api/v1/analytics)"
 
-# Varied targets: people from all over the network, organizations, text queries.
-targets="$work/targets.txt"
-: >"$targets"
+# Varied targets: people from all over the network, organizations, text queries; one file per
+# kind (for the probes) and one that mixes them (for the load).
 total=$(api "/api/v1/people?limit=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 step=$(( total / 10 > 1000 ? total / 10 : 1000 ))
 ids=()
@@ -114,38 +119,70 @@ orgs=()
 while read -r id; do orgs+=("$id"); done < <(api "/api/v1/organizations?limit=100" |
   grep -o '{"id":"[0-9a-z]\{26\}"' | cut -d'"' -f4)
 queries=(engineer designer investor data founder cto sales marketing product recruiter)
-add() { printf 'GET %s/api/v1/intro-paths?%s\nAuthorization: Bearer %s\n\n' "$base" "$1" "$token" >>"$targets"; }
+target() { printf 'GET %s/api/v1/intro-paths?%s\nAuthorization: Bearer %s\n\n' "$base" "$1" "$token"; }
+: >"$work/to.txt" && : >"$work/org.txt" && : >"$work/q.txt" && : >"$work/mixed.txt"
 n=0
 for id in "${ids[@]}"; do
   n=$((n + 1))
-  case $((n % 10)) in
-    0) add "org=${orgs[$((n % ${#orgs[@]}))]}" ;;
-    1) add "q=${queries[$((n % ${#queries[@]}))]}&k=3" ;;
-    2) add "to=$id&max_hops=3" ;;
-    3) add "to=$id&k=10" ;;
-    *) add "to=$id" ;;
+  case $((n % 4)) in
+    0) t="to=$id&max_hops=3" ;;
+    1) t="to=$id&k=10" ;;
+    *) t="to=$id" ;;
   esac
+  target "$t" >>"$work/to.txt"
+  target "org=${orgs[$((n % ${#orgs[@]}))]}" >>"$work/org.txt"
+  target "q=${queries[$((n % ${#queries[@]}))]}&k=3" >>"$work/q.txt"
+  # The mix: 8 in 10 a person, 1 an organization, 1 a text query.
+  case $((n % 10)) in
+    0) target "org=${orgs[$((n % ${#orgs[@]}))]}" ;;
+    1) target "q=${queries[$((n % ${#queries[@]}))]}&k=3" ;;
+    *) target "$t" ;;
+  esac >>"$work/mixed.txt"
 done
-say "$n targets: ${#ids[@]} people, ${#orgs[@]} organizations, ${#queries[@]} queries"
+say "$n targets of each kind: ${#ids[@]} people, ${#orgs[@]} organizations, ${#queries[@]} queries"
 
 out="$root/scripts/bench/out"
 mkdir -p "$out"
-stamp="load-$people-$rate-$(date +%Y%m%d-%H%M%S)"
-say "warm-up: 5s at $rate/s"
-"$vegeta" attack -targets="$targets" -rate="$rate/s" -duration=5s -timeout=10s >/dev/null
-say "measuring: $duration at $rate/s (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
-logged=$(wc -l <"$work/serve.log")
-"$vegeta" attack -targets="$targets" -rate="$rate/s" -duration="$duration" -timeout=10s >"$out/$stamp.bin"
-"$vegeta" report "$out/$stamp.bin" | tee "$out/$stamp.txt"
-"$vegeta" report -type=json "$out/$stamp.bin" >"$out/$stamp.json"
-if command -v jq >/dev/null; then
-  jq -r --arg people "$people" --arg rate "$rate" --arg cpus "$(nproc)" \
-    '"intro-paths, \($people) people, \($rate) req/s offered on \($cpus) CPUs: p50 \(.latencies["50th"] / 1e6 * 100 | round / 100) ms, p99 \(.latencies["99th"] / 1e6 * 100 | round / 100) ms, max \(.latencies.max / 1e6 | round) ms, throughput \(.throughput * 10 | round / 10) req/s, success \(.success * 100) %"' \
-    "$out/$stamp.json"
+stamp="load-$people-$(date +%Y%m%d-%H%M%S)"
+summary="$out/$stamp.summary"
+ms() { jq -r --arg what "$1" '"\($what): \(.requests) requests, p50 \(.latencies["50th"] / 1e4 | round / 100) ms, p99 \(.latencies["99th"] / 1e4 | round / 100) ms, max \(.latencies.max / 1e6 | round) ms, throughput \(.throughput * 10 | round / 10) req/s, success \(.success * 1000 | round / 10) %"'; }
+
+# Service time: each kind alone, one request at a time.
+for kind in to org q; do
+  "$vegeta" attack -targets="$work/$kind.txt" -rate=0 -max-workers=1 -workers=1 -duration=10s -timeout=120s \
+    >"$out/$stamp-probe-$kind.bin"
+  "$vegeta" report -type=json "$out/$stamp-probe-$kind.bin" | ms "one at a time, $kind=" | tee -a "$summary"
+done
+
+# Load: the mix at each fixed rate, lowest first, until the server cannot keep up.
+drain() { # wait until the server has answered what is still queued
+  local before=-1 now
+  for _ in $(seq 1 60); do
+    now=$(wc -l <"$work/serve.log")
+    [ "$now" = "$before" ] && return
+    before=$now
+    sleep 2
+  done
+}
+for rate in ${rates//,/ }; do
+  drain
+  "$vegeta" attack -targets="$work/mixed.txt" -rate="$rate/s" -duration=5s -timeout=10s >/dev/null
+  drain
+  say "measuring: $duration at $rate/s (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  logged=$(wc -l <"$work/serve.log")
+  "$vegeta" attack -targets="$work/mixed.txt" -rate="$rate/s" -duration="$duration" -timeout=10s >"$out/$stamp-$rate.bin"
+  "$vegeta" report "$out/$stamp-$rate.bin" >"$out/$stamp-$rate.txt"
+  "$vegeta" report -type=json "$out/$stamp-$rate.bin" >"$out/$stamp-$rate.json"
+  ms "$rate req/s offered, mixed" <"$out/$stamp-$rate.json" | tee -a "$summary"
   # The server's own view (its access log): time in the handler, without the client and the network.
   tail -n +"$((logged + 1))" "$work/serve.log" |
     jq -r 'select(.msg == "request" and .route == "/api/v1/intro-paths") | .duration' | sort -n |
-    awk '{d[NR] = $1} END {if (NR) printf "server side (access log): %d requests, p50 %.2f ms, p99 %.2f ms\n",
-      NR, d[int(NR * 0.50 + 0.5)] / 1e6, d[int(NR * 0.99 + 0.5)] / 1e6}'
-fi
+    awk '{d[NR] = $1} END {if (NR) printf "  server side: %d answered, p50 %.2f ms, p99 %.2f ms\n",
+      NR, d[int(NR * 0.50 + 0.5)] / 1e6, d[int(NR * 0.99 + 0.5)] / 1e6}' | tee -a "$summary"
+  jq -e '.success == 1 and .latencies["99th"] < 1e9' "$out/$stamp-$rate.json" >/dev/null ||
+    { say "saturated at $rate/s; higher rates skipped"; break; }
+done
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo
+echo "intro-paths on the $people-person demo, $(nproc) CPUs, 127.0.0.1:"
+cat "$summary"
