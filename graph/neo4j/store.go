@@ -108,7 +108,9 @@ var schema = []string{
 	"CREATE CONSTRAINT works_at_id IF NOT EXISTS FOR ()-[r:WORKS_AT]-() REQUIRE r.id IS UNIQUE",
 	"CREATE INDEX user_workspace IF NOT EXISTS FOR (n:User) ON (n.workspaceId)",
 	"CREATE INDEX person_workspace IF NOT EXISTS FOR (n:Person) ON (n.workspaceId)",
-	"CREATE INDEX person_workspace_name IF NOT EXISTS FOR (n:Person) ON (n.workspaceId, n.name)",
+	// No query orders by the raw name (search orders by toLower(name)), and
+	// every index costs each person written: an early index is dropped.
+	"DROP INDEX person_workspace_name IF EXISTS",
 	"CREATE INDEX organization_workspace IF NOT EXISTS FOR (n:Organization) ON (n.workspaceId)",
 	"CREATE INDEX organization_domain IF NOT EXISTS FOR (n:Organization) ON (n.workspaceId, n.domain)",
 	"CREATE INDEX interaction_workspace IF NOT EXISTS FOR (n:Interaction) ON (n.workspaceId, n.at)",
