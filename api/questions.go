@@ -57,18 +57,36 @@ type introPathsResponse struct {
 	Freshness Freshness             `json:"freshness"`
 }
 
+// introPathsAnswer is an answered intro-path question: the JSON body, and
+// the network and options the diagram needs besides.
+type introPathsAnswer struct {
+	introPathsResponse
+	net     *analytics.Network
+	sources []int32
+	opt     analytics.PathOptions
+}
+
 // introPaths answers "who can introduce me to …": to=PERSON, org=ORG (id or
 // name) or q=TEXT (with optional title, tag, skill, location filters).
 func (s *Server) introPaths(c *gin.Context) {
-	k, err := queryInt(c, "k", analytics.DefaultK, 1, 20)
+	a, err := s.answerIntroPaths(c)
 	if err != nil {
 		s.Error(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, a.introPathsResponse)
+}
+
+// answerIntroPaths reads an intro-path question from the query and answers
+// it; the JSON route and the diagram (maps.go) share it.
+func (s *Server) answerIntroPaths(c *gin.Context) (*introPathsAnswer, error) {
+	k, err := queryInt(c, "k", analytics.DefaultK, 1, 20)
+	if err != nil {
+		return nil, err
+	}
 	hops, err := queryInt(c, "max_hops", analytics.DefaultMaxHops, 1, analytics.MaxPathHops)
 	if err != nil {
-		s.Error(c, err)
-		return
+		return nil, err
 	}
 	to, org := c.Query("to"), c.Query("org")
 	q := analytics.PersonQuery{Text: c.Query("q"), Title: c.Query("title"), Tag: c.Query("tag"),
@@ -81,21 +99,20 @@ func (s *Server) introPaths(c *gin.Context) {
 		}
 	}
 	if n != 1 {
-		s.Error(c, &graph.Error{Code: ebadrequest, Field: "to",
-			Message: "Give exactly one target: to (a person id), org (an organization id or name) or q (text, with title, tag, skill, location)."})
-		return
+		return nil, &graph.Error{Code: ebadrequest, Field: "to",
+			Message: "Give exactly one target: to (a person id), org (an organization id or name) or q (text, with title, tag, skill, location)."}
 	}
-	net, fresh, ok := s.network(c)
-	if !ok {
-		return
+	net, fresh, err := s.cache.get(c, ws(c))
+	if err != nil {
+		return nil, err
 	}
 	srcs, err := s.sources(c, net)
 	if err != nil {
-		s.Error(c, err)
-		return
+		return nil, err
 	}
-	opt := analytics.PathOptions{K: k, MaxHops: hops}
-	res := introPathsResponse{Freshness: fresh}
+	a := &introPathsAnswer{introPathsResponse: introPathsResponse{Freshness: fresh}, net: net, sources: srcs,
+		opt: analytics.PathOptions{K: k, MaxHops: hops}}
+	res := &a.introPathsResponse
 	switch {
 	case to != "":
 		t := int32(-1)
@@ -103,27 +120,25 @@ func (s *Server) introPaths(c *gin.Context) {
 			t = net.Index(to)
 		}
 		if t < 0 {
-			s.Error(c, graph.Errorf(graph.ENOTFOUND, "Person not found."))
-			return
+			return nil, graph.Errorf(graph.ENOTFOUND, "Person not found.")
 		}
 		res.Target = map[string]any{"person_id": to, "name": net.Name(t)}
-		res.Paths = net.IntroPaths(srcs, t, opt)
+		res.Paths = net.IntroPaths(srcs, t, a.opt)
 	case org != "":
 		o, found := findOrg(net, org)
 		if !found {
-			s.Error(c, graph.Errorf(graph.ENOTFOUND, "Organization not found."))
-			return
+			return nil, graph.Errorf(graph.ENOTFOUND, "Organization not found.")
 		}
 		res.Target = map[string]any{"organization_id": o.ID, "name": o.Name}
-		res.Paths = net.IntroPathsToOrg(srcs, o.ID, opt)
+		res.Paths = net.IntroPathsToOrg(srcs, o.ID, a.opt)
 	default:
 		res.Target = map[string]any{"query": q}
-		res.Paths = net.IntroPathsToMatches(srcs, q, opt)
+		res.Paths = net.IntroPathsToMatches(srcs, q, a.opt)
 	}
 	if res.Paths == nil {
 		res.Paths = []analytics.IntroPath{}
 	}
-	c.JSON(http.StatusOK, res)
+	return a, nil
 }
 
 // findOrg finds an organisation of the snapshot by id, or by name

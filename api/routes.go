@@ -7,6 +7,16 @@ func (s *Server) routes() {
 	r.GET("/readyz", s.ready)
 	r.GET("/metrics", s.metrics)
 	r.GET("/api/v1/openapi.json", s.openapi)
+
+	// The web page (page.go): one page for every view, needing no token to
+	// load; its script reads everything from /api/v1 with the user's token.
+	r.GET("/", s.page)
+	r.GET("/app/map", s.page)
+	r.GET("/app/search", s.page)
+	r.GET("/app/dormant", s.page)
+	r.GET("/app/people/:person_id", s.page)
+	r.GET("/assets/:file", s.asset)
+
 	r.NoRoute(s.noRoute)
 	r.NoMethod(s.noMethod)
 	r.HandleMethodNotAllowed = true
@@ -71,6 +81,14 @@ func (s *Server) routes() {
 	w.DELETE("/introductions/:introduction_id", s.deleteIntroduction)
 
 	v1.GET("/intro-paths", s.introPaths)
+	v1.GET("/intro-paths.svg", s.introPathsMap) // maps.go: the same question drawn
+	v1.GET("/intro-paths.png", s.introPathsMap)
+	v1.GET("/map", s.egoMap) // ?format=svg|png
+	v1.GET("/map.svg", s.egoMap)
+	v1.GET("/map.png", s.egoMap)
+	v1.GET("/overview", s.overviewMap)
+	v1.GET("/overview.svg", s.overviewMap)
+	v1.GET("/overview.png", s.overviewMap)
 	v1.GET("/brokers", s.brokers)
 	v1.GET("/weak-ties", s.weakTies)
 	v1.GET("/communities", s.communities)

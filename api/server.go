@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/nexohq/nexo/api/render"
 	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
 )
@@ -49,6 +52,10 @@ type Server struct {
 
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
+
+	renderMu     sync.Mutex
+	rend         *render.Renderer // started by the first map (maps.go)
+	renderClosed bool
 }
 
 // New returns a server with every route registered.
@@ -78,6 +85,7 @@ func New(opt Options) *Server {
 		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})
 	}
 	s.engine.ContextWithFallback = true
+	s.engine.SetHTMLTemplate(pageTemplate)
 	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe)
 	s.routes()
 	return s
@@ -89,10 +97,11 @@ func (s *Server) Handler() http.Handler { return s.engine }
 // Close stops background work.
 func (s *Server) Close() error {
 	s.cache.close()
+	err := s.closeRenderer()
 	if s.ownReports {
-		return s.reports.Close()
+		err = errors.Join(err, s.reports.Close())
 	}
-	return nil
+	return err
 }
 
 const requestIDKey = "request_id"

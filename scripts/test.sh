@@ -5,6 +5,7 @@
 # runs `go vet` and `go test ./...` against it, and stops it whatever happens, leaving no process behind.
 # Extra arguments go to `go test` (e.g. scripts/test.sh -run TestStore ./graph/...).
 # With CI=true, a Neo4j that cannot start fails the run; elsewhere the store tests skip with a warning.
+# It installs Debian's chromium package for the browser test when /usr/bin/chromium is missing.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -16,6 +17,25 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The browser test (api/browser_test.go) drives Debian's chromium package in headless mode.
+# Install it when it is missing: with CI=true a failed install fails the run; elsewhere the
+# browser test skips and says why.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: installing chromium (Debian's package) for the browser test" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  apt_log="$dir/apt-chromium.log"
+  install_chromium() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
+  if ! { install_chromium || { $sudo apt-get update -q && install_chromium; }; } >"$apt_log" 2>&1; then
+    tail -n 5 "$apt_log" >&2 || true
+    if [ "${CI:-}" = "true" ]; then
+      echo "test.sh: chromium could not be installed; with CI=true that fails the run" >&2
+      exit 1
+    fi
+    echo "test.sh: WARNING: chromium could not be installed; the browser test will be skipped" >&2
+  fi
+fi
 
 if scripts/neo4j/neo4j.sh start --mode test --dir "$dir"; then
   while IFS='=' read -r key value; do

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/nexohq/nexo/api/netmap"
 	"github.com/nexohq/nexo/api/render"
 )
 
@@ -67,7 +68,7 @@ func (b *builder) egoMap(r *Report) EgoMap {
 	for _, p := range chosen {
 		ci := int(comm.Of[p])
 		m.Circles[ci] = comm.Circles[ci].Label
-		m.Nodes = append(m.Nodes, EgoNode{ID: net.ID(p), Name: net.Name(p), Subtitle: b.headline(p), Circle: ci,
+		m.Nodes = append(m.Nodes, EgoNode{ID: net.ID(p), Name: net.Name(p), Subtitle: netmap.Headline(net, p), Circle: ci,
 			Me: p == b.me, Dormant: dormant[p]})
 	}
 	for i, p := range chosen {
@@ -89,7 +90,7 @@ func (m EgoMap) renderInput(title, description string) render.EgoInput {
 			Me: n.Me, Dormant: n.Dormant})
 	}
 	for _, e := range m.Edges {
-		in.Edges = append(in.Edges, render.Edge{A: e.A, B: e.B, Strength: e.Strength, Weak: e.Strength < ModerateTie})
+		in.Edges = append(in.Edges, render.Edge{A: e.A, B: e.B, Strength: e.Strength, Weak: netmap.Weak(e.Strength)})
 	}
 	return in
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/analytics"
+	"github.com/nexohq/nexo/api/netmap"
 	"github.com/nexohq/nexo/graph"
 )
 
@@ -192,10 +193,10 @@ func (o Options) withDefaults() Options {
 }
 
 // Strength bands: a tie is strong from 0.6, moderate from 0.3, weak below
-// (the bands analytics uses to describe ties).
+// (the bands analytics uses to describe ties, and the maps draw).
 const (
-	StrongTie   = 0.6
-	ModerateTie = 0.3
+	StrongTie   = netmap.StrongTie
+	ModerateTie = netmap.ModerateTie
 )
 
 // Input is what Build needs besides the network: the member, the period
@@ -356,25 +357,6 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 	return out
 }
 
-// headline is "title @ organisation" of a person's current job.
-func (b *builder) headline(p int32) string {
-	snap := b.net.Snapshot()
-	sp := &snap.People[p]
-	org := ""
-	for _, j := range sp.Jobs {
-		if j.End == 0 && j.Org >= 0 && int(j.Org) < len(snap.Organizations) {
-			org = snap.Organizations[j.Org].Name
-		}
-	}
-	switch {
-	case sp.Title != "" && org != "":
-		return sp.Title + " @ " + org
-	case org != "":
-		return org
-	}
-	return sp.Title
-}
-
 // dormant ranks the dormant ties by value × urgency.
 func (b *builder) dormant(all []analytics.DormantTie) []DormantEntry {
 	thresholdDays := b.threshold.Hours() / 24
@@ -385,7 +367,7 @@ func (b *builder) dormant(all []analytics.DormantTie) []DormantEntry {
 		}
 		c := b.contact(d.Person)
 		_, kind := c.last()
-		e := DormantEntry{PersonID: d.PersonID, Name: d.Name, Headline: b.headline(d.Person),
+		e := DormantEntry{PersonID: d.PersonID, Name: d.Name, Headline: netmap.Headline(b.net, d.Person),
 			DaysDormant: d.DaysDormant, LastInteraction: d.LastInteraction, LastKind: kind,
 			Interactions: len(c.times), PastStrength: d.PastStrength, Strength: d.Strength,
 			ExclusiveReach: d.ExclusiveReach, Circles: d.Circles, FollowedOrgs: d.FollowedOrgs,
@@ -642,7 +624,7 @@ func (b *builder) deepen(all []analytics.DormantTie) []DeepenEntry {
 	out := []DeepenEntry{}
 	for _, c := range cands[:min(len(cands), 3)] {
 		d := c.d
-		e := DeepenEntry{PersonID: d.PersonID, Name: d.Name, Headline: b.headline(d.Person),
+		e := DeepenEntry{PersonID: d.PersonID, Name: d.Name, Headline: netmap.Headline(b.net, d.Person),
 			Strength: round(d.Strength, 3), Value: round(d.Value, 3)}
 		e.Reasons = append(e.Reasons, fmt.Sprintf(t.strengthNow, t.band(d.Strength), t.num(d.Strength, 2)))
 		if d.ExclusiveReach > 0 {

@@ -1,0 +1,237 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"path"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/nexohq/nexo/analytics"
+	"github.com/nexohq/nexo/api/netmap"
+	"github.com/nexohq/nexo/api/render"
+	"github.com/nexohq/nexo/graph"
+)
+
+// The maps: Graphviz renderings (api/render) of the workspace's analytics
+// network, mapped into the renderer's input by api/netmap, as SVG or PNG.
+
+// renderer returns the server's Renderer, starting it on first use: starting
+// Graphviz costs tens of milliseconds that most servers' tests never need.
+func (s *Server) renderer(ctx context.Context) (*render.Renderer, error) {
+	s.renderMu.Lock()
+	defer s.renderMu.Unlock()
+	if s.renderClosed {
+		return nil, graph.Errorf(graph.EUNAVAILABLE, "The server is shutting down.")
+	}
+	if s.rend == nil {
+		r, err := render.New(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("start renderer: %w", err)
+		}
+		s.rend = r
+	}
+	return s.rend, nil
+}
+
+// closeRenderer releases the renderer; later maps are EUNAVAILABLE.
+func (s *Server) closeRenderer() error {
+	s.renderMu.Lock()
+	defer s.renderMu.Unlock()
+	s.renderClosed = true
+	if s.rend == nil {
+		return nil
+	}
+	return s.rend.Close()
+}
+
+// imageFormat is the format a map route asks for: by the route's extension
+// (.svg, .png) or, on a route without one, by ?format= (svg by default).
+func imageFormat(c *gin.Context) (render.Format, error) {
+	f := c.Query("format")
+	ext := path.Ext(c.FullPath())
+	switch {
+	case ext != "" && (f == "" || f == ext[1:]):
+		return render.Format(ext[1:]), nil
+	case ext != "":
+		return "", &graph.Error{Code: ebadrequest, Field: "format", Message: "format " + f + " contradicts the extension " + ext + "."}
+	case f == "":
+		return render.SVG, nil
+	case f == string(render.SVG) || f == string(render.PNG):
+		return render.Format(f), nil
+	}
+	return "", &graph.Error{Code: ebadrequest, Field: "format", Message: "format must be svg or png."}
+}
+
+// personPage is the web page of a person, where a click on a map leads.
+func personPage(id string) string { return "/app/people/" + id }
+
+// mapView is the network as the caller sees it: their own person marked, and
+// their dormant ties of value (as GET /dormant ranks them, with their own
+// dormancy threshold) flagged.
+func mapView(c *gin.Context, net *analytics.Network) (*netmap.View, int32) {
+	u := who(c).User
+	me := net.Index(u.PersonID)
+	opt := netmap.Options{Me: me, PersonURL: personPage}
+	if me >= 0 {
+		days := u.Report.WithDefaults().DormantDays
+		for _, d := range net.DormantTies(me, analytics.DormantOptions{Threshold: time.Duration(days) * 24 * time.Hour,
+			Follows: u.Follows}) {
+			opt.Dormant = append(opt.Dormant, d.Person)
+		}
+	}
+	return netmap.NewView(net, opt), me
+}
+
+// mapMeta is a map's title and description with the metadata every map
+// carries: the workspace and when its analytics were built. Nothing else
+// varies, so the same network gives the same bytes.
+func mapMeta(c *gin.Context, net *analytics.Network, title, description string) render.Meta {
+	return render.Meta{Title: title, Description: description, Fields: map[string]string{
+		"workspace": ws(c), "as_of": net.Now().UTC().Format(time.RFC3339)}}
+}
+
+// draw renders a map and answers it. SVGs get a policy of their own: opened
+// on their own they may not run or fetch anything.
+func (s *Server) draw(c *gin.Context, f render.Format, fn func(r *render.Renderer) ([]byte, error)) {
+	r, err := s.renderer(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	b, err := fn(r)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, no-cache")
+	c.Header("X-Content-Type-Options", "nosniff")
+	ctype := "image/png"
+	if f == render.SVG {
+		ctype = "image/svg+xml"
+		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	}
+	c.Data(http.StatusOK, ctype, b)
+}
+
+// egoMap draws the ego network of a person (person=ID, by default the
+// caller's own) within radius 1 or 2.
+func (s *Server) egoMap(c *gin.Context) {
+	f, err := imageFormat(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	radius, err := queryInt(c, "radius", 1, 1, 2)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	net, _, ok := s.network(c)
+	if !ok {
+		return
+	}
+	v, center := mapView(c, net)
+	if id := c.Query("person"); id != "" {
+		center = -1
+		if graph.ValidID(id) {
+			center = net.Index(id)
+		}
+		if center < 0 {
+			s.Error(c, graph.Errorf(graph.ENOTFOUND, "Person not found."))
+			return
+		}
+	} else if center < 0 {
+		s.Error(c, graph.FieldErrorf("person", "You have no own person in this workspace; give person."))
+		return
+	}
+	in, total := v.Ego(center, radius, render.Meta{})
+	name := net.Name(center)
+	desc := fmt.Sprintf("The people within %d %s of %s, coloured by circle and sized by brokerage.", radius, plural(radius, "tie"), name)
+	if len(in.Nodes) < total {
+		desc += fmt.Sprintf(" Showing the %d nearest and most important of %d.", len(in.Nodes), total)
+	}
+	in.Meta = mapMeta(c, net, "Network of "+name, desc)
+	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.EgoMap(c, in, f) })
+}
+
+// overviewMap draws the whole network, aggregated into circles when it is
+// large, or with community=N the drill-down into one circle.
+func (s *Server) overviewMap(c *gin.Context) {
+	f, err := imageFormat(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	community, err := queryInt(c, "community", -1, 0, math.MaxInt32)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	net, _, ok := s.network(c)
+	if !ok {
+		return
+	}
+	circles := net.Communities().Circles
+	if community >= len(circles) {
+		s.Error(c, graph.Errorf(graph.ENOTFOUND, "No such community: this network has %d (0 to %d).", len(circles), len(circles)-1))
+		return
+	}
+	v, _ := mapView(c, net)
+	if community >= 0 {
+		circle := circles[community]
+		in := v.Community(community, mapMeta(c, net, fmt.Sprintf("Circle %d: %s", community, circle.Label),
+			fmt.Sprintf("Its %d %s one by one; the people of other circles tied to them, grouped by circle.", circle.Size, plural(circle.Size, "member"))))
+		s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.CommunityMap(c, in, f) })
+		return
+	}
+	in := v.Overview(mapMeta(c, net, "The whole network",
+		fmt.Sprintf("%d people in %d circles, coloured by circle.", net.Len(), len(circles))))
+	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.Overview(c, in, f) })
+}
+
+// introPathsMap draws the best introduction paths to the target of an
+// intro-path question (the parameters of GET /intro-paths). Paths to one
+// person from one source make one diagram: when the question has several
+// targets (org, q) or sources (from=team), it draws the best paths to the
+// best answer's target from its source.
+func (s *Server) introPathsMap(c *gin.Context) {
+	f, err := imageFormat(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	a, err := s.answerIntroPaths(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	if len(a.Paths) == 0 {
+		s.Error(c, graph.Errorf(graph.ENOTFOUND, "No introduction path within %d ties.", a.opt.MaxHops))
+		return
+	}
+	net, best := a.net, a.Paths[0]
+	src, target := best.Nodes[0], best.Nodes[len(best.Nodes)-1]
+	paths := a.Paths
+	if _, person := a.Target["person_id"]; !person || len(a.sources) > 1 {
+		paths = net.IntroPaths([]int32{src}, target, a.opt) // the best path to each match, or from each member, before
+	}
+	desc := fmt.Sprintf("The %d best %s from %s to %s, scored by the product of their tie strengths.",
+		len(paths), plural(len(paths), "path"), net.Name(src), net.Name(target))
+	if _, one := a.Target["person_id"]; !one {
+		desc = fmt.Sprintf("%s is the best match of %d. %s", net.Name(target), len(a.Paths), desc)
+	}
+	v, _ := mapView(c, net)
+	in := v.Paths(paths, mapMeta(c, net, "Who can introduce you to "+net.Name(target)+"?", desc))
+	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.IntroPaths(c, in, f) })
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
