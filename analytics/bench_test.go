@@ -9,6 +9,7 @@ import (
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/analytics/synth"
+	"github.com/nexohq/nexo/graph"
 )
 
 // benchSizes are the generated graphs of the benchmarks: average degree 20,
@@ -55,6 +56,28 @@ func BenchmarkStructuralHoles(b *testing.B) {
 			}
 		})
 	}
+	// People in random index order, as an import leaves them: synth numbers
+	// communities contiguously, which flatters memory locality.
+	s := synth.Snapshot(synth.Params{N: 100_000, Seed: 1})
+	perm := rand.New(rand.NewPCG(9, 9)).Perm(len(s.People))
+	people := make([]graph.SnapPerson, len(s.People))
+	for i, p := range perm {
+		people[p] = s.People[i]
+	}
+	s.People = people
+	for i := range s.Ties {
+		a, c := int32(perm[s.Ties[i].A]), int32(perm[s.Ties[i].B])
+		s.Ties[i].A, s.Ties[i].B = min(a, c), max(a, c)
+	}
+	net, err := analytics.NewNetwork(s, time.Unix(1_800_000_000, 0), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("n=100k-shuffled", func(b *testing.B) {
+		for b.Loop() {
+			net.StructuralHoles()
+		}
+	})
 }
 
 func BenchmarkBetweennessExact(b *testing.B) {
