@@ -167,6 +167,11 @@ func TestBrowser(t *testing.T) {
 	if fitted := eval(`document.querySelector('#map svg').getAttribute('viewBox')`); zoomed == before || viewWidth(t, zoomed) >= viewWidth(t, before) || viewWidth(t, fitted) != viewWidth(t, before) {
 		t.Errorf("zoom: view box %q, zoomed in %q, fitted %q", before, zoomed, fitted)
 	}
+	// Tab goes from the map into its people.
+	must("tab into the map", chromedp.Do(ctx, chromedp.Focus(chromedp.ID("map")), chromedp.KeyEvent(kb.Tab)))
+	if got := eval(`(document.activeElement.closest('#map svg g.node.person') || {}).id || document.activeElement.tagName`); !strings.HasPrefix(got, "p-") {
+		t.Errorf("Tab from the map: focus on %q, want a person", got)
+	}
 	// The token is in this tab's session storage and nowhere else.
 	if eval(`String(sessionStorage.getItem('nexo.token') === `+jsString(c.token)+` && localStorage.length === 0 && document.cookie === '' && !location.href.includes('nexo_'))`) != "true" {
 		t.Error("the token is not (only) in sessionStorage")

@@ -148,13 +148,9 @@ func (s *Server) egoMap(c *gin.Context) {
 		s.Error(c, graph.FieldErrorf("person", "You have no own person in this workspace; give person."))
 		return
 	}
-	in, total := v.Ego(center, radius, render.Meta{})
 	name := net.Name(center)
-	desc := fmt.Sprintf("The people within %d %s of %s, coloured by circle and sized by brokerage.", radius, plural(radius, "tie"), name)
-	if len(in.Nodes) < total {
-		desc += fmt.Sprintf(" Showing the %d nearest and most important of %d.", len(in.Nodes), total)
-	}
-	in.Meta = mapMeta(c, net, "Network of "+name, desc)
+	in := v.Ego(center, radius, mapMeta(c, net, "Network of "+name,
+		fmt.Sprintf("The people within %d %s of %s, coloured by circle and sized by brokerage.", radius, plural(radius, "tie"), name)))
 	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.EgoMap(c, in, f) })
 }
 
@@ -177,7 +173,11 @@ func (s *Server) overviewMap(c *gin.Context) {
 	}
 	circles := net.Communities().Circles
 	if community >= len(circles) {
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "No such community: this network has %d (0 to %d).", len(circles), len(circles)-1))
+		msg := "No such community: this network has none."
+		if len(circles) > 0 {
+			msg = fmt.Sprintf("No such community: this network has %d (0 to %d).", len(circles), len(circles)-1)
+		}
+		s.Error(c, graph.Errorf(graph.ENOTFOUND, "%s", msg))
 		return
 	}
 	v, _ := mapView(c, net)

@@ -2,8 +2,10 @@ package netmap
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/api/render"
@@ -173,11 +175,12 @@ func (v *View) edges(ties []int) []render.Edge {
 }
 
 // Ego returns the people within radius ties of center (1 or 2) and the ties
-// among them, center marked as Me, and how many people are within radius.
-// Past render.MaxEgoNodes people it keeps those the renderer would draw, by
-// the renderer's rule: nearest first, then by importance (the strongest tie
-// towards center, brokerage, a dormant tie of value), then by id.
-func (v *View) Ego(center int32, radius int, meta render.Meta) (render.EgoInput, int) {
+// among them, center marked as Me. Past render.MaxEgoNodes people it keeps
+// those the renderer would draw, by the renderer's rule (nearest first, then
+// by importance: the strongest tie towards center, brokerage, a dormant tie
+// of value; then by id), and says so in the description as the renderer
+// would: the map is the one the whole neighbourhood would give.
+func (v *View) Ego(center int32, radius int, meta render.Meta) render.EgoInput {
 	net := v.net
 	dist := map[int32]int{center: 0}
 	people := []int32{center}
@@ -193,9 +196,10 @@ func (v *View) Ego(center int32, radius int, meta render.Meta) (render.EgoInput,
 			}
 		}
 	}
-	total := len(people)
-	if total > render.MaxEgoNodes {
+	if total := len(people); total > render.MaxEgoNodes {
 		people = v.egoCut(people, dist)
+		cut := fmt.Sprintf("Showing the %d most important of %d people.", len(people), total)
+		meta.Description = strings.TrimSpace(meta.Description + " " + cut)
 	}
 	kept := make(map[int32]bool, len(people))
 	for _, p := range people {
@@ -214,7 +218,7 @@ func (v *View) Ego(center int32, radius int, meta render.Meta) (render.EgoInput,
 		}
 	}
 	in.Edges = v.edges(ties)
-	return in, total
+	return in
 }
 
 func (v *View) egoCut(people []int32, dist map[int32]int) []int32 {

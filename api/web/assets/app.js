@@ -466,7 +466,10 @@
     show('dormant', 'Dormant ties');
     const list = $('dormant');
     list.replaceChildren();
-    const res = await getJSON('/api/v1/dormant?limit=20');
+    // The member's own threshold, as their reports and the maps use it.
+    const settings = await getJSON('/api/v1/members/' + encodeURIComponent(state.me.user.id) + '/report-settings');
+    $('dormant-days').textContent = settings.dormant_days;
+    const res = await getJSON('/api/v1/dormant?limit=20&days=' + settings.dormant_days);
     if (seq !== state.seq) return;
     if (res.freshness.stale) say('Your latest changes are being counted; this list may change in a moment.');
     if (!res.dormant.length) {

@@ -1,0 +1,169 @@
+package netmap_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nexohq/nexo/analytics"
+	"github.com/nexohq/nexo/api/netmap"
+	"github.com/nexohq/nexo/api/render"
+	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/demo"
+)
+
+// Run with
+//
+//	go test ./api/netmap -run '^$' -bench . -benchtime 3x
+//
+// Every map of the 100,000-person demo workspace, from its analytics network
+// to the bytes the API answers (mapping and rendering), must take under 3 s.
+// The network is built in memory from the demo generator, as Neo4j would
+// load it, so the benchmark needs no database.
+
+var demo100k = sync.OnceValues(func() (*analytics.Network, error) { return demoNetwork(100_000) })
+
+// demoNetwork generates a demo workspace and builds its analytics network
+// the way graph/neo4j's LoadSnapshot reads it.
+func demoNetwork(people int) (*analytics.Network, error) {
+	asOf := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	snap := &graph.Snapshot{WorkspaceID: "bench"}
+	person := map[string]int32{}
+	org := map[string]int32{}
+	type pair struct{ a, b int32 }
+	tie := map[pair]int32{}
+	var interactions []*graph.Interaction
+	meID, err := demo.Generate(demo.Options{People: people, AsOf: asOf}, "owner", func(b *graph.Batch) error {
+		for _, o := range b.Organizations {
+			org[o.ID] = int32(len(snap.Organizations))
+			snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: o.ID, Name: o.Name, Domain: o.Domain})
+		}
+		for _, p := range b.People {
+			person[p.ID] = int32(len(snap.People))
+			snap.People = append(snap.People, graph.SnapPerson{ID: p.ID, Name: p.Name, Title: p.Title, Location: p.Location,
+				Tags: p.Tags, Skills: p.Skills, Needs: p.Needs})
+		}
+		for _, e := range b.Employments {
+			sp := &snap.People[person[e.PersonID]]
+			sp.Jobs = append(sp.Jobs, graph.SnapJob{Org: org[e.OrganizationID], Title: e.Title, Start: unix(e.Start), End: unix(e.End)})
+		}
+		for _, t := range b.Ties {
+			a, b := person[t.PersonA], person[t.PersonB]
+			a, b = min(a, b), max(a, b)
+			if _, dup := tie[pair{a, b}]; dup {
+				continue
+			}
+			st := graph.SnapTie{A: a, B: b, Since: unix(t.Since), Source: t.Source, Context: t.Context}
+			if t.Strength != nil {
+				st.Override = *t.Strength
+			}
+			tie[pair{a, b}] = int32(len(snap.Ties))
+			snap.Ties = append(snap.Ties, st)
+		}
+		interactions = append(interactions, b.Interactions...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range interactions {
+		for x, px := range in.ParticipantIDs {
+			for _, py := range in.ParticipantIDs[x+1:] {
+				a, b := min(person[px], person[py]), max(person[px], person[py])
+				t, ok := tie[pair{a, b}]
+				if !ok {
+					continue
+				}
+				var init int8
+				switch in.InitiatorID {
+				case snap.People[a].ID:
+					init = 1
+				case snap.People[b].ID:
+					init = 2
+				}
+				snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: in.At.Unix(), Kind: in.Kind, Initiator: init})
+			}
+		}
+	}
+	snap.Members = []graph.SnapMember{{UserID: "owner", Person: person[meID]}}
+	net, err := analytics.NewNetwork(snap, asOf.Add(12*time.Hour), nil)
+	if err != nil {
+		return nil, err
+	}
+	net.Communities()
+	net.Betweenness()
+	return net, nil
+}
+
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func BenchmarkMaps100k(b *testing.B) {
+	net, err := demo100k()
+	if err != nil {
+		b.Fatal(err)
+	}
+	me := net.Snapshot().Members[0].Person
+	r := newRenderer(b)
+	ctx := context.Background()
+	view := func() *netmap.View {
+		var dormant []int32
+		for _, d := range net.DormantTies(me, analytics.DormantOptions{}) {
+			dormant = append(dormant, d.Person)
+		}
+		return netmap.NewView(net, netmap.Options{Me: me, Dormant: dormant, PersonURL: func(id string) string { return "/app/people/" + id }})
+	}
+	circles := net.Communities().Circles
+	largest := slices.IndexFunc(circles, func(c analytics.Circle) bool { return !slices.Contains(c.Members, me) })
+	jonas := net.Match(analytics.PersonQuery{Text: "Jonas Weber"})
+	b.Logf("demo: %d people, %d ties, %d circles (the largest without me: %d members), my ties: %d",
+		net.Len(), net.NumTies(), len(circles), circles[largest].Size, net.Degree(me))
+	maps := []struct {
+		name string
+		draw func(v *netmap.View, f render.Format) ([]byte, error)
+	}{
+		{"ego1", func(v *netmap.View, f render.Format) ([]byte, error) {
+			return r.EgoMap(ctx, v.Ego(me, 1, render.Meta{Title: "Ego"}), f)
+		}},
+		{"ego2", func(v *netmap.View, f render.Format) ([]byte, error) {
+			return r.EgoMap(ctx, v.Ego(me, 2, render.Meta{Title: "Ego"}), f)
+		}},
+		{"overview", func(v *netmap.View, f render.Format) ([]byte, error) {
+			return r.Overview(ctx, v.Overview(render.Meta{Title: "Overview"}), f)
+		}},
+		{"community", func(v *netmap.View, f render.Format) ([]byte, error) {
+			return r.CommunityMap(ctx, v.Community(largest, render.Meta{Title: "Circle"}), f)
+		}},
+		{"paths", func(v *netmap.View, f render.Format) ([]byte, error) {
+			best := net.IntroPathsToAny([]int32{me}, jonas, analytics.PathOptions{})
+			if len(best) == 0 {
+				return nil, fmt.Errorf("no path to Jonas Weber")
+			}
+			p := best[0].Nodes
+			paths := net.IntroPaths([]int32{me}, p[len(p)-1], analytics.PathOptions{K: 5})
+			return r.IntroPaths(ctx, v.Paths(paths, render.Meta{Title: "Paths"}), f)
+		}},
+	}
+	for _, m := range maps {
+		for _, f := range []render.Format{render.SVG, render.PNG} {
+			b.Run(m.name+"/"+string(f), func(b *testing.B) {
+				var size int
+				for b.Loop() {
+					out, err := m.draw(view(), f)
+					if err != nil {
+						b.Fatal(err)
+					}
+					size = len(out)
+				}
+				b.ReportMetric(float64(size), "bytes/op")
+			})
+		}
+	}
+}
