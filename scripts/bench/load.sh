@@ -13,8 +13,9 @@
 # and lets its background work finish. Then, with vegeta, over varied targets — person ids from all
 # over the network (to=), organizations (org=) and text queries (q=), with varied k and max_hops:
 #   - probes each kind alone, one request at a time for 10 s: the service time;
-#   - drives the mix (8 in 10 to=, 1 org=, 1 q=) at each fixed rate of RATES, lowest first,
-#     stopping after the first rate the server cannot keep up with (an error, or p99 over 1 s).
+#   - drives person targets alone (to=), then the mix (8 in 10 to=, 1 org=, 1 q=), at each fixed
+#     rate of RATES, lowest first, stopping after the first rate the server cannot keep up with
+#     (an error, or p99 over 1 s). KINDS=mixed (or to) drives only one of them.
 # It prints p50, p99 and throughput for each, client side and from the server's access log, and
 # keeps the results in scripts/bench/out/ (git-ignored). Everything it started is stopped on
 # exit, Ctrl-C included.
@@ -30,6 +31,7 @@ cd "$root"
 
 people=${1:-100000}
 rates=${2:-10,25,50,100}
+kinds=${KINDS:-to,mixed}
 duration=${3:-30s}
 load_timeout=${LOAD_TIMEOUT:-1800}
 warm_timeout=${WARM_TIMEOUT:-900}
@@ -154,7 +156,8 @@ for kind in to org q; do
   "$vegeta" report -type=json "$out/$stamp-probe-$kind.bin" | ms "one at a time, $kind=" | tee -a "$summary"
 done
 
-# Load: the mix at each fixed rate, lowest first, until the server cannot keep up.
+# Load: person targets alone, then the mix, at each fixed rate, lowest first, until the server
+# cannot keep up.
 drain() { # wait until the server has answered what is still queued
   local before=-1 now
   for _ in $(seq 1 60); do
@@ -164,23 +167,26 @@ drain() { # wait until the server has answered what is still queued
     sleep 2
   done
 }
-for rate in ${rates//,/ }; do
-  drain
-  "$vegeta" attack -targets="$work/mixed.txt" -rate="$rate/s" -duration=5s -timeout=10s >/dev/null
-  drain
-  say "measuring: $duration at $rate/s (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
-  logged=$(wc -l <"$work/serve.log")
-  "$vegeta" attack -targets="$work/mixed.txt" -rate="$rate/s" -duration="$duration" -timeout=10s >"$out/$stamp-$rate.bin"
-  "$vegeta" report "$out/$stamp-$rate.bin" >"$out/$stamp-$rate.txt"
-  "$vegeta" report -type=json "$out/$stamp-$rate.bin" >"$out/$stamp-$rate.json"
-  ms "$rate req/s offered, mixed" <"$out/$stamp-$rate.json" | tee -a "$summary"
-  # The server's own view (its access log): time in the handler, without the client and the network.
-  tail -n +"$((logged + 1))" "$work/serve.log" |
-    jq -r 'select(.msg == "request" and .route == "/api/v1/intro-paths") | .duration' | sort -n |
-    awk '{d[NR] = $1} END {if (NR) printf "  server side: %d answered, p50 %.2f ms, p99 %.2f ms\n",
-      NR, d[int(NR * 0.50 + 0.5)] / 1e6, d[int(NR * 0.99 + 0.5)] / 1e6}' | tee -a "$summary"
-  jq -e '.success == 1 and .latencies["99th"] < 1e9' "$out/$stamp-$rate.json" >/dev/null ||
-    { say "saturated at $rate/s; higher rates skipped"; break; }
+for kind in ${kinds//,/ }; do
+  for rate in ${rates//,/ }; do
+    drain
+    "$vegeta" attack -targets="$work/$kind.txt" -rate="$rate/s" -duration=5s -timeout=10s >/dev/null
+    drain
+    say "measuring $kind: $duration at $rate/s (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+    logged=$(wc -l <"$work/serve.log")
+    res="$out/$stamp-$kind-$rate"
+    "$vegeta" attack -targets="$work/$kind.txt" -rate="$rate/s" -duration="$duration" -timeout=10s >"$res.bin"
+    "$vegeta" report "$res.bin" >"$res.txt"
+    "$vegeta" report -type=json "$res.bin" >"$res.json"
+    ms "$rate req/s offered, $kind" <"$res.json" | tee -a "$summary"
+    # The server's own view (its access log): time in the handler, without the client and the network.
+    tail -n +"$((logged + 1))" "$work/serve.log" |
+      jq -r 'select(.msg == "request" and .route == "/api/v1/intro-paths") | .duration' | sort -n |
+      awk '{d[NR] = $1} END {if (NR) printf "  server side: %d answered, p50 %.2f ms, p99 %.2f ms\n",
+        NR, d[int(NR * 0.50 + 0.5)] / 1e6, d[int(NR * 0.99 + 0.5)] / 1e6}' | tee -a "$summary"
+    jq -e '.success == 1 and .latencies["99th"] < 1e9' "$res.json" >/dev/null ||
+      { say "$kind saturated at $rate/s; higher rates skipped"; break; }
+  done
 done
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 echo
