@@ -127,13 +127,7 @@ func (c *apiClient) do(ctx context.Context, method, path string, query url.Value
 		return err
 	}
 	if resp.StatusCode >= 400 {
-		var e struct {
-			Error struct{ Code, Message, Field string }
-		}
-		if json.Unmarshal(raw, &e) == nil && e.Error.Message != "" {
-			return &graph.Error{Code: e.Error.Code, Message: e.Error.Message, Field: e.Error.Field}
-		}
-		return fmt.Errorf("%s %s: HTTP %d", method, path, resp.StatusCode)
+		return apiError(resp.StatusCode, raw)
 	}
 	if out == nil {
 		return nil
@@ -142,6 +136,18 @@ func (c *apiClient) do(ctx context.Context, method, path string, query url.Value
 }
 
 func (c *apiClient) Close() { c.close() }
+
+// apiError turns an error answer into a *graph.Error with the server's code
+// and message.
+func apiError(status int, raw []byte) error {
+	var e struct {
+		Error struct{ Code, Message, Field string }
+	}
+	if json.Unmarshal(raw, &e) == nil && e.Error.Message != "" {
+		return &graph.Error{Code: e.Error.Code, Message: e.Error.Message, Field: e.Error.Field}
+	}
+	return fmt.Errorf("HTTP %d", status)
+}
 
 // resolvePerson finds a person by id or by name (exact, case-insensitive,
 // else the only match).

@@ -220,13 +220,7 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 		Error            *struct{ Code, Message, Field string }
 	}
 	if resp.StatusCode != http.StatusAccepted {
-		var e struct {
-			Error struct{ Code, Message, Field string }
-		}
-		if json.Unmarshal(raw, &e) == nil && e.Error.Message != "" {
-			return nil, &graph.Error{Code: e.Error.Code, Message: e.Error.Message, Field: e.Error.Field}
-		}
-		return nil, fmt.Errorf("upload: HTTP %d", resp.StatusCode)
+		return nil, apiError(resp.StatusCode, raw)
 	}
 	if err := json.Unmarshal(raw, &job); err != nil {
 		return nil, err
