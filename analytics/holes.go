@@ -71,22 +71,26 @@ func (net *Network) StructuralHoles() []Holes {
 	n := net.Len()
 	out := make([]Holes, n)
 	type scratch struct {
-		pu, pw, au, aw []float64
-		cu, cw         []float64
+		stamp  []int32
+		pu, pw []float64
+		cu, cw []float64
 	}
-	parallelChunks(n, func() *scratch { return &scratch{} }, func(s *scratch, lo, hi int) {
+	newScratch := func() *scratch {
+		s := &scratch{stamp: make([]int32, n), pu: make([]float64, n), pw: make([]float64, n)}
+		for i := range s.stamp {
+			s.stamp[i] = -1
+		}
+		return s
+	}
+	parallelChunks(n, newScratch, func(s *scratch, lo, hi int) {
 		for i := lo; i < hi; i++ {
-			out[i] = net.holesOf(int32(i), s.pu, s.pw, s.au, s.aw, &s.cu, &s.cw)
-			s.pu, s.pw, s.au, s.aw = s.pu[:0], s.pw[:0], s.au[:0], s.aw[:0]
+			out[i] = net.holesOf(int32(i), s.stamp, s.pu, s.pw, &s.cu, &s.cw)
 		}
 	})
 	return out
 }
 
-// holesOf computes the measures of ego i. Contacts shared by i and j are
-// found by merging the two sorted neighbour lists, which reads memory in
-// order instead of jumping to every neighbour's neighbour.
-func (net *Network) holesOf(i int32, pu, pw, au, aw []float64, cu, cw *[]float64) Holes {
+func (net *Network) holesOf(i int32, stamp []int32, pu, pw []float64, cu, cw *[]float64) Holes {
 	off, adj, hw := net.off, net.adj, net.hw
 	lo, hi := off[i], off[i+1]
 	k := int(hi - lo)
@@ -97,43 +101,32 @@ func (net *Network) holesOf(i int32, pu, pw, au, aw []float64, cu, cw *[]float64
 		h.ConstraintWeighted, h.EffectiveSizeWeighted, h.EfficiencyWeighted, h.HierarchyWeighted = nan, nan, nan, nan
 		return h
 	}
-	nbrs := adj[lo:hi]
-	// p_iq, and p_iq divided by q's normaliser for the indirect terms
-	// p_iq·p_qj (p_qj = w_qj / Σ_k w_qk).
-	for x, q := range nbrs {
-		u, w := 1/float64(k), hw[int(lo)+x]/net.wsum[i]
-		pu = append(pu, u)
-		pw = append(pw, w)
-		au = append(au, u/float64(off[q+1]-off[q]))
-		aw = append(aw, w/net.wsum[q])
+	for x := lo; x < hi; x++ {
+		q := adj[x]
+		stamp[q] = i
+		pu[q] = 1 / float64(k)
+		pw[q] = hw[x] / net.wsum[i]
 	}
 	*cu, *cw = (*cu)[:0], (*cw)[:0]
 	var conU, conW, esU, esW float64
-	for x, j := range nbrs {
+	for x := lo; x < hi; x++ {
+		j := adj[x]
+		// p_qj is normalised on q's side (Σ_k w_qk) and m_jq on j's
+		// (max_k w_jk), as in Burt's definitions.
 		var indU, indW, redW float64
 		shared := 0
-		a, y, yEnd := 0, off[j], off[j+1]
-		for a < k && y < yEnd {
+		for y := off[j]; y < off[j+1]; y++ {
 			q := adj[y]
-			switch {
-			case nbrs[a] < q:
-				a++
-			case nbrs[a] > q:
-				y++
-			default:
-				w := hw[y]
-				shared++
-				indU += au[a]
-				indW += aw[a] * w
-				redW += pw[a] * w
-				a++
-				y++
+			if stamp[q] != i {
+				continue
 			}
+			shared++
+			indU += pu[q] / float64(off[q+1]-off[q])
+			indW += pw[q] * hw[y] / net.wsum[q]
+			redW += pw[q] * hw[y] / net.wmax[j]
 		}
-		// m_jq = w_jq / max_k w_jk.
-		redW /= net.wmax[j]
-		cU := (pu[x] + indU) * (pu[x] + indU)
-		cW := (pw[x] + indW) * (pw[x] + indW)
+		cU := (pu[j] + indU) * (pu[j] + indU)
+		cW := (pw[j] + indW) * (pw[j] + indW)
 		*cu = append(*cu, cU)
 		*cw = append(*cw, cW)
 		conU += cU
