@@ -102,9 +102,13 @@ func TestBrowser(t *testing.T) {
 		must(expr, err)
 		return v
 	}
+	// waitFor polls a predicate, which must not throw (a throwing one never
+	// times out in the page), and bounds the wait in Go as well.
 	waitFor := func(what, expr string) {
 		t.Helper()
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second)))
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		_, err := chromedp.Run(wctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second)))
 		must("wait for "+what, err)
 	}
 	screenshot := func(name string) {
@@ -236,6 +240,29 @@ func TestBrowser(t *testing.T) {
 		t.Error("Ana's ties come without the reasons for their strength")
 	}
 	waitFor("Ana's map", `!!document.querySelector('#person-map svg #p-`+ana+`.me')`)
+
+	// The whole network, then the drill-down into the largest circle.
+	choose := func(id, value string) {
+		t.Helper()
+		must("choose "+value, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(s => { s.value = `+jsString(value)+
+			`; s.dispatchEvent(new Event('change', {bubbles: true})); })(document.getElementById(`+jsString(id)+`))`)))
+	}
+	must("back to the map", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#nav a[data-view=map]`))))
+	waitFor("the map", `!!document.querySelector('#map svg g.node.person')`)
+	choose("map-kind", "overview")
+	waitFor("the whole network", `(document.querySelector('#map svg #nexo-metadata') || {textContent: ''}).textContent.includes('"kind":"overview"')`)
+	if got := eval(`String(document.querySelectorAll('#map svg g.node.person').length)`); got != "62" {
+		t.Errorf("whole network: %s people drawn, want all 62", got)
+	}
+	if eval(`String(document.querySelectorAll('#map-community option').length > 2)`) != "true" {
+		t.Error("whole network: no circles to choose from")
+	}
+	choose("map-community", "0")
+	waitFor("circle 0", `(document.querySelector('#map svg #nexo-metadata') || {textContent: ''}).textContent.includes('"kind":"community"')`)
+	if got := eval(`location.pathname + location.search`); got != "/app/map?kind=overview&community=0" {
+		t.Errorf("circle 0: at %s", got)
+	}
+	screenshot("circle")
 
 	// On a phone: nothing wider than the screen.
 	must("phone", chromedp.Do(ctx,
