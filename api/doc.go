@@ -1,5 +1,7 @@
 // Package api is Nexo's HTTP surface: the JSON API under /api/v1 (Gin), its
 // OpenAPI document, token authentication scoped to a workspace, health and
-// metrics endpoints, and the web page. It is the only package that imports
-// Gin; renderings come from api/render.
+// metrics endpoints, the maps (SVG and PNG drawings of the network, maps.go)
+// and the web page (page.go, with its files embedded from web/). It is the
+// only package that imports Gin; renderings come from api/render, fed by
+// api/netmap.
 package api
