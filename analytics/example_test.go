@@ -119,3 +119,34 @@ func ExampleNetwork_LocalBridges() {
 	// c d 3
 	// d e -1
 }
+
+func ExampleNetwork_Louvain() {
+	// Two teams of four, everyone tied within a team, and one weak tie
+	// between them.
+	var edges []analytics.Edge
+	for _, team := range [][]string{{"ana", "bea", "carl", "dan"}, {"eve", "finn", "gus", "hana"}} {
+		for i, a := range team {
+			for _, b := range team[i+1:] {
+				edges = append(edges, analytics.Edge{Source: a, Target: b, Weight: 0.8})
+			}
+		}
+	}
+	edges = append(edges, analytics.Edge{Source: "dan", Target: "eve", Weight: 0.1})
+	net, err := analytics.NetworkFromEdges(nil, edges)
+	if err != nil {
+		panic(err)
+	}
+	c := net.Louvain(1, analytics.DefaultSeed)
+	for _, circle := range c.Circles {
+		var names []string
+		for _, v := range circle.Members {
+			names = append(names, net.Name(v))
+		}
+		fmt.Println(circle.ID, names)
+	}
+	fmt.Printf("Q = %.3f\n", c.Modularity)
+	// Output:
+	// 0 [ana bea carl dan]
+	// 1 [eve finn gus hana]
+	// Q = 0.490
+}

@@ -101,6 +101,43 @@ func TestExplainTieAddsUp(t *testing.T) {
 	}
 }
 
+// TestExplainTieReasonsDistinct: a tie whose context says what the shared
+// organisation says gives the phrase once, in ExplainTie and in a path step.
+func TestExplainTieReasonsDistinct(t *testing.T) {
+	s := &graph.Snapshot{Organizations: []graph.SnapOrganization{{ID: "i", Name: "Initech"}}}
+	for _, id := range []string{"a", "b", "c"} {
+		s.People = append(s.People, graph.SnapPerson{ID: id, Name: id, Jobs: []graph.SnapJob{{Org: 0}}})
+	}
+	s.Ties = []graph.SnapTie{{A: 0, B: 1, Context: "worked together at Initech"},
+		{A: 1, B: 2, Context: "Worked together at Initech."}}
+	net, err := analytics.NewNetwork(s, now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	distinct := func(what string, reasons []string) {
+		t.Helper()
+		n := 0
+		for _, r := range reasons {
+			if strings.EqualFold(strings.TrimSuffix(r, "."), "worked together at Initech") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: got %q, want the shared organisation once", what, reasons)
+		}
+	}
+	for e := range net.NumTies() {
+		distinct("ExplainTie", net.ExplainTie(e).Reasons)
+	}
+	paths := net.IntroPaths([]int32{0}, 2, analytics.PathOptions{K: 1})
+	if len(paths) != 1 || len(paths[0].Steps) != 2 {
+		t.Fatalf("got paths %+v, want a-b-c", paths)
+	}
+	for _, st := range paths[0].Steps {
+		distinct("path step "+st.From+"-"+st.To, st.Reasons)
+	}
+}
+
 // egoSnapshot: me (0) with contacts 1..5. Contact 1 went quiet a year ago
 // after a strong run and is my only link to 6 and 7 (who work at Acme);
 // contact 2 is active; 3 needs an investor and 4 is one; 5 sits with 3.

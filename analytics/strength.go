@@ -363,6 +363,24 @@ func (net *Network) ExplainTie(e int) TieStrength {
 	if dur != "" {
 		out.Reasons = append(out.Reasons, dur)
 	}
+	out.Reasons = dedupReasons(out.Reasons)
+	return out
+}
+
+// dedupReasons drops reasons that repeat an earlier one. The tie's context
+// is free text and often says what the shared organisation already does
+// ("worked together at Initech"), so case, surrounding space and a final
+// full stop do not make a reason new.
+func dedupReasons(reasons []string) []string {
+	seen := make(map[string]bool, len(reasons))
+	out := reasons[:0]
+	for _, r := range reasons {
+		k := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(r), "."))
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
 	return out
 }
 
