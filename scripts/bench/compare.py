@@ -119,12 +119,34 @@ def run_igraph(edges, sources, whole_btw):
     return res, cons, bsrc
 
 
+def run_louvain(edges, go, with_nx):
+    """Louvain in each library on the same graph: seconds, modularity and
+    circles. igraph scores every partition, Nexo's included, so the
+    modularities share one yardstick; Nexo's own value must agree with it."""
+    g = ig.Graph.TupleList(((s, t, w) for s, t, w in edges), directed=False, edge_attrs=["weight"])
+    names = g.vs["name"]
+    nexo = [go["louvain_of"][name] for name in names]
+    q = g.modularity(nexo, weights="weight")
+    res = {"nexo": (go["seconds"]["louvain"], q, len(set(nexo)))}
+    random.seed(1)  # python-igraph draws from Python's random
+    secs, cl = timed(lambda: g.community_multilevel(weights="weight"))
+    res["igraph"] = (secs, g.modularity(cl.membership, weights="weight"), len(cl))
+    if with_nx:
+        G = nx.Graph([(s, t, {"weight": w}) for s, t, w in edges])
+        secs, comms = timed(lambda: nx.community.louvain_communities(G, weight="weight", seed=1))
+        of = {v: i for i, c in enumerate(comms) for v in c}
+        res["networkx"] = (secs, g.modularity([of[name] for name in names], weights="weight"), len(comms))
+    return res, abs(q - go["louvain_modularity"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--sources", type=int, default=100)
     ap.add_argument("--pairs", type=int, default=200)
     ap.add_argument("--nx-pairs", type=int, default=20, help="intro-path queries NetworkX answers (Yen is slow)")
+    ap.add_argument("--nx-louvain-max", type=int, default=10000, help="largest n for NetworkX's Louvain")
+    ap.add_argument("--louvain-only", action="store_true", help="compare Louvain alone")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     sh("go", "build", "-o", os.path.join(OUT, "nexobench"), "./scripts/bench/nexobench")
@@ -142,17 +164,30 @@ def main():
         sources = [i * n // nsrc for i in range(nsrc)]
         whole = n <= 10000  # Nexo and igraph run exact betweenness whole up to here
         print(f"n={n}: {len(edges)} ties, {nsrc} betweenness sources, {len(pairs)} path queries", file=sys.stderr)
-        go = json.loads(sh(os.path.join(OUT, "nexobench"), "time", "-edges", path, "-pairs", pairs_path,
-                           "-sources", str(nsrc), "-exact-max", str(n if whole else 0),
-                           capture_output=True, text=True).stdout)
+        if args.louvain_only:
+            go = json.loads(sh(os.path.join(OUT, "nexobench"), "time", "-edges", path, "-sources", "1",
+                               "-exact-max", "0", capture_output=True, text=True).stdout)
+        else:
+            go = json.loads(sh(os.path.join(OUT, "nexobench"), "time", "-edges", path, "-pairs", pairs_path,
+                               "-sources", str(nsrc), "-exact-max", str(n if whole else 0),
+                               capture_output=True, text=True).stdout)
         print(f"  nexo: {go['seconds']}", file=sys.stderr)
+        lv, lv_diff = run_louvain(edges, go, n <= args.nx_louvain_max)
+        print(f"  louvain (seconds, modularity, circles): {lv}", file=sys.stderr)
+        def louvain_row():
+            qs = ", ".join(f"{lib} {q:.4f}" for lib, (_, q, _) in lv.items())
+            rows.append((n, f"louvain (Q: {qs})", lv["nexo"][0], lv.get("networkx", (None,))[0], lv["igraph"][0]))
+        if args.louvain_only:
+            louvain_row()
+            print(f"n={n}: Nexo's modularity agrees with igraph's within {lv_diff:.2e}", file=sys.stderr)
+            continue
         ig_t, ig_cons, ig_bsrc = run_igraph(edges, sources, whole)
         print(f"  igraph: {ig_t}", file=sys.stderr)
         nx_pairs = args.nx_pairs if n <= 10000 else 0
         nx_t, nx_cons, nx_bsrc, nx_scores = run_networkx(edges, sources, pairs, n <= 1000, nx_pairs)
         print(f"  networkx: {nx_t}", file=sys.stderr)
         # Agreement on the values the Go tool printed.
-        worst = 0.0
+        worst = lv_diff
         for name, v in go["constraint_weighted"].items():
             worst = max(worst, abs(v - nx_cons[name]), abs(v - ig_cons[name]))
         for name, v in go["betweenness_from_sources"].items():
@@ -173,7 +208,7 @@ def main():
             row("betweenness exact (whole)", gs["betweenness_exact"], nx_t.get("betweenness_exact"), ig_t["betweenness_exact"])
         row(f"betweenness sampled (R&K eps=0.01, {go['samples']} samples)", gs["betweenness_sampled"], None, None)
         row("local bridges with span", gs["local_bridges"], None, None)
-        row("louvain (gonum)", gs["louvain"], None, None)
+        louvain_row()
         row("intro paths k=5 <=4 hops (mean/query; nx: all_simple_paths)", gs["paths_mean"], nx_t.get("paths_mean"), None)
         print(f"n={n}: values agree within {worst:.2e}; Go intro paths p50 {go['PathP50']*1e3:.2f} ms, "
               f"p99 {go['PathP99']*1e3:.2f} ms, {go['paths_found']}/{go['path_queries']} queries found paths; "
