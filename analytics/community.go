@@ -54,7 +54,10 @@ func (net *Network) Communities() *Communities {
 // communities get one more round of local moving at each (the multi-level
 // refinement of Rotta & Noack 2011, J. Exp. Algorithmics 16), and a
 // community left in disconnected pieces is split into them; both only raise
-// Q. The work is O(m) per sweep on flat arrays over the network's adjacency.
+// Q. No single person can then raise Q by changing circle. The work is O(m)
+// per sweep, on flat arrays over the network's adjacency; after the first
+// sweep only people whose neighbours changed circle are revisited (Ozaki et
+// al. 2016).
 //
 // The random node order comes from a PCG generator seeded with seed, so
 // equal inputs give equal partitions. Circles are numbered by decreasing

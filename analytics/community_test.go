@@ -169,15 +169,28 @@ func TestLouvainMatchesGonum(t *testing.T) {
 	}
 }
 
+// Sparse graphs on which Louvain with seed 1 leaves a community in pieces
+// for the engine to split; on sparseSplitMove the split then opens a better
+// move for someone next to a piece.
+var (
+	sparseSplit     = synth.Params{N: 300, AvgDegree: 3, Mixing: 0.3, Seed: 16}
+	sparseSplitMove = synth.Params{N: 1000, AvgDegree: 3, Mixing: 0.3, Seed: 24}
+)
+
 // TestLouvainLocalOptimum checks by brute force, with Modularity, that no
 // person can raise Q by moving to a neighbour's circle or a circle of their
 // own: the state Louvain's local moving ends in.
 func TestLouvainLocalOptimum(t *testing.T) {
 	karate, _ := loadFixture(t, "karate")
 	mixed, _ := synthNet(t, synth.Params{N: 200, Mixing: 0.5, Seed: 3})
-	for _, net := range []*analytics.Network{karate, mixed} {
-		for _, res := range []float64{0.5, 1, 2} {
-			c := net.Louvain(res, 5)
+	sparse, _ := synthNet(t, sparseSplit)
+	sparseMove, _ := synthNet(t, sparseSplitMove)
+	for _, net := range []*analytics.Network{karate, mixed, sparse, sparseMove} {
+		for _, tc := range []struct {
+			res  float64
+			seed uint64
+		}{{0.5, 1}, {1, 1}, {2, 1}, {1, 5}} {
+			c := net.Louvain(tc.res, tc.seed)
 			of := slices.Clone(c.Of)
 			fresh := int32(len(c.Circles))
 			for v := range int32(net.Len()) {
@@ -190,8 +203,9 @@ func TestLouvainLocalOptimum(t *testing.T) {
 				}
 				for _, to := range targets {
 					of[v] = to
-					if q := net.Modularity(of, res); q > c.Modularity+1e-10 {
-						t.Errorf("γ=%v: moving %s to circle %d raises Q from %v to %v", res, net.ID(v), to, c.Modularity, q)
+					if q := net.Modularity(of, tc.res); q > c.Modularity+1e-10 {
+						t.Errorf("γ=%v seed %d: moving %s to circle %d raises Q from %v to %v",
+							tc.res, tc.seed, net.ID(v), to, c.Modularity, q)
 					}
 				}
 				of[v] = own
@@ -286,10 +300,8 @@ func TestLouvainEdgeCases(t *testing.T) {
 			t.Errorf("got %v, want %v", got, want)
 		}
 	})
-	t.Run("SparseCirclesConnected", func(t *testing.T) {
-		// Louvain leaves a community of this sparse graph in two pieces,
-		// which the engine then splits (see Louvain).
-		net, _ := synthNet(t, synth.Params{N: 20000, AvgDegree: 2.5, Mixing: 0.3, Seed: 3})
+	t.Run("SplitCircleInPieces", func(t *testing.T) {
+		net, _ := synthNet(t, sparseSplit)
 		checkPartition(t, net, net.Louvain(1, 1))
 	})
 	t.Run("ResolutionZero", func(t *testing.T) {

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"math/rand/v2"
+	"slices"
 )
 
 // louvainGraph is one level of the Louvain hierarchy: a weighted undirected
@@ -26,7 +27,8 @@ const maxSweeps = 1000
 // louvain returns a partition of g's nodes (community ids in [0, len)) that
 // locally maximises modularity at resolution gamma: Blondel et al.'s
 // unfolding, then the multi-level refinement of Rotta & Noack, then a split
-// of any community that is not connected. rng orders the nodes.
+// of any community that is not connected (and local moving again, should a
+// split open a better move). rng orders the nodes.
 func louvain(g *louvainGraph, gamma float64, rng *rand.Rand) []int32 {
 	n := g.len()
 	var m2 float64
@@ -63,7 +65,17 @@ func louvain(g *louvainGraph, gamma float64, rng *rand.Rand) []int32 {
 			mv.move(levels[l], comm, shuffled(len(comm), rng), gamma, m2)
 		}
 	}
-	return splitDisconnected(levels[0], comm)
+	for range maxSweeps {
+		var pieces bool
+		if comm, pieces = splitDisconnected(levels[0], comm); !pieces {
+			return comm
+		}
+		if !mv.move(levels[0], comm, shuffled(len(comm), rng), gamma, m2) {
+			return comm
+		}
+	}
+	comm, _ = splitDisconnected(levels[0], comm)
+	return comm
 }
 
 // mover holds the scratch arrays of local moving, sized for the first level
@@ -98,8 +110,9 @@ func newMover(n int) *mover {
 // picks the best move.
 //
 // A sweep after the first visits only the nodes a neighbour of which has
-// left or joined their community since their last visit (Ozaki et al. 2016,
-// "Simple acceleration of the Louvain algorithm"): the others' best move
+// left or joined their community since their last visit (the Louvain Prune
+// of Ozaki, Tezuka & Inaba 2016, "A simple acceleration method for the
+// Louvain algorithm", IJCEE 8(3)): the others' best move
 // can have changed only through the Σ_tot of communities they are not in,
 // which rarely tips the balance, and skipping them saves most of the sweeps
 // on a large graph. When such a sweep moves no one, a full sweep confirms
@@ -239,10 +252,11 @@ func (g *louvainGraph) aggregate(comm []int32, k int, mv *mover) *louvainGraph {
 }
 
 // splitDisconnected gives each connected part of a community an id of its
-// own. Louvain can leave a community in pieces (Traag et al. 2019); splitting
-// one into parts A and B with no tie between them raises Q by
-// 2γ Σ_tot,A Σ_tot,B / (2m)², so the split is never worse.
-func splitDisconnected(g *louvainGraph, comm []int32) []int32 {
+// own, numbered by lowest node, and reports whether any community was in
+// pieces. Louvain can leave one so (Traag et al. 2019, "From Louvain to
+// Leiden"); splitting it into parts A and B with no tie between them raises
+// Q by 2γ Σ_tot,A Σ_tot,B / (2m)², so the split is never worse.
+func splitDisconnected(g *louvainGraph, comm []int32) ([]int32, bool) {
 	n := g.len()
 	out := make([]int32, n)
 	for i := range out {
@@ -268,7 +282,7 @@ func splitDisconnected(g *louvainGraph, comm []int32) []int32 {
 		}
 		next++
 	}
-	return out
+	return out, int(next) != renumber(slices.Clone(comm))
 }
 
 // renumber relabels comm's communities 0..k-1 in order of their lowest
