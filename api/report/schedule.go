@@ -146,7 +146,13 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := s.workspace(ctx, w.ID); err != nil {
+		err := s.workspace(ctx, w.ID)
+		if graph.ErrorCode(err) == graph.ENOTFOUND {
+			// Deleted since it was listed (its members, reports or the workspace
+			// itself): nothing is due there any more.
+			continue
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("workspace %s: %w", w.ID, err))
 		}
 	}
