@@ -111,11 +111,14 @@ start() {
     if [ ! -s "$dir/password" ]; then
       (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$dir/password")
     fi
-    local jvm=(-Xms256m "-Xmx${NEXO_NEO4J_HEAP:-2g}" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow
+    local jvm=(-Xms256m "-Xmx${NEXO_NEO4J_HEAP:-4g}" -XX:+UseParallelGC -XX:-OmitStackTraceInFastThrow
       -Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true
       --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
       --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
       -Dlog4j2.disable.jmx=true)
+    # NEXO_NEO4J_JAVA_OPTS adds JVM options (e.g. GC settings) for experiments.
+    # shellcheck disable=SC2206
+    jvm+=(${NEXO_NEO4J_JAVA_OPTS:-})
     # setsid: the server outlives this script and is not killed with its process group.
     setsid nohup java "${jvm[@]}" -cp "$jar:$here/target/lib/*" dev.nexo.neo4j.Launcher \
       --home "$dir/home" --port "$port" --password-file "$dir/password" --ready-file "$dir/ready" \
