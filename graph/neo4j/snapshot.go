@@ -132,46 +132,9 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 		return nil, fmt.Errorf("load people: %w", err)
 	}
 
-	orgIndex := map[string]int32{}
-	err = s.stream(ctx, `MATCH (p:Person {workspaceId: $ws})-[w:WORKS_AT]->(o:Organization) WHERE `+people+`
-		RETURN p.id, o.id, o.name, o.domain, w.title, w.start, w.end`, params, func(v []any) error {
-		pi, ok := index[vstr(v[0])]
-		if !ok {
-			return nil
-		}
-		oid := vstr(v[1])
-		oi, ok := orgIndex[oid]
-		if !ok {
-			oi = int32(len(snap.Organizations))
-			orgIndex[oid] = oi
-			snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: oid, Name: vstr(v[2]), Domain: vstr(v[3])})
-		}
-		snap.People[pi].Jobs = append(snap.People[pi].Jobs, graph.SnapJob{Org: oi, Title: vstr(v[4]),
-			Start: vunix(v[5]), End: vunix(v[6])})
-		tick()
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load jobs: %w", err)
-	}
-	if opt.Center == "" {
-		// Organisations nobody works at still count (followed ones, for instance).
-		err = s.stream(ctx, `MATCH (o:Organization {workspaceId: $ws}) RETURN o.id, o.name, o.domain`, params,
-			func(v []any) error {
-				if _, ok := orgIndex[vstr(v[0])]; !ok {
-					orgIndex[vstr(v[0])] = int32(len(snap.Organizations))
-					snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: vstr(v[0]), Name: vstr(v[1]), Domain: vstr(v[2])})
-				}
-				return nil
-			})
-		if err != nil {
-			return nil, fmt.Errorf("load organizations: %w", err)
-		}
-	}
-
-	// Ties and interactions are the bulk of a snapshot: they stream at the same
-	// time, one record per person (with their ties) and per interaction (with
-	// its participants), which costs far less than a record per pair.
+	// Ties and interactions are the bulk of a snapshot: one record per person
+	// (with their ties) and per interaction (with its participants) costs far
+	// less than a record per pair.
 	peopleA := sub(people, "p.", "a.")
 	type rawEvent struct {
 		at           int64
@@ -180,7 +143,48 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 		participants []int32
 	}
 	var events []rawEvent
+	// Jobs, ties and interactions stream at the same time; each fills fields
+	// of its own.
 	var g errgroup.Group
+	orgIndex := map[string]int32{}
+	g.Go(func() error {
+		err := s.stream(ctx, `MATCH (p:Person {workspaceId: $ws})-[w:WORKS_AT]->(o:Organization) WHERE `+people+`
+		RETURN p.id, o.id, o.name, o.domain, w.title, w.start, w.end`, params, func(v []any) error {
+			pi, ok := index[vstr(v[0])]
+			if !ok {
+				return nil
+			}
+			oid := vstr(v[1])
+			oi, ok := orgIndex[oid]
+			if !ok {
+				oi = int32(len(snap.Organizations))
+				orgIndex[oid] = oi
+				snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: oid, Name: vstr(v[2]), Domain: vstr(v[3])})
+			}
+			snap.People[pi].Jobs = append(snap.People[pi].Jobs, graph.SnapJob{Org: oi, Title: vstr(v[4]),
+				Start: vunix(v[5]), End: vunix(v[6])})
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("load jobs: %w", err)
+		}
+		if opt.Center == "" {
+			// Organisations nobody works at still count (followed ones, for instance).
+			err = s.stream(ctx, `MATCH (o:Organization {workspaceId: $ws}) RETURN o.id, o.name, o.domain`, params,
+				func(v []any) error {
+					if _, ok := orgIndex[vstr(v[0])]; !ok {
+						orgIndex[vstr(v[0])] = int32(len(snap.Organizations))
+						snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: vstr(v[0]), Name: vstr(v[1]), Domain: vstr(v[2])})
+					}
+					return nil
+				})
+			if err != nil {
+				return fmt.Errorf("load organizations: %w", err)
+			}
+		}
+		return nil
+	})
+
 	g.Go(func() error {
 		err := s.stream(ctx, `MATCH (a:Person {workspaceId: $ws}) WHERE `+peopleA+`
 			RETURN a.id, [(a)-[t:KNOWS]->(b:Person) WHERE `+sub(people, "p.", "b.")+` |
