@@ -85,11 +85,11 @@ func (net *Network) JobSearch(me int32, orgID string, opt JobSearchOptions) []Jo
 		}
 		switch {
 		case math.Abs(float64(l.Mutual)-opt.PeakMutual) <= opt.PeakMutual/2 && l.Strength < 0.5:
-			l.Reasons = append(l.Reasons, fmt.Sprintf("a moderately weak tie (%d mutual contacts, strength %.2f): the kind Rajkumar et al. (2022) found most useful for changing jobs", l.Mutual, l.Strength))
+			l.Reasons = append(l.Reasons, fmt.Sprintf("a moderately weak tie (%s, strength %.2f): the kind Rajkumar et al. (2022) found most useful for changing jobs", mutualText(l.Mutual), l.Strength))
 		case float64(l.Mutual) > 1.5*opt.PeakMutual:
-			l.Reasons = append(l.Reasons, fmt.Sprintf("%d mutual contacts: a close circle, likely to know the same openings you do", l.Mutual))
+			l.Reasons = append(l.Reasons, fmt.Sprintf("%s: a close circle, likely to know the same openings you do", mutualText(l.Mutual)))
 		default:
-			l.Reasons = append(l.Reasons, fmt.Sprintf("%d mutual contacts, strength %.2f", l.Mutual, l.Strength))
+			l.Reasons = append(l.Reasons, fmt.Sprintf("%s, strength %.2f", mutualText(l.Mutual), l.Strength))
 		}
 		out = append(out, l)
 	}
@@ -97,4 +97,11 @@ func (net *Network) JobSearch(me int32, orgID string, opt JobSearchOptions) []Jo
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Person, b.Person))
 	})
 	return out[:min(len(out), opt.Limit)]
+}
+
+func mutualText(n int) string {
+	if n == 1 {
+		return "1 mutual contact"
+	}
+	return fmt.Sprintf("%d mutual contacts", n)
 }

@@ -390,9 +390,13 @@ func kindsSummary(kinds map[graph.InteractionKind]int) string {
 		if c := kinds[k]; c > 0 {
 			name := strings.ReplaceAll(string(k), "_", " ")
 			if c > 1 {
-				name += "s"
-				if k == graph.KindCoffee {
-					name = "coffees"
+				switch k {
+				case graph.KindFavourGiven:
+					name = "favours given"
+				case graph.KindFavourReceived:
+					name = "favours received"
+				default:
+					name += "s"
 				}
 			}
 			parts = append(parts, fmt.Sprintf("%d %s", c, name))
