@@ -118,9 +118,11 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 			opt.Progress(read)
 		}
 	}
+	// People in id order: the same data gives the same indexes, so seeded
+	// analytics (Louvain's node order) give the same answers after a reload.
 	index := map[string]int32{}
 	err := s.stream(ctx, `MATCH (p:Person {workspaceId: $ws}) WHERE `+people+`
-		RETURN p.id, p.name, p.title, p.location, p.tags, p.skills, p.needs`, params, func(v []any) error {
+		RETURN p.id, p.name, p.title, p.location, p.tags, p.skills, p.needs ORDER BY p.id`, params, func(v []any) error {
 		id, _ := v[0].(string)
 		index[id] = int32(len(snap.People))
 		snap.People = append(snap.People, graph.SnapPerson{ID: id, Name: vstr(v[1]), Title: vstr(v[2]),
