@@ -36,11 +36,13 @@ type Network struct {
 	seed  uint64
 
 	// CSR adjacency: the neighbours of u are adj[off[u]:off[u+1]], sorted;
-	// he gives the edge index of each half-edge and hw its strength.
+	// he gives the edge index of each half-edge, hw its strength and hc its
+	// path cost −ln hw.
 	off []int32
 	adj []int32
 	he  []int32
 	hw  []float64
+	hc  []float64
 
 	// Edges (merged ties) with ea[e] < eb[e]; etie is the first snapshot tie
 	// of the edge, dups the further ones merged into it.
@@ -63,6 +65,9 @@ type Network struct {
 	btw      *BetweennessResult
 	orgOnce  sync.Once
 	orgByID  map[string]int32
+
+	peopleOnce sync.Once
+	people     *peopleIndex
 }
 
 // NewNetwork builds the Network of s as seen at time now (the reference for
@@ -245,9 +250,17 @@ func (net *Network) computeStrengths() {
 			net.strength[e] = net.model.strength(&st)
 		}
 	})
+	cost := make([]float64, m)
+	parallelFor(m, func(lo, hi int) {
+		for e := lo; e < hi; e++ {
+			cost[e] = -math.Log(net.strength[e])
+		}
+	})
 	net.hw = make([]float64, len(net.adj))
+	net.hc = make([]float64, len(net.adj))
 	for h, e := range net.he {
 		net.hw[h] = net.strength[e]
+		net.hc[h] = cost[e]
 	}
 	n := net.Len()
 	net.wsum = make([]float64, n)

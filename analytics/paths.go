@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -79,7 +78,7 @@ func (net *Network) IntroPaths(sources []int32, target int32, opt PathOptions) [
 	if w.isSource[target] == w.srcStamp {
 		return nil
 	}
-	net.backwardBounds(w, target, opt.MaxHops)
+	net.backwardBounds(w, []int32{target}, opt.MaxHops, math.MaxInt)
 	w.best = w.best[:0]
 	w.k = opt.K
 	for i, s := range sources {
@@ -123,9 +122,24 @@ type pathWork struct {
 	cands    [][]cand
 	best     []foundPath
 	k        int
-	// forward search
-	fv   []float64
-	pred []int32
+	// IntroPathsToAny: fv[v*H + h] is the cost of the best walk found from
+	// the sources to v in exactly h ties and pred[v*H + h] the node before v
+	// on it, set where fStamp[v] is cur; targets are marked in isTarget and,
+	// once reached, in found.
+	fStamp   []uint32
+	fv       []float64
+	pred     []int32
+	isTarget []uint32
+	found    []uint32
+	targets  []int32
+	heap     []state
+	hits     []hit
+	// nearestBounds: dj[v] is the cost from v to the nearest target where
+	// djStamp[v] is cur, final where it is under rho, and rho bounds the
+	// cost from everyone else.
+	djStamp []uint32
+	dj      []float64
+	rho     float64
 }
 
 type cand struct {
@@ -148,16 +162,19 @@ func (net *Network) getWork(hops int) *pathWork {
 		w.lb = make([]float64, n*w.H)
 		w.fv = nil
 		w.pred = nil
-		clear(w.lbStamp)
 		w.cur = 0
 	}
 	if len(w.cands) < hops+1 {
 		w.cands = make([][]cand, hops+1)
 	}
 	w.cur++
-	if w.cur == 0 { // wrapped: start the stamps afresh
+	if w.cur <= 1 { // new, resized or wrapped: start the stamps afresh
 		clear(w.lbStamp)
 		clear(w.isSource)
+		clear(w.fStamp)
+		clear(w.isTarget)
+		clear(w.found)
+		clear(w.djStamp)
 		w.cur = 1
 	}
 	return w
@@ -191,18 +208,33 @@ func (w *pathWork) touch(v int32) {
 	}
 }
 
-// backwardBounds fills w.lb with the hop-limited costs to t for r = 0..H-1
-// by layered Bellman–Ford, relaxing only from nodes that improved in the
-// previous layer.
-func (net *Network) backwardBounds(w *pathWork, t int32, hops int) {
-	w.touched = w.touched[:0]
-	w.touch(t)
-	for r := 0; r < hops; r++ {
-		w.lb[int(t)*w.H+r] = 0
-	}
-	w.front = append(w.front[:0], t)
+// backwardBounds fills w.lb with the hop-limited costs to the nearest of
+// targets for r = 0..hops-1 by layered Bellman–Ford, relaxing only from nodes
+// that improved in the previous layer. It stops before a layer that would
+// take the number of ties relaxed past budget and returns the last layer
+// done: w.lb[v*H + r] holds for r up to it.
+func (net *Network) backwardBounds(w *pathWork, targets []int32, hops, budget int) int {
 	H := w.H
+	w.touched = w.touched[:0]
+	w.front = w.front[:0]
+	for _, t := range targets {
+		if w.lbStamp[t] == w.cur {
+			continue
+		}
+		w.touch(t)
+		for r := 0; r < hops; r++ {
+			w.lb[int(t)*H+r] = 0
+		}
+		w.front = append(w.front, t)
+	}
+	work := 0
 	for r := 1; r < hops; r++ {
+		for _, x := range w.front {
+			work += int(net.off[x+1] - net.off[x])
+		}
+		if work += len(w.touched); work > budget {
+			return r - 1
+		}
 		gen := w.nextGen()
 		for _, v := range w.touched {
 			w.lb[int(v)*H+r] = w.lb[int(v)*H+r-1]
@@ -213,7 +245,7 @@ func (net *Network) backwardBounds(w *pathWork, t int32, hops int) {
 			for h := net.off[x]; h < net.off[x+1]; h++ {
 				v := net.adj[h]
 				w.touch(v)
-				c := bx - math.Log(net.hw[h])
+				c := bx + net.hc[h]
 				if c < w.lb[int(v)*H+r] {
 					w.lb[int(v)*H+r] = c
 					if w.inNext[v] != gen {
@@ -225,6 +257,7 @@ func (net *Network) backwardBounds(w *pathWork, t int32, hops int) {
 		}
 		w.front, w.next = w.next, w.front
 	}
+	return hops - 1
 }
 
 // branch extends the path ending at v (h ties, cost c) towards t.
@@ -239,7 +272,7 @@ func (net *Network) branch(w *pathWork, v, t int32, h int, c float64, hops int) 
 		if u != t && (rem == 0 || w.isSource[u] == w.srcStamp) {
 			continue
 		}
-		step := -math.Log(net.hw[x])
+		step := net.hc[x]
 		b := c + step + w.lb[int(u)*w.H+rem]
 		if math.IsInf(b, 1) || (len(w.best) == w.k && b >= w.best[len(w.best)-1].cost) {
 			continue
@@ -313,110 +346,287 @@ func (net *Network) explainPath(nodes []int32) IntroPath {
 // "who at Acme can I reach, and how". Targets that are sources are skipped;
 // a target tied directly to a source comes with a one-tie path.
 //
-// It runs one hop-limited Bellman–Ford forward from all sources at once
-// (MaxHops layers, relaxing only from nodes that improved), so its cost
-// does not grow with the number of targets.
+// The search is A* (Hart, Nilsson and Raphael 1968) on costs −ln w over the
+// states (person, ties so far), from all sources at once. Its heuristic
+// bounds the cost from a person to the nearest target from below in two
+// ways, each computed backwards from all targets at once and only as far as
+// a small budget of ties allows:
+//
+//	h(v, i) = max(B(v, MaxHops−i), D(v))
+//	B(v, r) = min over targets t of cost(v ⇝ t in ≤ r ties)   hop-limited Bellman–Ford,
+//	                                                        for r up to the layers done, else 0
+//	D(v)    = min over targets t of cost(v ⇝ t)               Dijkstra, where it settled v,
+//	                                                        else the least cost it left unsettled
+//
+// (D only when B leaves more than two ties unbounded). h is consistent, so
+// targets come off the queue best first and the search stops once K have
+// and nothing left can tie with the K-th. A state is dropped when its person
+// was reached as cheaply in no more ties. Few targets make the bounds reach
+// far and the search go straight to them; many make it meet K of them early.
+// Either way it touches a small part of the sources' MaxHops-ball, where a
+// Bellman–Ford forward would relax every tie in it.
 func (net *Network) IntroPathsToAny(sources, targets []int32, opt PathOptions) []IntroPath {
 	opt = opt.withDefaults()
 	w := net.getWork(opt.MaxHops)
 	defer pathPool.Put(w)
 	w.markSources(net, sources)
-	H := w.H             // stride of fv and pred
-	L := opt.MaxHops + 1 // layers 0..MaxHops
 	n := net.Len()
-	if len(w.fv) != n*H {
-		w.fv = make([]float64, n*H)
-		w.pred = make([]int32, n*H)
+	if w.isTarget == nil {
+		w.isTarget = make([]uint32, n)
+		w.found = make([]uint32, n)
+		w.fStamp = make([]uint32, n)
+		w.djStamp = make([]uint32, n)
+		w.dj = make([]float64, n)
 	}
-	w.touched = w.touched[:0]
-	touch := func(v int32) {
-		if w.lbStamp[v] != w.cur {
-			w.lbStamp[v] = w.cur
-			for r := 0; r < L; r++ {
-				w.fv[int(v)*H+r] = math.Inf(1)
-				w.pred[int(v)*H+r] = -1
-			}
-			w.touched = append(w.touched, v)
-		}
-	}
-	w.front = w.front[:0]
-	for _, s := range sources {
-		touch(s)
-		if w.fv[int(s)*H] != 0 {
-			w.fv[int(s)*H] = 0
-			w.front = append(w.front, s)
-		}
-	}
-	const inherited = -2
-	for r := 1; r < L; r++ {
-		gen := w.nextGen()
-		for _, v := range w.touched {
-			w.fv[int(v)*H+r] = w.fv[int(v)*H+r-1]
-			w.pred[int(v)*H+r] = inherited
-		}
-		w.next = w.next[:0]
-		for _, x := range w.front {
-			if r > 1 && w.isSource[x] == w.srcStamp {
-				continue
-			}
-			fx := w.fv[int(x)*H+r-1]
-			for h := net.off[x]; h < net.off[x+1]; h++ {
-				v := net.adj[h]
-				touch(v)
-				c := fx - math.Log(net.hw[h])
-				if c < w.fv[int(v)*H+r] {
-					w.fv[int(v)*H+r] = c
-					w.pred[int(v)*H+r] = x
-					if w.inNext[v] != gen {
-						w.inNext[v] = gen
-						w.next = append(w.next, v)
-					}
-				}
-			}
-		}
-		w.front, w.next = w.next, w.front
-	}
-	type hit struct {
-		t    int32
-		cost float64
-	}
-	var hits []hit
-	seen := map[int32]bool{}
+	w.targets = w.targets[:0]
 	for _, t := range targets {
 		net.checkPerson(t)
-		if seen[t] || w.isSource[t] == w.srcStamp || w.lbStamp[t] != w.cur {
-			continue
-		}
-		seen[t] = true
-		if c := w.fv[int(t)*H+L-1]; !math.IsInf(c, 1) {
-			hits = append(hits, hit{t, c})
+		if w.isTarget[t] != w.cur && w.isSource[t] != w.cur {
+			w.isTarget[t] = w.cur
+			w.targets = append(w.targets, t)
 		}
 	}
-	slices.SortStableFunc(hits, func(a, b hit) int {
-		if c := cmp.Compare(a.cost, b.cost); c != 0 {
-			return c
+	if len(w.targets) == 0 {
+		return []IntroPath{}
+	}
+	if len(w.fv) != n*w.H {
+		w.fv = make([]float64, n*w.H)
+		w.pred = make([]int32, n*w.H)
+		clear(w.fStamp)
+	}
+	depth := net.backwardBounds(w, w.targets, opt.MaxHops, anyBoundBudget)
+	w.rho = 0
+	if opt.MaxHops-depth > 2 { // long walks with no bound: bound their cost
+		net.nearestBounds(w, anyBoundBudget)
+	}
+	net.searchAny(w, sources, opt.MaxHops, opt.K, depth)
+	hits := w.hits
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.t, b.t))
+	})
+	gen := w.nextGen() // keep each target's best
+	hits = slices.DeleteFunc(hits, func(h hit) bool {
+		if w.inNext[h.t] == gen {
+			return true
 		}
-		return cmp.Compare(a.t, b.t)
+		w.inNext[h.t] = gen
+		return false
 	})
 	hits = hits[:min(len(hits), opt.K)]
 	out := make([]IntroPath, 0, len(hits))
 	for _, ht := range hits {
-		var rev []int32
-		v, r := ht.t, L-1
-		rev = append(rev, v)
-		for r > 0 {
-			p := w.pred[int(v)*H+r]
-			r--
-			if p == inherited || p < 0 {
-				continue
-			}
-			v = p
-			rev = append(rev, v)
+		v, h := ht.t, int(ht.h)
+		walk := make([]int32, h+1)
+		for ; h >= 0; h-- {
+			walk[h] = v
+			v = w.pred[int(v)*w.H+h]
 		}
-		slices.Reverse(rev)
-		out = append(out, net.explainPath(shortcut(rev)))
+		out = append(out, net.explainPath(shortcut(walk)))
 	}
 	return out
+}
+
+// anyBoundBudget caps the ties each of IntroPathsToAny's backward passes
+// relaxes, a few tenths of a millisecond: more costs more than it saves the
+// forward search (measured on the 100k graphs). A variable for the tests.
+var anyBoundBudget = 1 << 13
+
+type state struct {
+	f, g float64 // priority (cost so far plus heuristic) and cost so far
+	v    int32
+	h    int32 // ties so far
+}
+
+type hit struct {
+	cost float64
+	t    int32
+	h    int32
+}
+
+// searchAny runs IntroPathsToAny's A* with the heuristic that
+// backwardBounds left in w.lb up to depth ties, and collects in w.hits every
+// target state it settles: at least the best of each of the k best targets
+// and of every target that ties with the k-th.
+func (net *Network) searchAny(w *pathWork, sources []int32, hops, k, depth int) {
+	H := w.H
+	w.heap = w.heap[:0]
+	w.hits = w.hits[:0]
+	for _, s := range sources {
+		if w.fStamp[s] != w.cur {
+			w.touchF(s)
+			w.fv[int(s)*H] = 0
+			w.pred[int(s)*H] = -1
+			w.push(state{v: s})
+		}
+	}
+	found := 0
+	limit := math.Inf(1)
+	for len(w.heap) > 0 {
+		st := w.pop()
+		if st.f > limit {
+			break
+		}
+		row := w.fv[int(st.v)*H : int(st.v)*H+H]
+		if row[st.h] != st.g || dominated(row[:st.h], st.g) {
+			continue // superseded since it was queued
+		}
+		if w.isTarget[st.v] == w.cur {
+			w.hits = append(w.hits, hit{st.g, st.v, st.h})
+			if w.found[st.v] != w.cur {
+				w.found[st.v] = w.cur
+				if found++; found == k {
+					// Rounding can make the heuristic inconsistent by an ulp
+					// or so: a little slack keeps every tie with the k-th.
+					limit = st.g + 1e-9*(1+st.g)
+				}
+			}
+		}
+		h := int(st.h) + 1
+		if h > hops {
+			continue
+		}
+		r := hops - h // ties left after this one
+		for x := net.off[st.v]; x < net.off[st.v+1]; x++ {
+			u := net.adj[x]
+			if w.isSource[u] == w.cur {
+				continue
+			}
+			b := w.nearest(u)
+			if math.IsInf(b, 1) {
+				continue
+			}
+			if r <= depth {
+				if w.lbStamp[u] != w.cur {
+					continue
+				}
+				lb := w.lb[int(u)*H+r]
+				if math.IsInf(lb, 1) {
+					continue
+				}
+				b = max(b, lb)
+			}
+			g := st.g + net.hc[x]
+			f := g + b
+			if f > limit {
+				continue
+			}
+			w.touchF(u)
+			urow := w.fv[int(u)*H : int(u)*H+H]
+			if dominated(urow[:h+1], g) {
+				continue
+			}
+			urow[h] = g
+			w.pred[int(u)*H+h] = st.v
+			w.push(state{f, g, u, int32(h)})
+		}
+	}
+}
+
+// nearestBounds runs Dijkstra back from all targets at once, with no hop
+// limit, until it has relaxed budget ties: the costs to the nearest target
+// it settles, and the least it has not, bound the cost of reaching any target
+// from anyone (w.nearest).
+func (net *Network) nearestBounds(w *pathWork, budget int) {
+	w.heap = w.heap[:0]
+	for _, t := range w.targets {
+		w.djStamp[t] = w.cur
+		w.dj[t] = 0
+		w.heap = append(w.heap, state{v: t}) // all 0: a heap
+	}
+	w.rho = math.Inf(1)
+	for len(w.heap) > 0 {
+		st := w.pop()
+		if st.f > w.dj[st.v] {
+			continue
+		}
+		if budget <= 0 {
+			w.rho = st.f
+			return
+		}
+		budget -= int(net.off[st.v+1] - net.off[st.v])
+		for x := net.off[st.v]; x < net.off[st.v+1]; x++ {
+			u := net.adj[x]
+			d := st.f + net.hc[x]
+			if w.djStamp[u] != w.cur || d < w.dj[u] {
+				w.djStamp[u] = w.cur
+				w.dj[u] = d
+				w.push(state{f: d, v: u})
+			}
+		}
+	}
+}
+
+// nearest is the bound nearestBounds left on the cost from v to a target.
+func (w *pathWork) nearest(v int32) float64 {
+	if w.djStamp[v] == w.cur {
+		return min(w.dj[v], w.rho)
+	}
+	return w.rho
+}
+
+// dominated reports whether a walk of the given cost is no better than one
+// already found in as few ties or fewer (costs[i] for i ties).
+func dominated(costs []float64, cost float64) bool {
+	for _, c := range costs {
+		if c <= cost {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *pathWork) touchF(v int32) {
+	if w.fStamp[v] != w.cur {
+		w.fStamp[v] = w.cur
+		row := w.fv[int(v)*w.H : int(v)*w.H+w.H]
+		for i := range row {
+			row[i] = math.Inf(1)
+		}
+	}
+}
+
+// push and pop keep w.heap a binary min-heap on f.
+func (w *pathWork) push(s state) {
+	w.heap = append(w.heap, s)
+	hp := w.heap
+	i := len(hp) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if hp[p].f <= s.f {
+			break
+		}
+		hp[i] = hp[p]
+		i = p
+	}
+	hp[i] = s
+}
+
+func (w *pathWork) pop() state {
+	hp := w.heap
+	top := hp[0]
+	last := hp[len(hp)-1]
+	hp = hp[:len(hp)-1]
+	w.heap = hp
+	if len(hp) == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= len(hp) {
+			break
+		}
+		if c+1 < len(hp) && hp[c+1].f < hp[c].f {
+			c++
+		}
+		if last.f <= hp[c].f {
+			break
+		}
+		hp[i] = hp[c]
+		i = c
+	}
+	hp[i] = last
+	return top
 }
 
 // shortcut removes cycles from a walk (possible only through ties of
@@ -438,103 +648,14 @@ func shortcut(walk []int32) []int32 {
 	return out
 }
 
-// PersonQuery selects people for IntroPathsToMatches. Text matches any of
-// name, title, location, tags, skills, needs and current organisations as a
-// case-insensitive substring; Title and Location match as substrings, Tag and
-// Skill whole entries, Org an organisation id of a current job. All set
-// fields must match.
-type PersonQuery struct {
-	Text     string `json:"text,omitempty"`
-	Title    string `json:"title,omitempty"`
-	Tag      string `json:"tag,omitempty"`
-	Skill    string `json:"skill,omitempty"`
-	Location string `json:"location,omitempty"`
-	Org      string `json:"org,omitempty"`
-}
-
-// Match returns the people matching q, in index order. An empty query
-// matches nobody.
-func (net *Network) Match(q PersonQuery) []int32 {
-	if q == (PersonQuery{}) {
-		return nil
-	}
-	lc := strings.ToLower
-	text, title, loc := lc(strings.TrimSpace(q.Text)), lc(q.Title), lc(q.Location)
-	org := int32(-1)
-	if q.Org != "" {
-		if org = net.org(q.Org); org < 0 {
-			return nil
-		}
-	}
-	var out []int32
-	for i := range net.snap.People {
-		p := &net.snap.People[i]
-		if title != "" && !strings.Contains(lc(p.Title), title) ||
-			loc != "" && !strings.Contains(lc(p.Location), loc) ||
-			q.Tag != "" && !containsFold(p.Tags, q.Tag) ||
-			q.Skill != "" && !containsFold(p.Skills, q.Skill) ||
-			org >= 0 && !worksAt(p.Jobs, org) ||
-			text != "" && !net.textMatch(p, text) {
-			continue
-		}
-		out = append(out, int32(i))
-	}
-	return out
-}
-
-func (net *Network) textMatch(p *graphPerson, text string) bool {
-	lc := strings.ToLower
-	if strings.Contains(lc(p.Name), text) || strings.Contains(lc(p.Title), text) ||
-		strings.Contains(lc(p.Location), text) {
-		return true
-	}
-	for _, l := range [][]string{p.Tags, p.Skills, p.Needs} {
-		for _, v := range l {
-			if strings.Contains(lc(v), text) {
-				return true
-			}
-		}
-	}
-	for _, j := range p.Jobs {
-		if j.End == 0 && j.Org >= 0 && int(j.Org) < len(net.snap.Organizations) &&
-			strings.Contains(lc(net.snap.Organizations[j.Org].Name), text) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsFold(list []string, v string) bool {
-	v = strings.TrimSpace(v)
-	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(strings.TrimSpace(x), v) })
-}
-
-func worksAt(jobs []graphJob, org int32) bool {
-	return slices.ContainsFunc(jobs, func(j graphJob) bool { return j.Org == org && j.End == 0 })
-}
-
-// PeopleAt returns the people with a current job at the organisation with the
-// given id (any job, past ones included, unless currentOnly), in index order.
-func (net *Network) PeopleAt(orgID string, currentOnly bool) []int32 {
-	org := net.org(orgID)
-	if org < 0 {
-		return nil
-	}
-	var out []int32
-	for i := range net.snap.People {
-		if slices.ContainsFunc(net.snap.People[i].Jobs, func(j graphJob) bool {
-			return j.Org == org && (!currentOnly || j.End == 0)
-		}) {
-			out = append(out, int32(i))
-		}
-	}
-	return out
-}
-
 // IntroPathsToOrg returns the best path to each person currently at the
 // organisation, ranked (IntroPathsToAny).
 func (net *Network) IntroPathsToOrg(sources []int32, orgID string, opt PathOptions) []IntroPath {
-	return net.IntroPathsToAny(sources, net.PeopleAt(orgID, true), opt)
+	var at []int32
+	if org := net.org(orgID); org >= 0 {
+		at = net.peopleIndex().at(org, true)
+	}
+	return net.IntroPathsToAny(sources, at, opt)
 }
 
 // IntroPathsToMatches returns the best path to each person matching q,
