@@ -147,6 +147,7 @@ def main():
     ap.add_argument("--nx-pairs", type=int, default=20, help="intro-path queries NetworkX answers (Yen is slow)")
     ap.add_argument("--nx-louvain-max", type=int, default=10000, help="largest n for NetworkX's Louvain")
     ap.add_argument("--louvain-only", action="store_true", help="compare Louvain alone")
+    ap.add_argument("--constraint-only", action="store_true", help="compare constraint alone")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     sh("go", "build", "-o", os.path.join(OUT, "nexobench"), "./scripts/bench/nexobench")
@@ -164,7 +165,7 @@ def main():
         sources = [i * n // nsrc for i in range(nsrc)]
         whole = n <= 10000  # Nexo and igraph run exact betweenness whole up to here
         print(f"n={n}: {len(edges)} ties, {nsrc} betweenness sources, {len(pairs)} path queries", file=sys.stderr)
-        if args.louvain_only:
+        if args.louvain_only or args.constraint_only:
             go = json.loads(sh(os.path.join(OUT, "nexobench"), "time", "-edges", path, "-sources", "1",
                                "-exact-max", "0", capture_output=True, text=True).stdout)
         else:
@@ -172,6 +173,16 @@ def main():
                                "-sources", str(nsrc), "-exact-max", str(n if whole else 0),
                                capture_output=True, text=True).stdout)
         print(f"  nexo: {go['seconds']}", file=sys.stderr)
+        if args.constraint_only:
+            g = ig.Graph.TupleList(((s, t, w) for s, t, w in edges), directed=False, edge_attrs=["weight"])
+            ig_sec, ig_cons = timed(lambda: g.constraint(weights="weight"))
+            G = nx.Graph([(s, t, {"weight": w}) for s, t, w in edges])
+            nx_sec, nx_cons = timed(lambda: nx.constraint(G, weight="weight"))
+            worst = max(max(abs(v - nx_cons[name]), abs(v - ig_cons[g.vs.find(name=name).index]))
+                        for name, v in go["constraint_weighted"].items())
+            rows.append((n, "constraint (all nodes)", go["seconds"]["constraint"], nx_sec, ig_sec))
+            print(f"n={n}: constraint agrees within {worst:.2e}", file=sys.stderr)
+            continue
         lv, lv_diff = run_louvain(edges, go, n <= args.nx_louvain_max)
         print(f"  louvain (seconds, modularity, circles): {lv}", file=sys.stderr)
         def louvain_row():
