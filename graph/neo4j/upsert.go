@@ -138,6 +138,10 @@ type upsertStep struct {
 }
 
 // upsertSteps turns the batch into UNWIND statements, in dependency order.
+// A node that MERGE creates gets its properties added (SET += row): replacing
+// them (SET = row) would first delete the property chain MERGE has just
+// written; a node that exists gets them replaced, so that a field the row
+// leaves out is removed.
 // Each statement returns the number of rows it wrote, so a row whose
 // references are missing is detected.
 func upsertSteps(b *graph.Batch) []upsertStep {
@@ -150,12 +154,14 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 	add("Organization", mapRows(b.Organizations, orgParams), `
 		UNWIND $rows AS row
 		MERGE (o:Organization {id: row.id})
-		SET o = row
+		ON CREATE SET o += row
+		ON MATCH SET o = row
 		RETURN count(o)`)
 	add("Person", mapRows(b.People, personParams), `
 		UNWIND $rows AS row
 		MERGE (p:Person {id: row.id})
-		SET p = row
+		ON CREATE SET p += row
+		ON MATCH SET p = row
 		RETURN count(p)`)
 	add("Employment", mapRows(b.Employments, func(e *graph.Employment) map[string]any {
 		return map[string]any{"id": e.ID, "person": e.PersonID, "org": e.OrganizationID, "props": employmentParams(e)}
@@ -176,7 +182,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		MATCH (a:Person {id: row.a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
 		MATCH (b:Person {id: row.b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		MERGE (a)-[t:KNOWS]-(b)
-		ON CREATE SET t = row.props
+		ON CREATE SET t += row.props
 		ON MATCH SET t.since = row.props.since, t.source = row.props.source, t.strength = row.props.strength,
 			t.context = row.props.context, t.updatedAt = row.props.updatedAt
 		RETURN count(t)`)
@@ -185,7 +191,8 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 	}), `
 		UNWIND $rows AS row
 		MERGE (i:Interaction {id: row.id})
-		SET i = row.props
+		ON CREATE SET i += row.props
+		ON MATCH SET i = row.props
 		WITH i, row
 		OPTIONAL MATCH (i)-[old:WITH]->()
 		DELETE old
@@ -203,7 +210,8 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 	}), `
 		UNWIND $rows AS row
 		MERGE (i:Introduction {id: row.id})
-		SET i = row.props
+		ON CREATE SET i += row.props
+		ON MATCH SET i = row.props
 		WITH i, row
 		OPTIONAL MATCH (i)-[old:BY|OF|TO]->()
 		DELETE old
@@ -216,7 +224,8 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 	add("Note", mapRows(b.Notes, noteParams), `
 		UNWIND $rows AS row
 		MERGE (n:Note {id: row.id})
-		SET n = row
+		ON CREATE SET n += row
+		ON MATCH SET n = row
 		WITH n, row
 		OPTIONAL MATCH (n)-[old:ABOUT]->()
 		DELETE old
