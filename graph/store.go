@@ -141,12 +141,15 @@ type Batch struct {
 	Interactions  []*Interaction
 	Introductions []*Introduction
 	Notes         []*Note
+	// Users are members, written after everything else (their own person
+	// and the organisations they follow may be in the same batch).
+	Users []*User
 }
 
 // Len returns the number of entities in the batch.
 func (b *Batch) Len() int {
 	return len(b.People) + len(b.Organizations) + len(b.Employments) + len(b.Ties) +
-		len(b.Interactions) + len(b.Introductions) + len(b.Notes)
+		len(b.Interactions) + len(b.Introductions) + len(b.Notes) + len(b.Users)
 }
 
 // Kinds is a set of entity kinds for Store.Walk.

@@ -132,8 +132,8 @@ const maxExportLine = 16 << 20
 
 // Restore reads an export written by Export into the workspace workspaceID
 // (which may be another than the one exported). Entities are written with
-// their ids in one transaction, all or nothing; members missing from the
-// workspace are then created. Into an empty workspace it reproduces the
+// their ids in one transaction, all or nothing, with the members missing
+// from the workspace. Into an empty workspace it reproduces the
 // exported one; into a non-empty one, entities with the same ids are
 // replaced and the others kept.
 func Restore(ctx context.Context, store graph.Store, workspaceID string, r io.Reader, opts Options) (*Report, error) {
@@ -169,20 +169,17 @@ func restore(ctx context.Context, store graph.Store, workspaceID string, in *inp
 	if err != nil {
 		return nil, fmt.Errorf("restore: users: %w", err)
 	}
+	// Members missing from the workspace are written with the graph, in
+	// the same transaction.
+	for _, u := range d.users {
+		if !slices.ContainsFunc(existing, func(e *graph.User) bool { return e.ID == u.ID }) {
+			d.batch.Users = append(d.batch.Users, u)
+		}
+	}
 	prog.phase(PhaseWriting)
 	if d.batch.Len() > 0 {
 		if err := store.Upsert(ctx, workspaceID, &d.batch, prog.written); err != nil {
 			return nil, fmt.Errorf("restore: %w", err)
-		}
-	}
-	// Users are not part of graph.Batch, so they are created after the
-	// graph is in; a failure here leaves the graph restored and says so.
-	for _, u := range d.users {
-		if slices.ContainsFunc(existing, func(e *graph.User) bool { return e.ID == u.ID }) {
-			continue
-		}
-		if err := store.CreateUser(ctx, u); err != nil {
-			return nil, fmt.Errorf("restore: the graph is restored but member %q is not: %w", u.Name, err)
 		}
 	}
 	prog.phase(PhaseDone)

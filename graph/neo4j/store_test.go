@@ -817,6 +817,40 @@ func TestUpsertAndWalk(t *testing.T) {
 		_, err := s.FindPerson(ctx, w.ID, newcomer.ID)
 		wantCode(t, err, graph.ENOTFOUND)
 	})
+	t.Run("Users", func(t *testing.T) {
+		// A member, their own person and the organisation they follow, in one
+		// batch: the member is written last and linked to both.
+		acme := &graph.Organization{ID: graph.NewID(), Name: "Acme"}
+		cleo := &graph.Person{ID: graph.NewID(), Name: "Cleo"}
+		u := &graph.User{ID: graph.NewID(), Name: "Cleo", Role: graph.RoleMember, PersonID: cleo.ID, Follows: []string{acme.ID}}
+		solo := &graph.User{ID: graph.NewID(), Name: "Solo", Role: graph.RoleViewer}
+		if err := s.Upsert(ctx, w.ID, &graph.Batch{Organizations: []*graph.Organization{acme},
+			People: []*graph.Person{cleo}, Users: []*graph.User{u, solo}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.FindUser(ctx, w.ID, u.ID)
+		if err != nil || got.PersonID != cleo.ID || len(got.Follows) != 1 || got.Follows[0] != acme.ID || got.Role != graph.RoleMember {
+			t.Fatalf("got %+v, %v", got, err)
+		}
+		if got, err := s.FindUser(ctx, w.ID, solo.ID); err != nil || got.PersonID != "" {
+			t.Fatalf("got %+v, %v", got, err)
+		}
+		// A member whose person is missing: nothing of the batch is written,
+		// not even the people before it.
+		dora := &graph.Person{ID: graph.NewID(), Name: "Dora"}
+		bad := &graph.User{ID: graph.NewID(), Name: "Ghost", Role: graph.RoleMember, PersonID: graph.NewID()}
+		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{People: []*graph.Person{dora}, Users: []*graph.User{bad}}, nil), graph.ENOTFOUND)
+		_, err = s.FindPerson(ctx, w.ID, dora.ID)
+		wantCode(t, err, graph.ENOTFOUND)
+		_, err = s.FindUser(ctx, w.ID, bad.ID)
+		wantCode(t, err, graph.ENOTFOUND)
+		// Following an organisation of another workspace fails the same way.
+		stray := &graph.User{ID: graph.NewID(), Name: "Stray", Role: graph.RoleMember, Follows: []string{graph.NewID()}}
+		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{Users: []*graph.User{stray}}, nil), graph.ENOTFOUND)
+		// Another workspace cannot take a member over by id.
+		wantCode(t, s.Upsert(ctx, other.ID, &graph.Batch{Users: []*graph.User{{ID: u.ID, Name: "Hijack", Role: graph.RoleOwner}}}, nil), graph.ECONFLICT)
+		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{Users: []*graph.User{{ID: graph.NewID()}}}, nil), graph.EINVALID)
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{People: []*graph.Person{{ID: graph.NewID()}}}, nil), graph.EINVALID)
 		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{People: []*graph.Person{{Name: "no id"}}}, nil), graph.EINVALID)

@@ -128,6 +128,14 @@ func prepareBatch(ws string, b *graph.Batch, now time.Time) error {
 			return err
 		}
 	}
+	for i, v := range b.Users {
+		v.WorkspaceID = ws
+		v.Follows = graph.CleanList(v.Follows)
+		stamp(&v.CreatedAt, &v.UpdatedAt)
+		if err := check("member", i, v.ID, v.Validate()); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -233,6 +241,29 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		MATCH (p:Person {id: row.personId}) USING INDEX p:Person(id) WHERE p.workspaceId = $ws
 		CREATE (n)-[:ABOUT]->(p)
 		RETURN count(n)`)
+	add("User", mapRows(b.Users, func(u *graph.User) map[string]any {
+		return map[string]any{"id": u.ID, "person": u.PersonID, "follows": list(u.Follows), "props": userParams(u)}
+	}), `
+		UNWIND $rows AS row
+		MERGE (u:User {id: row.id})
+		ON CREATE SET u += row.props
+		ON MATCH SET u = row.props
+		WITH u, row
+		OPTIONAL MATCH (u)-[old:IS]->()
+		DELETE old
+		WITH DISTINCT u, row
+		CALL (u, row) {
+			OPTIONAL MATCH (p:Person {id: row.person}) USING INDEX p:Person(id) WHERE p.workspaceId = $ws
+			FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (u)-[:IS]->(p))
+			RETURN p IS NOT NULL OR row.person = '' AS linked
+		}
+		CALL (row) {
+			OPTIONAL MATCH (o:Organization) USING INDEX o:Organization(id)
+			WHERE o.id IN coalesce(row.follows, []) AND o.workspaceId = $ws
+			RETURN count(o) AS followed
+		}
+		WITH u, linked, followed WHERE linked AND followed = size(coalesce(row.follows, []))
+		RETURN count(u)`)
 	return steps
 }
 
@@ -266,7 +297,7 @@ func upsertRows(ctx context.Context, tx neo4j.ManagedTransaction, ws, kind strin
 		return fmt.Errorf("upsert %s: %w", kind, err)
 	}
 	if n != len(rows) {
-		return graph.Errorf(graph.ENOTFOUND, "%d of %d %s rows refer to people or organizations that do not exist.",
+		return graph.Errorf(graph.ENOTFOUND, "%d of %d %s rows refer to people or organizations that do not exist in the workspace.",
 			len(rows)-n, len(rows), kind)
 	}
 	return nil
