@@ -64,9 +64,17 @@ type Employment struct {
 	Title          string    `json:"title,omitempty"`
 	Start          time.Time `json:"start,omitzero"`
 	End            time.Time `json:"end,omitzero"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	// Source is the import that created the position ("linkedin", "google",
+	// "vcard", ...). Empty or "manual": a user entered or edited it, and
+	// imports leave it as it is.
+	Source    string    `json:"source,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// Imported reports whether an import created the position and no user has
+// changed it since.
+func (e *Employment) Imported() bool { return e.Source != "" && e.Source != "manual" }
 
 // Current reports whether the position has no end date.
 func (e *Employment) Current() bool { return e.End.IsZero() }

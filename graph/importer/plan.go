@@ -332,14 +332,15 @@ func (p *planner) resolveOrg(row int, c *contact) *graph.Organization {
 }
 
 // ensureJob makes sure the person has a current position at the
-// organisation, with the imported title.
+// organisation, with the imported title unless a user entered or edited the
+// position.
 func (p *planner) ensureJob(personID, orgID, title string) {
 	title = strings.TrimSpace(title)
 	for _, j := range p.idx.jobs[personID] {
 		if j.OrganizationID != orgID || !j.Current() {
 			continue
 		}
-		if title == "" || j.Title == title || len(title) > graph.MaxTextLen {
+		if title == "" || j.Title == title || len(title) > graph.MaxTextLen || !j.Imported() {
 			return
 		}
 		if !p.inBatch[j.ID] {
@@ -354,7 +355,8 @@ func (p *planner) ensureJob(personID, orgID, title string) {
 		p.rowState.changed = true
 		return
 	}
-	e := &graph.Employment{ID: graph.NewID(), WorkspaceID: p.ws, PersonID: personID, OrganizationID: orgID, Title: title}
+	e := &graph.Employment{ID: graph.NewID(), WorkspaceID: p.ws, PersonID: personID, OrganizationID: orgID, Title: title,
+		Source: p.source}
 	if e.Validate() != nil {
 		e.Title = ""
 	}

@@ -442,3 +442,38 @@ func BenchmarkPlanConnections30k(b *testing.B) {
 		}
 	}
 }
+
+// TestPlanKeepsUserPositions: a re-import updates the title of a position an
+// import created, and never one a user entered or edited.
+func TestPlanKeepsUserPositions(t *testing.T) {
+	for _, tc := range []struct {
+		source, want string
+	}{
+		{"linkedin", "Chief Data Officer"}, // imported: the newer export wins
+		{"", "Data lead"},                  // entered by a user
+		{"manual", "Data lead"},            // imported, then edited by a user
+	} {
+		w := newWorld()
+		ada := &graph.Person{ID: graph.NewID(), WorkspaceID: testWS, Name: "Ada Quill", Emails: []string{"ada@example.net"}, Source: "linkedin"}
+		org := &graph.Organization{ID: graph.NewID(), WorkspaceID: testWS, Name: "Zentrix Labs"}
+		job := &graph.Employment{ID: graph.NewID(), WorkspaceID: testWS, PersonID: ada.ID, OrganizationID: org.ID,
+			Title: "Data lead", Source: tc.source}
+		w.entities = append(w.entities, ada, org, job)
+		b, _ := w.plan(t, fixture(t, "google_current.csv"), FormatGoogle)
+		w.apply(b)
+		var got []*graph.Employment
+		for _, v := range w.entities {
+			if e, ok := v.(*graph.Employment); ok && e.PersonID == ada.ID {
+				got = append(got, e)
+			}
+		}
+		if len(got) != 1 || got[0].ID != job.ID || got[0].Title != tc.want || got[0].Source != tc.source {
+			t.Errorf("source %q: Ada's positions %+v, want one titled %q", tc.source, got, tc.want)
+		}
+		for _, e := range b.Employments {
+			if e.ID != job.ID && e.Source != "google" {
+				t.Errorf("a new position has source %q, want google", e.Source)
+			}
+		}
+	}
+}

@@ -147,13 +147,13 @@ func employmentFrom(m map[string]any) *graph.Employment {
 	return &graph.Employment{
 		ID: str(m, "id"), WorkspaceID: str(m, "workspaceId"), PersonID: str(m, "personId"),
 		OrganizationID: str(m, "organizationId"), Title: str(m, "title"), Start: tm(m, "start"), End: tm(m, "end"),
-		CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
+		Source: str(m, "source"), CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
 	}
 }
 
 func employmentParams(e *graph.Employment) map[string]any {
 	return sparse(map[string]any{
-		"id": e.ID, "title": e.Title, "start": tparam(e.Start), "end": tparam(e.End),
+		"id": e.ID, "title": e.Title, "start": tparam(e.Start), "end": tparam(e.End), "source": e.Source,
 		"createdAt": tparam(e.CreatedAt), "updatedAt": tparam(e.UpdatedAt),
 	})
 }
@@ -224,6 +224,7 @@ func (s *Store) UpdateEmployment(ctx context.Context, ws, id string, upd graph.E
 			return nil, err
 		}
 		e.UpdatedAt = s.Now()
+		e.Source = "manual" // the user's now: imports leave it alone
 		_, err = tx.Run(ctx, "MATCH ()-[w:WORKS_AT {id: $id}]->() SET w = $props",
 			map[string]any{"id": id, "props": employmentParams(e)})
 		return e, err

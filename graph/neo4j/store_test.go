@@ -453,18 +453,22 @@ func TestOrganizationsAndEmployment(t *testing.T) {
 		}
 
 		e := &graph.Employment{WorkspaceID: w.ID, PersonID: ana.ID, OrganizationID: acme.ID, Title: "Engineer",
-			Start: time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC)}
+			Start: time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC), Source: "linkedin"}
 		if err := s.CreateEmployment(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 		ge, err := s.FindEmployment(ctx, w.ID, e.ID)
-		if err != nil || ge.PersonID != ana.ID || ge.OrganizationID != acme.ID || !ge.Start.Equal(e.Start) || !ge.Current() {
+		if err != nil || ge.PersonID != ana.ID || ge.OrganizationID != acme.ID || !ge.Start.Equal(e.Start) || !ge.Current() ||
+			ge.Source != "linkedin" || !ge.Imported() {
 			t.Fatalf("employment: got %+v, %v", ge, err)
 		}
 		end := time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)
 		ue, err := s.UpdateEmployment(ctx, w.ID, e.ID, graph.EmploymentUpdate{End: &end})
-		if err != nil || !ue.End.Equal(end) {
-			t.Fatalf("update employment: got %+v, %v", ue, err)
+		if err != nil || !ue.End.Equal(end) || ue.Source != "manual" {
+			t.Fatalf("update employment: got %+v, %v (an edit makes it the user's)", ue, err)
+		}
+		if ge, err := s.FindEmployment(ctx, w.ID, e.ID); err != nil || ge.Source != "manual" || ge.Imported() {
+			t.Fatalf("employment after the edit: got %+v, %v", ge, err)
 		}
 		cur, err := s.FindEmployments(ctx, w.ID, graph.EmploymentFilter{PersonID: ana.ID, CurrentOnly: true})
 		if err != nil || len(cur) != 0 {
