@@ -3,6 +3,7 @@ package analytics
 import (
 	"encoding/json"
 	"math"
+	"runtime"
 	"strconv"
 	"sync"
 )
@@ -126,9 +127,12 @@ func (net *Network) StructuralHoles() []Holes {
 		at   []int32  // ... at fAdj[at[w]]
 		acc  []triSums
 	}
+	// Each worker sums into its own copy of the per-tie sums (32 bytes a
+	// tie); the workers are as many as fit in holesScratchBudget.
+	workers := max(1, holesScratchBudget/(32*max(1, m)))
 	var mu sync.Mutex
 	var all []*scratch
-	parallelChunks(n, func() *scratch {
+	parallelChunksN(n, workers, func() *scratch {
 		s := &scratch{mark: make([]uint64, (n+63)/64), at: make([]int32, n), acc: make([]triSums, m)}
 		mu.Lock()
 		all = append(all, s)
@@ -182,6 +186,10 @@ func (net *Network) StructuralHoles() []Holes {
 	})
 	return out
 }
+
+// holesScratchBudget bounds the memory of StructuralHoles' per-worker sums:
+// 512 MiB, e.g. 16 workers at 1M ties, 1 at 16M.
+const holesScratchBudget = 512 << 20
 
 // triSums are the sums over the triangles of one tie (see StructuralHoles).
 type triSums struct{ a, b, d, t float64 }
@@ -242,9 +250,15 @@ func hierarchy(c []float64, total float64) Float {
 
 // parallelChunks is parallelFor with per-worker scratch space.
 func parallelChunks[S any](n int, newScratch func() S, fn func(s S, lo, hi int)) {
+	parallelChunksN(n, runtime.GOMAXPROCS(0), newScratch, fn)
+}
+
+// parallelChunksN is parallelChunks with at most workers goroutines, and so
+// at most workers scratch spaces.
+func parallelChunksN[S any](n, workers int, newScratch func() S, fn func(s S, lo, hi int)) {
 	var pool []S
 	var mu sync.Mutex
-	parallelFor(n, func(lo, hi int) {
+	parallelForN(n, workers, func(lo, hi int) {
 		mu.Lock()
 		var s S
 		if len(pool) > 0 {

@@ -372,8 +372,11 @@ func (net *Network) org(id string) int32 {
 
 // parallelFor calls fn on contiguous chunks of [0, n) from GOMAXPROCS
 // goroutines and waits for them.
-func parallelFor(n int, fn func(lo, hi int)) {
-	workers := runtime.GOMAXPROCS(0)
+func parallelFor(n int, fn func(lo, hi int)) { parallelForN(n, runtime.GOMAXPROCS(0), fn) }
+
+// parallelForN is parallelFor with at most workers goroutines.
+func parallelForN(n, workers int, fn func(lo, hi int)) {
+	workers = max(1, min(workers, runtime.GOMAXPROCS(0)))
 	if n < 1024 || workers == 1 {
 		fn(0, n)
 		return
