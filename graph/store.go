@@ -164,6 +164,11 @@ const (
 	KindInteractions
 	KindIntroductions
 	KindNotes
+	// KindMemberTies is the part of KindTies that touches a member's own
+	// person: all an import of contacts needs to know of the ties, without
+	// reading every tie of a large workspace. Not in AllKinds; with KindTies
+	// it adds nothing.
+	KindMemberTies
 
 	AllKinds = KindPeople | KindOrganizations | KindEmployments | KindTies |
 		KindInteractions | KindIntroductions | KindNotes

@@ -284,6 +284,9 @@ func walkKinds(f Format) graph.Kinds {
 	switch f {
 	case FormatInteractions, FormatICS:
 		return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindTies | graph.KindInteractions
+	case FormatLinkedIn, FormatGoogle:
+		// Their only ties are the importing member's to each contact.
+		return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindMemberTies | graph.KindNotes
 	}
 	return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindTies | graph.KindNotes
 }

@@ -61,12 +61,18 @@ func (s *Store) Walk(ctx context.Context, ws string, what graph.Kinds, fn func(v
 			employmentReturn + " ORDER BY w.id", func(m map[string]any) any { return employmentFrom(m) }},
 		{graph.KindTies, "MATCH (a:Person {workspaceId: $ws})-[t:KNOWS]->(b:Person) RETURN " + tieReturn + " ORDER BY t.id",
 			func(m map[string]any) any { return tieFrom(m) }},
+		{graph.KindMemberTies, `MATCH (:User {workspaceId: $ws})-[:IS]->(:Person)-[t:KNOWS]-(:Person)
+			WITH DISTINCT t MATCH (a:Person)-[t]->(b:Person) RETURN ` + tieReturn + " ORDER BY t.id",
+			func(m map[string]any) any { return tieFrom(m) }},
 		{graph.KindInteractions, "MATCH (i:Interaction {workspaceId: $ws}) RETURN " + interactionReturn + " ORDER BY i.id",
 			func(m map[string]any) any { return interactionFrom(m) }},
 		{graph.KindIntroductions, "MATCH (i:Introduction {workspaceId: $ws}) RETURN " + introReturn + " ORDER BY i.id",
 			func(m map[string]any) any { return introFrom(m) }},
 		{graph.KindNotes, "MATCH (n:Note {workspaceId: $ws}) RETURN n {.*} ORDER BY n.id",
 			func(m map[string]any) any { return noteFrom(m) }},
+	}
+	if what&graph.KindTies != 0 {
+		what &^= graph.KindMemberTies
 	}
 	for _, k := range kinds {
 		if what&k.kind == 0 {

@@ -855,6 +855,43 @@ func TestUpsertAndWalk(t *testing.T) {
 		wantCode(t, s.Upsert(ctx, other.ID, &graph.Batch{Users: []*graph.User{{ID: u.ID, Name: "Hijack", Role: graph.RoleOwner}}}, nil), graph.ECONFLICT)
 		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{Users: []*graph.User{{ID: graph.NewID()}}}, nil), graph.EINVALID)
 	})
+	t.Run("MemberTies", func(t *testing.T) {
+		// The member's ties only: me–Ana and me–Bo, not Ana–Bo.
+		anaBo := &graph.Tie{ID: graph.NewID(), PersonA: bo.ID, PersonB: ana.ID, Source: graph.TieManual}
+		if err := s.Upsert(ctx, w.ID, &graph.Batch{Ties: []*graph.Tie{anaBo}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var got []*graph.Tie
+		err := s.Walk(ctx, w.ID, graph.KindMemberTies, func(v any) error {
+			got = append(got, v.(*graph.Tie))
+			return nil
+		})
+		if err != nil || len(got) != 2 {
+			t.Fatalf("member ties: got %d, %v; want 2", len(got), err)
+		}
+		for _, tie := range got {
+			if tie.PersonA != me && tie.PersonB != me || tie.WorkspaceID != w.ID {
+				t.Errorf("not a tie of the member: %+v", tie)
+			}
+		}
+		all := map[string]*graph.Tie{}
+		err = s.Walk(ctx, w.ID, graph.KindTies|graph.KindMemberTies, func(v any) error {
+			tie := v.(*graph.Tie)
+			if all[tie.ID] != nil {
+				t.Errorf("tie %s walked twice", tie.ID)
+			}
+			all[tie.ID] = tie
+			return nil
+		})
+		if err != nil || len(all) != 3 {
+			t.Fatalf("all ties: got %d, %v; want 3", len(all), err)
+		}
+		for _, tie := range got { // read the same way as by KindTies
+			if a := all[tie.ID]; a == nil || a.PersonA != tie.PersonA || a.PersonB != tie.PersonB {
+				t.Errorf("member tie %+v, KindTies has %+v", tie, a)
+			}
+		}
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{People: []*graph.Person{{ID: graph.NewID()}}}, nil), graph.EINVALID)
 		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{People: []*graph.Person{{Name: "no id"}}}, nil), graph.EINVALID)
