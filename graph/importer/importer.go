@@ -249,6 +249,22 @@ func Import(ctx context.Context, store graph.Store, workspaceID string, me *grap
 			prog.rows(pl.report.Rows)
 		}
 	}
+	if walkKinds(in.format)&graph.KindTies == 0 {
+		// Only the members' ties are in the index: read those among the
+		// people the relations tie, so that finish keeps them as they are.
+		for _, k := range pl.relationPairs() {
+			ties, _, err := store.FindTies(ctx, workspaceID, graph.TieFilter{PersonID: k[0], OtherID: k[1], Limit: 1})
+			if graph.ErrorCode(err) == graph.ENOTFOUND {
+				continue // someone this import creates: no tie yet
+			}
+			if err != nil {
+				return nil, fmt.Errorf("import: read workspace: %w", err)
+			}
+			for _, t := range ties {
+				_ = idx.add(t)
+			}
+		}
+	}
 	batch, report := pl.finish()
 	prog.rows(report.Rows)
 	report.DryRun = opts.DryRun
@@ -284,11 +300,10 @@ func walkKinds(f Format) graph.Kinds {
 	switch f {
 	case FormatInteractions, FormatICS:
 		return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindTies | graph.KindInteractions
-	case FormatLinkedIn, FormatGoogle:
-		// Their only ties are the importing member's to each contact.
-		return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindMemberTies | graph.KindNotes
 	}
-	return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindTies | graph.KindNotes
+	// Contacts are tied to the importing member; vCard relations between two
+	// contacts look their ties up one by one (see Import).
+	return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindMemberTies | graph.KindNotes
 }
 
 // progressor throttles and fills in Progress reports.

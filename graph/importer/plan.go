@@ -85,6 +85,22 @@ func (p *planner) warn(row int, personID, reason string) {
 	p.report.add(RowResult{Row: row, Outcome: Warning, PersonID: personID, Reason: reason})
 }
 
+// relationPairs lists the pairs of people the vCard relations will tie that
+// the index has no tie for, so that the caller can look up the ties the
+// workspace already has among them (the index holds only the members' ties
+// then).
+func (p *planner) relationPairs() [][2]string {
+	var out [][2]string
+	for _, pr := range p.pending {
+		if to, _ := p.relationTarget(pr.rel.target); to != "" && to != pr.from {
+			if k := pair(pr.from, to); p.idx.ties[k] == nil {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
 // finish resolves the vCard relations, now that every card is known, and
 // returns the batch and the report.
 func (p *planner) finish() (*graph.Batch, *Report) {

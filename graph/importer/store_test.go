@@ -266,3 +266,44 @@ func BenchmarkImportConnections30k(b *testing.B) {
 		}
 	})
 }
+
+// TestImportVCardRelatedKeepsTies re-imports a vCard whose RELATED ties two
+// contacts after the user set that tie's strength: the importer reads only
+// the members' ties up front and looks this one up, so nothing changes.
+func TestImportVCardRelatedKeepsTies(t *testing.T) {
+	s := neo4jtest.Open(t)
+	w, me := neo4jtest.Workspace(t, s)
+	ctx := context.Background()
+	vcf := []byte("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Rosa Quintero\r\nEMAIL:rosa@ejemplo.example\r\n" +
+		"UID:urn:uuid:aaaaaaaa-0000-4000-8000-000000000001\r\n" +
+		"RELATED;TYPE=colleague:urn:uuid:aaaaaaaa-0000-4000-8000-000000000002\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Tomas Berg\r\nEMAIL:tomas@ejemplo.example\r\n" +
+		"UID:urn:uuid:aaaaaaaa-0000-4000-8000-000000000002\r\nEND:VCARD\r\n")
+	run := func() *importer.Report {
+		t.Helper()
+		r, err := importer.Import(ctx, s, w.ID, me, bytes.NewReader(vcf), importer.FormatVCard, importer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := run(); r.Created != 2 || r.Written.Ties != 3 {
+		t.Fatalf("first import: %+v", r)
+	}
+	rosa, tomas := findByEmail(t, s, w.ID, "rosa@ejemplo.example"), findByEmail(t, s, w.ID, "tomas@ejemplo.example")
+	ties, _, err := s.FindTies(ctx, w.ID, graph.TieFilter{PersonID: rosa.ID, OtherID: tomas.ID})
+	if err != nil || len(ties) != 1 || ties[0].Context != "colleague" {
+		t.Fatalf("Rosa–Tomas: %+v, %v", ties, err)
+	}
+	strength := 0.7
+	if _, err := s.UpdateTie(ctx, w.ID, ties[0].ID, graph.TieUpdate{Strength: &strength}); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(); r.Written != (importer.Counts{}) || r.Unchanged != 2 {
+		t.Errorf("second import: %+v", r)
+	}
+	ties, _, err = s.FindTies(ctx, w.ID, graph.TieFilter{PersonID: rosa.ID, OtherID: tomas.ID})
+	if err != nil || len(ties) != 1 || ties[0].Strength == nil || *ties[0].Strength != strength {
+		t.Errorf("Rosa–Tomas after the re-import: %+v, %v", ties, err)
+	}
+}
