@@ -77,6 +77,10 @@ type Store interface {
 	CreateTie(ctx context.Context, t *Tie) error
 	FindTie(ctx context.Context, workspaceID, id string) (*Tie, error)
 	FindTies(ctx context.Context, workspaceID string, f TieFilter) ([]*Tie, int, error)
+	// FindTiesBetween returns the ties between the given pairs of people
+	// (either order); pairs without a tie, or with someone not in the
+	// workspace, are left out.
+	FindTiesBetween(ctx context.Context, workspaceID string, pairs [][2]string) ([]*Tie, error)
 	UpdateTie(ctx context.Context, workspaceID, id string, upd TieUpdate) (*Tie, error)
 	DeleteTie(ctx context.Context, workspaceID, id string) error
 

@@ -220,6 +220,7 @@ func Import(ctx context.Context, store graph.Store, workspaceID string, me *grap
 
 	prog.phase(PhaseIndexing)
 	idx := newIndex()
+	idx.memberTiesOnly = walkKinds(in.format)&graph.KindTies == 0
 	if err := store.Walk(ctx, workspaceID, walkKinds(in.format), idx.add); err != nil {
 		return nil, fmt.Errorf("import: read workspace: %w", err)
 	}
@@ -249,23 +250,16 @@ func Import(ctx context.Context, store graph.Store, workspaceID string, me *grap
 			prog.rows(pl.report.Rows)
 		}
 	}
-	if walkKinds(in.format)&graph.KindTies == 0 {
-		// Only the members' ties are in the index: read those among the
-		// people the relations tie, so that finish keeps them as they are.
-		for _, k := range pl.relationPairs() {
-			ties, _, err := store.FindTies(ctx, workspaceID, graph.TieFilter{PersonID: k[0], OtherID: k[1], Limit: 1})
-			if graph.ErrorCode(err) == graph.ENOTFOUND {
-				continue // someone this import creates: no tie yet
-			}
-			if err != nil {
-				return nil, fmt.Errorf("import: read workspace: %w", err)
-			}
-			for _, t := range ties {
-				_ = idx.add(t)
-			}
-		}
-	}
 	batch, report := pl.finish()
+	if pairs := pl.unsurePairs(); len(pairs) > 0 {
+		// The index holds only the members' ties: read those the workspace
+		// has among the other pairs the plan ties, in one go.
+		ties, err := store.FindTiesBetween(ctx, workspaceID, pairs)
+		if err != nil {
+			return nil, fmt.Errorf("import: read workspace: %w", err)
+		}
+		pl.settleTies(ties)
+	}
 	prog.rows(report.Rows)
 	report.DryRun = opts.DryRun
 	if !opts.DryRun && batch.Len() > 0 {
@@ -296,13 +290,16 @@ func userLocation(me *graph.User) *time.Location {
 	return time.UTC
 }
 
+// walkKinds is what an import reads of the workspace before planning. Of the
+// ties, only the members' (graph.KindMemberTies): the plan ties contacts to
+// the importing member, and the ties it would make between two others — a
+// vCard relation, the attendees of one meeting — are looked up afterwards,
+// pair by pair in one query (see planner.settleTies).
 func walkKinds(f Format) graph.Kinds {
 	switch f {
 	case FormatInteractions, FormatICS:
-		return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindTies | graph.KindInteractions
+		return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindMemberTies | graph.KindInteractions
 	}
-	// Contacts are tied to the importing member; vCard relations between two
-	// contacts look their ties up one by one (see Import).
 	return graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindMemberTies | graph.KindNotes
 }
 

@@ -30,6 +30,8 @@ type index struct {
 	ties         map[[2]string]*graph.Tie       // ordered pair → tie
 	notes        map[string]bool                // noteKey
 	interactions map[string]bool                // interactionKey
+	// memberTiesOnly: ties holds only the ties of the members' own people.
+	memberTiesOnly bool
 }
 
 func newIndex() *index {

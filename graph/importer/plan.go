@@ -25,6 +25,9 @@ type planner struct {
 	seenInt  map[string]int  // interactionKey → the row that planned it
 	pending  []pendingRelation
 	rowState rowState
+	// unsure holds the pairs given a new tie while the index had only the
+	// members' ties: the workspace may tie them already (see settleTies).
+	unsure map[[2]string]bool
 }
 
 // rowState is what the row being planned changed besides its person.
@@ -53,7 +56,7 @@ func newPlanner(idx *index, workspaceID string, me *graph.User, f Format) (*plan
 		idx: idx, ws: workspaceID, me: me, source: sources[f],
 		report:  &Report{Format: f},
 		touched: map[string]int{}, inBatch: map[string]bool{}, seenInt: map[string]int{},
-		mine: map[string]bool{},
+		mine: map[string]bool{}, unsure: map[[2]string]bool{},
 	}
 	if me.Email != "" {
 		p.mine[strings.ToLower(me.Email)] = true
@@ -85,20 +88,33 @@ func (p *planner) warn(row int, personID, reason string) {
 	p.report.add(RowResult{Row: row, Outcome: Warning, PersonID: personID, Reason: reason})
 }
 
-// relationPairs lists the pairs of people the vCard relations will tie that
-// the index has no tie for, so that the caller can look up the ties the
-// workspace already has among them (the index holds only the members' ties
-// then).
-func (p *planner) relationPairs() [][2]string {
-	var out [][2]string
-	for _, pr := range p.pending {
-		if to, _ := p.relationTarget(pr.rel.target); to != "" && to != pr.from {
-			if k := pair(pr.from, to); p.idx.ties[k] == nil {
-				out = append(out, k)
-			}
-		}
+// unsurePairs lists the pairs settleTies needs the workspace's ties of.
+func (p *planner) unsurePairs() [][2]string {
+	out := make([][2]string, 0, len(p.unsure))
+	for k := range p.unsure {
+		out = append(out, k)
 	}
+	slices.SortFunc(out, func(x, y [2]string) int { return strings.Compare(x[0]+x[1], y[0]+y[1]) })
 	return out
+}
+
+// settleTies takes the workspace's ties among the unsure pairs: the new tie
+// planned for such a pair leaves the batch, and the existing one is updated
+// as ensureTie updates a known tie (its strength, source and context stay).
+func (p *planner) settleTies(existing []*graph.Tie) {
+	for _, old := range existing {
+		k := pair(old.PersonA, old.PersonB)
+		planned := p.idx.ties[k]
+		if !p.unsure[k] || planned == nil {
+			continue
+		}
+		delete(p.unsure, k)
+		p.batch.Ties = slices.DeleteFunc(p.batch.Ties, func(t *graph.Tie) bool { return t.ID == planned.ID })
+		delete(p.inBatch, planned.ID)
+		p.idx.ties[k] = old
+		p.ensureTie(k[0], k[1], planned.Since, planned.Source, planned.Context)
+	}
+	p.report.Written = countBatch(&p.batch)
 }
 
 // finish resolves the vCard relations, now that every card is known, and
@@ -400,6 +416,9 @@ func (p *planner) ensureTie(a, b string, since time.Time, source graph.TieSource
 		t = &graph.Tie{ID: graph.NewID(), WorkspaceID: p.ws, PersonA: k[0], PersonB: k[1], Since: since, Source: source, Context: context}
 		if t.Validate() != nil {
 			return
+		}
+		if p.idx.memberTiesOnly && a != p.me.PersonID && b != p.me.PersonID {
+			p.unsure[k] = true
 		}
 		p.idx.ties[k] = t
 		p.inBatch[t.ID] = true

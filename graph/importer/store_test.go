@@ -307,3 +307,40 @@ func TestImportVCardRelatedKeepsTies(t *testing.T) {
 		t.Errorf("Rosa–Tomas after the re-import: %+v, %v", ties, err)
 	}
 }
+
+// TestImportCalendarKeepsTies imports a meeting of two contacts whose tie
+// the user made strong: the importer reads only the members' ties up front,
+// finds this one among the pairs it would tie, and leaves it as it is.
+func TestImportCalendarKeepsTies(t *testing.T) {
+	s := neo4jtest.Open(t)
+	w, me := neo4jtest.Workspace(t, s)
+	ctx := context.Background()
+	rosa := &graph.Person{WorkspaceID: w.ID, Name: "Rosa Quintero", Emails: []string{"rosa@ejemplo.example"}}
+	tomas := &graph.Person{WorkspaceID: w.ID, Name: "Tomas Berg", Emails: []string{"tomas@ejemplo.example"}}
+	for _, p := range []*graph.Person{rosa, tomas} {
+		if err := s.CreatePerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	strength := 0.9
+	tie := &graph.Tie{WorkspaceID: w.ID, PersonA: rosa.ID, PersonB: tomas.ID, Source: graph.TieManual, Strength: &strength, Context: "co-founders"}
+	if err := s.CreateTie(ctx, tie); err != nil {
+		t.Fatal(err)
+	}
+	ics := []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Nexo tests//EN\r\nBEGIN:VEVENT\r\nUID:kick-off@nexo.example\r\n" +
+		"DTSTAMP:20260301T090000Z\r\nDTSTART:20260305T100000Z\r\nDTEND:20260305T110000Z\r\nSUMMARY:Kick-off\r\n" +
+		"ATTENDEE;CN=Rosa Quintero:mailto:rosa@ejemplo.example\r\nATTENDEE;CN=Tomas Berg:mailto:tomas@ejemplo.example\r\n" +
+		"END:VEVENT\r\nEND:VCALENDAR\r\n")
+	r, err := importer.Import(ctx, s, w.ID, me, bytes.NewReader(ics), importer.FormatICS, importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Written.Interactions != 1 || r.Written.Ties != 2 { // me–Rosa and me–Tomas are new; Rosa–Tomas is not
+		t.Errorf("import: %+v", r)
+	}
+	ties, _, err := s.FindTies(ctx, w.ID, graph.TieFilter{PersonID: rosa.ID, OtherID: tomas.ID})
+	if err != nil || len(ties) != 1 || ties[0].ID != tie.ID || ties[0].Strength == nil || *ties[0].Strength != strength ||
+		ties[0].Source != graph.TieManual || ties[0].Context != "co-founders" {
+		t.Errorf("Rosa–Tomas after the import: %+v, %v", ties, err)
+	}
+}

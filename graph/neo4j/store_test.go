@@ -892,6 +892,30 @@ func TestUpsertAndWalk(t *testing.T) {
 			}
 		}
 	})
+	t.Run("TiesBetween", func(t *testing.T) {
+		// Either order finds the tie; a pair without one, a stranger and
+		// another workspace's view find nothing.
+		got, err := s.FindTiesBetween(ctx, w.ID, [][2]string{{ana.ID, bo.ID}, {ana.ID, me}, {me, ana.ID},
+			{bo.ID, graph.NewID()}})
+		if err != nil || len(got) != 2 {
+			t.Fatalf("got %d ties, %v; want 2 (Ana–Bo, me–Ana once)", len(got), err)
+		}
+		all := map[string]*graph.Tie{}
+		_ = s.Walk(ctx, w.ID, graph.KindTies, func(v any) error { all[v.(*graph.Tie).ID] = v.(*graph.Tie); return nil })
+		for _, tie := range got {
+			if a := all[tie.ID]; a == nil || a.PersonA != tie.PersonA || a.PersonB != tie.PersonB || a.WorkspaceID != w.ID {
+				t.Errorf("tie %+v, Walk has %+v", tie, a)
+			}
+		}
+		if got, err := s.FindTiesBetween(ctx, other.ID, [][2]string{{ana.ID, bo.ID}}); err != nil || len(got) != 0 {
+			t.Errorf("another workspace: got %v, %v", got, err)
+		}
+		if got, err := s.FindTiesBetween(ctx, w.ID, nil); err != nil || len(got) != 0 {
+			t.Errorf("no pairs: got %v, %v", got, err)
+		}
+		_, err = s.FindTiesBetween(ctx, graph.NewID(), [][2]string{{ana.ID, bo.ID}})
+		wantCode(t, err, graph.ENOTFOUND)
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{People: []*graph.Person{{ID: graph.NewID()}}}, nil), graph.EINVALID)
 		wantCode(t, s.Upsert(ctx, w.ID, &graph.Batch{People: []*graph.Person{{Name: "no id"}}}, nil), graph.EINVALID)

@@ -97,6 +97,36 @@ func (s *Store) FindTie(ctx context.Context, ws, id string) (*graph.Tie, error) 
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Tie, error) { return findTie(ctx, tx, ws, id) })
 }
 
+// FindTiesBetween returns the ties between the given pairs of people,
+// looked up a few thousand pairs per query.
+func (s *Store) FindTiesBetween(ctx context.Context, ws string, pairs [][2]string) ([]*graph.Tie, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*graph.Tie, error) {
+		if err := requireWorkspace(ctx, tx, ws); err != nil {
+			return nil, err
+		}
+		var out []*graph.Tie
+		for start := 0; start < len(pairs); start += upsertBatchSize {
+			rows := make([]map[string]any, 0, upsertBatchSize)
+			for _, p := range pairs[start:min(start+upsertBatchSize, len(pairs))] {
+				rows = append(rows, map[string]any{"a": p[0], "b": p[1]})
+			}
+			l, err := collect(ctx, tx, `
+				UNWIND $pairs AS pr
+				MATCH (x:Person {id: pr.a}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
+				MATCH (y:Person {id: pr.b}) USING INDEX y:Person(id) WHERE y.workspaceId = $ws
+				MATCH (x)-[t:KNOWS]-(y)
+				WITH DISTINCT t
+				MATCH (a:Person)-[t]->(b:Person)
+				RETURN `+tieReturn, map[string]any{"pairs": rows, "ws": ws}, tieFrom)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, l...)
+		}
+		return out, nil
+	})
+}
+
 // FindTies lists ties of a person (or between two people), ordered by id.
 func (s *Store) FindTies(ctx context.Context, ws string, f graph.TieFilter) ([]*graph.Tie, int, error) {
 	if err := f.Validate(); err != nil {
