@@ -37,36 +37,39 @@ func benchNetwork(tb testing.TB, n int) *analytics.Network {
 
 func sizeName(n int) string { return fmt.Sprintf("n=%dk", n/1000) }
 
-var shuffledNet struct {
-	once sync.Once
-	net  *analytics.Network
-	err  error
+// variant100k returns a getter of the 100k benchmark graph changed by
+// modify, built once on first use.
+func variant100k(modify func(s *graph.Snapshot)) func(testing.TB) *analytics.Network {
+	build := sync.OnceValues(func() (*analytics.Network, error) {
+		s := synth.Snapshot(synth.Params{N: 100_000, Seed: 1})
+		modify(s)
+		return analytics.NewNetwork(s, time.Unix(1_800_000_000, 0), nil)
+	})
+	return func(tb testing.TB) *analytics.Network {
+		tb.Helper()
+		net, err := build()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return net
+	}
 }
 
 // shuffledNetwork is the 100k benchmark graph with people in random index
 // order, as an import leaves them: synth numbers communities contiguously,
 // which flatters memory locality.
-func shuffledNetwork(tb testing.TB) *analytics.Network {
-	tb.Helper()
-	shuffledNet.once.Do(func() {
-		s := synth.Snapshot(synth.Params{N: 100_000, Seed: 1})
-		perm := rand.New(rand.NewPCG(9, 9)).Perm(len(s.People))
-		people := make([]graph.SnapPerson, len(s.People))
-		for i, p := range perm {
-			people[p] = s.People[i]
-		}
-		s.People = people
-		for i := range s.Ties {
-			a, c := int32(perm[s.Ties[i].A]), int32(perm[s.Ties[i].B])
-			s.Ties[i].A, s.Ties[i].B = min(a, c), max(a, c)
-		}
-		shuffledNet.net, shuffledNet.err = analytics.NewNetwork(s, time.Unix(1_800_000_000, 0), nil)
-	})
-	if shuffledNet.err != nil {
-		tb.Fatal(shuffledNet.err)
+var shuffledNetwork = variant100k(func(s *graph.Snapshot) {
+	perm := rand.New(rand.NewPCG(9, 9)).Perm(len(s.People))
+	people := make([]graph.SnapPerson, len(s.People))
+	for i, p := range perm {
+		people[p] = s.People[i]
 	}
-	return shuffledNet.net
-}
+	s.People = people
+	for i := range s.Ties {
+		a, c := int32(perm[s.Ties[i].A]), int32(perm[s.Ties[i].B])
+		s.Ties[i].A, s.Ties[i].B = min(a, c), max(a, c)
+	}
+})
 
 func BenchmarkNewNetwork(b *testing.B) {
 	for _, n := range benchSizes {
@@ -196,35 +199,20 @@ func BenchmarkIntroPathsToAny(b *testing.B) {
 	}
 }
 
-var divisionNet struct {
-	once sync.Once
-	net  *analytics.Network
-	err  error
-}
-
 // divisionNetwork is the 100k benchmark graph in which everyone also works
 // at a division of ten circles, "div-<circle/10>": organisations of about
 // 1,100 people beside the circles' own of 20–200.
-func divisionNetwork(tb testing.TB) *analytics.Network {
-	tb.Helper()
-	divisionNet.once.Do(func() {
-		s := synth.Snapshot(synth.Params{N: 100_000, Seed: 1})
-		circles := int32(len(s.Organizations))
-		for d := range (circles + 9) / 10 {
-			id := "div-" + strconv.Itoa(int(d))
-			s.Organizations = append(s.Organizations, graph.SnapOrganization{ID: id, Name: id})
-		}
-		for i := range s.People {
-			p := &s.People[i]
-			p.Jobs = append(p.Jobs, graph.SnapJob{Org: circles + p.Jobs[0].Org/10})
-		}
-		divisionNet.net, divisionNet.err = analytics.NewNetwork(s, time.Unix(1_800_000_000, 0), nil)
-	})
-	if divisionNet.err != nil {
-		tb.Fatal(divisionNet.err)
+var divisionNetwork = variant100k(func(s *graph.Snapshot) {
+	circles := int32(len(s.Organizations))
+	for d := range (circles + 9) / 10 {
+		id := "div-" + strconv.Itoa(int(d))
+		s.Organizations = append(s.Organizations, graph.SnapOrganization{ID: id, Name: id})
 	}
-	return divisionNet.net
-}
+	for i := range s.People {
+		p := &s.People[i]
+		p.Jobs = append(p.Jobs, graph.SnapJob{Org: circles + p.Jobs[0].Org/10})
+	}
+})
 
 // latencies runs op until the benchmark ends and reports the median and
 // 99th-percentile time of one call beside the mean: the API's target is a

@@ -197,15 +197,29 @@ func (w *pathWork) markSources(net *Network, sources []int32) {
 	}
 }
 
+// touch makes v's row of the backward bounds current, and lists v among
+// the people the bounds reach.
 func (w *pathWork) touch(v int32) {
-	if w.lbStamp[v] != w.cur {
-		w.lbStamp[v] = w.cur
-		row := w.lb[int(v)*w.H : int(v)*w.H+w.H]
-		for i := range row {
-			row[i] = math.Inf(1)
-		}
+	if w.stampRow(w.lbStamp, w.lb, v) {
 		w.touched = append(w.touched, v)
 	}
+}
+
+// touchF makes v's row of the forward costs current.
+func (w *pathWork) touchF(v int32) { w.stampRow(w.fStamp, w.fv, v) }
+
+// stampRow starts v's row of vals (H entries) afresh, all +Inf, the first
+// time this query reaches v, and reports whether it did.
+func (w *pathWork) stampRow(stamp []uint32, vals []float64, v int32) bool {
+	if stamp[v] == w.cur {
+		return false
+	}
+	stamp[v] = w.cur
+	row := vals[int(v)*w.H : int(v)*w.H+w.H]
+	for i := range row {
+		row[i] = math.Inf(1)
+	}
+	return true
 }
 
 // backwardBounds fills w.lb with the hop-limited costs to the nearest of
@@ -573,16 +587,6 @@ func dominated(costs []float64, cost float64) bool {
 		}
 	}
 	return false
-}
-
-func (w *pathWork) touchF(v int32) {
-	if w.fStamp[v] != w.cur {
-		w.fStamp[v] = w.cur
-		row := w.fv[int(v)*w.H : int(v)*w.H+w.H]
-		for i := range row {
-			row[i] = math.Inf(1)
-		}
-	}
 }
 
 // push and pop keep w.heap a binary min-heap on f.

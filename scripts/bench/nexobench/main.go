@@ -84,6 +84,12 @@ type timing struct {
 	LouvainModularity float64          `json:"louvain_modularity"`
 }
 
+// lap records the seconds since start under name and prints them.
+func (t *timing) lap(name string, start time.Time) {
+	t.Seconds[name] = time.Since(start).Seconds()
+	fmt.Fprintf(os.Stderr, "%s %.3fs\n", name, t.Seconds[name])
+}
+
 func timeAll(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("time", flag.ExitOnError)
 	edgesPath := fs.String("edges", "", "edge list CSV")
@@ -103,15 +109,13 @@ func timeAll(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t.Seconds["build"] = time.Since(start).Seconds()
-	fmt.Fprintf(os.Stderr, "%s %.3fs\n", "build", t.Seconds["build"])
+	t.lap("build", start)
 	defer func() { fmt.Fprintln(os.Stderr, "nexobench:", t.Seconds) }()
 	t.N, t.M = net.Len(), net.NumTies()
 
 	start = time.Now()
 	holes := net.StructuralHoles()
-	t.Seconds["constraint"] = time.Since(start).Seconds()
-	fmt.Fprintf(os.Stderr, "%s %.3fs\n", "constraint", t.Seconds["constraint"])
+	t.lap("constraint", start)
 	t.ConstraintWeighted = map[string]float64{}
 	for i := 0; i < min(20, net.Len()); i++ {
 		t.ConstraintWeighted[net.ID(int32(i))] = float64(holes[i].ConstraintWeighted)
@@ -120,8 +124,7 @@ func timeAll(args []string, out io.Writer) error {
 	if net.Len() <= *exactMax {
 		start = time.Now()
 		b := net.BetweennessExact()
-		t.Seconds["betweenness_exact"] = time.Since(start).Seconds()
-		fmt.Fprintf(os.Stderr, "%s %.3fs\n", "betweenness_exact", t.Seconds["betweenness_exact"])
+		t.lap("betweenness_exact", start)
 		t.BetweennessExactSome = map[string]float64{}
 		for i := 0; i < min(20, net.Len()); i++ {
 			t.BetweennessExactSome[net.ID(int32(i))] = b.Values[i]
@@ -138,27 +141,23 @@ func timeAll(args []string, out io.Writer) error {
 	t.Sources = len(src)
 	start = time.Now()
 	bs := net.BetweennessFromSources(src)
-	t.Seconds["betweenness_sources"] = time.Since(start).Seconds()
-	fmt.Fprintf(os.Stderr, "%s %.3fs\n", "betweenness_sources", t.Seconds["betweenness_sources"])
+	t.lap("betweenness_sources", start)
 	t.BetweennessFromSrc = map[string]float64{}
 	for i := 0; i < min(20, net.Len()); i++ {
 		t.BetweennessFromSrc[net.ID(int32(i))] = bs[i]
 	}
 	start = time.Now()
 	rk := net.BetweennessSampled(analytics.DefaultEpsilon, analytics.DefaultDelta, *seed)
-	t.Seconds["betweenness_sampled"] = time.Since(start).Seconds()
-	fmt.Fprintf(os.Stderr, "%s %.3fs\n", "betweenness_sampled", t.Seconds["betweenness_sampled"])
+	t.lap("betweenness_sampled", start)
 	t.Samples = rk.Samples
 
 	start = time.Now()
 	net.LocalBridges()
-	t.Seconds["local_bridges"] = time.Since(start).Seconds()
-	fmt.Fprintf(os.Stderr, "%s %.3fs\n", "local_bridges", t.Seconds["local_bridges"])
+	t.lap("local_bridges", start)
 	if *louvain {
 		start = time.Now()
 		c := net.Communities()
-		t.Seconds["louvain"] = time.Since(start).Seconds()
-		fmt.Fprintf(os.Stderr, "%s %.3fs\n", "louvain", t.Seconds["louvain"])
+		t.lap("louvain", start)
 		t.LouvainModularity = c.Modularity
 		t.LouvainOf = make(map[string]int32, net.Len())
 		for i, circle := range c.Of {
