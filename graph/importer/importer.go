@@ -220,7 +220,6 @@ func Import(ctx context.Context, store graph.Store, workspaceID string, me *grap
 
 	prog.phase(PhaseIndexing)
 	idx := newIndex()
-	idx.memberTiesOnly = walkKinds(in.format)&graph.KindTies == 0
 	if err := store.Walk(ctx, workspaceID, walkKinds(in.format), idx.add); err != nil {
 		return nil, fmt.Errorf("import: read workspace: %w", err)
 	}

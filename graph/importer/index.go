@@ -27,11 +27,9 @@ type index struct {
 	orgByDomain map[string]string
 
 	jobs         map[string][]*graph.Employment // person id → employments
-	ties         map[[2]string]*graph.Tie       // ordered pair → tie
+	ties         map[[2]string]*graph.Tie       // ordered pair → tie (of the workspace: the members' only)
 	notes        map[string]bool                // noteKey
 	interactions map[string]bool                // interactionKey
-	// memberTiesOnly: ties holds only the ties of the members' own people.
-	memberTiesOnly bool
 }
 
 func newIndex() *index {

@@ -25,8 +25,9 @@ type planner struct {
 	seenInt  map[string]int  // interactionKey → the row that planned it
 	pending  []pendingRelation
 	rowState rowState
-	// unsure holds the pairs given a new tie while the index had only the
-	// members' ties: the workspace may tie them already (see settleTies).
+	// unsure holds the pairs given a new tie that the index cannot know to
+	// be new: it holds only the members' ties of the workspace, and the
+	// workspace may tie these two already (see settleTies).
 	unsure map[[2]string]bool
 }
 
@@ -417,7 +418,7 @@ func (p *planner) ensureTie(a, b string, since time.Time, source graph.TieSource
 		if t.Validate() != nil {
 			return
 		}
-		if p.idx.memberTiesOnly && a != p.me.PersonID && b != p.me.PersonID {
+		if a != p.me.PersonID && b != p.me.PersonID {
 			p.unsure[k] = true
 		}
 		p.idx.ties[k] = t
