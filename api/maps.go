@@ -11,13 +11,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/analytics"
-	"github.com/nexohq/nexo/api/netmap"
-	"github.com/nexohq/nexo/api/render"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/netmap"
+	"github.com/nexohq/nexo/graph/render"
 )
 
-// The maps: Graphviz renderings (api/render) of the workspace's analytics
-// network, mapped into the renderer's input by api/netmap, as SVG or PNG.
+// The maps: Graphviz renderings (graph/render) of the workspace's analytics
+// network, mapped into the renderer's input by graph/netmap, as SVG or PNG.
 
 // renderer returns the server's Renderer, starting it on first use: starting
 // Graphviz costs tens of milliseconds that most servers' tests never need.

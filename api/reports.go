@@ -6,11 +6,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/report"
 )
 
-// The periodic reports (api/report): their history, on-demand runs, previews,
+// The periodic reports (graph/report): their history, on-demand runs, previews,
 // delivery retries and each member's report settings. Members see and
 // change their own; owners anyone's.
 

@@ -13,9 +13,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/nexohq/nexo/api"
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
+	"github.com/nexohq/nexo/graph/report"
 )
 
 // Rendered reports are text; the contract checks them as such.

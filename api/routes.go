@@ -105,7 +105,7 @@ func (s *Server) routes() {
 	v1.GET("/jobs", s.listJobs)
 	v1.GET("/jobs/:job_id", s.getJob)
 
-	// Periodic reports (reports.go, api/report): history, on-demand runs,
+	// Periodic reports (reports.go, graph/report): history, on-demand runs,
 	// previews, delivery retries, and each member's report settings.
 	v1.GET("/reports", s.listReports)
 	v1.POST("/reports", s.createReport)

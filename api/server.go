@@ -12,9 +12,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/nexohq/nexo/api/render"
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/render"
+	"github.com/nexohq/nexo/graph/report"
 )
 
 // Options configure a Server.
@@ -29,7 +29,7 @@ type Options struct {
 	// RateLimit is the requests per second allowed per token (burst: twice
 	// that); 0 means the default of 20, a negative value none.
 	RateLimit float64
-	// Reports makes and delivers the periodic reports (api/report); nil
+	// Reports makes and delivers the periodic reports (graph/report); nil
 	// gives one without email or webhook settings, owned by the server.
 	Reports *report.Service
 }

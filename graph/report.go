@@ -23,7 +23,7 @@ const (
 // slot's time in UTC, RFC 3339) or, for an on-demand report, "on-demand:"
 // and its id: a member has at most one report per period, which is how a
 // restarted scheduler knows a slot is done. Body is the report itself as
-// JSON (the api/report package's format); Health holds its headline numbers
+// JSON (the graph/report package's format); Health holds its headline numbers
 // so that trends need no bodies.
 //
 // Stored as (:Report {workspaceId, userId, period, ...}) with its deliveries

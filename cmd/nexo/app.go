@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/api"
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j"
+	"github.com/nexohq/nexo/graph/report"
 )
 
 // Main is the running program: configuration, the store, the HTTP server.
@@ -107,7 +107,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.firstRun(ctx); err != nil {
 		return err
 	}
-	// Periodic reports (api/report): one service for the API and the
+	// Periodic reports (graph/report): one service for the API and the
 	// scheduler, which runs beside the server and stops with it.
 	if err := m.Config.Mail.Check(); err != nil {
 		return err

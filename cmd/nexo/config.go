@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph/neo4j"
+	"github.com/nexohq/nexo/graph/report"
 )
 
 // Config is everything nexo reads from the environment. Flags override it.

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/report"
 )
 
 // build makes the fixture owner's report at now, in a locale.

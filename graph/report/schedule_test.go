@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/report"
 )
 
 var scheduleTests = []struct {

@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/nexohq/nexo/api/netmap"
-	"github.com/nexohq/nexo/api/render"
+	"github.com/nexohq/nexo/graph/netmap"
+	"github.com/nexohq/nexo/graph/render"
 )
 
 // EgoMap is the small map of the member's network a report shows: the member,
@@ -81,7 +81,7 @@ func (b *builder) egoMap(r *Report) EgoMap {
 	return m
 }
 
-// renderInput is the map as api/render draws it.
+// renderInput is the map as graph/render draws it.
 func (m EgoMap) renderInput(title, description string) render.EgoInput {
 	in := render.EgoInput{Meta: render.Meta{Title: title, Description: description}, Radius: 1,
 		CommunityNames: m.Circles}

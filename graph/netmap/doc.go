@@ -1,5 +1,5 @@
 // Package netmap turns a workspace's analytics.Network into the input model of
-// api/render: which people a map draws, and how each person and tie looks
+// graph/render: which people a map draws, and how each person and tie looks
 // (circle, brokerage, me, dormant, strength bands, local bridges, the reason
 // for a tie). The API's map routes and the weekly report's ego map share it,
 // so a person and a tie read the same wherever they are drawn.

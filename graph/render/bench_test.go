@@ -9,7 +9,7 @@ import (
 
 // Run with
 //
-//	go test ./api/render -run '^$' -bench . -benchtime 3x
+//	go test ./graph/render -run '^$' -bench . -benchtime 3x
 //
 // Every rendering of the 100k-person demo workspace must take under 3 s; the
 // slowest cases here are the PNGs of the largest maps.

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/analytics"
-	"github.com/nexohq/nexo/api/netmap"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/netmap"
 )
 
 // Version is the version of the Report format stored in report bodies.

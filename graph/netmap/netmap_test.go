@@ -9,8 +9,8 @@ import (
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/analytics/synth"
-	"github.com/nexohq/nexo/api/netmap"
-	"github.com/nexohq/nexo/api/render"
+	"github.com/nexohq/nexo/graph/netmap"
+	"github.com/nexohq/nexo/graph/render"
 )
 
 func synthNetwork(tb testing.TB, p synth.Params) *analytics.Network {

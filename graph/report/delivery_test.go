@@ -23,8 +23,8 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/report"
 )
 
 // clock is a test clock that moves only when told.

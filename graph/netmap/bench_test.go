@@ -9,15 +9,15 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/analytics"
-	"github.com/nexohq/nexo/api/netmap"
-	"github.com/nexohq/nexo/api/render"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/demo"
+	"github.com/nexohq/nexo/graph/netmap"
+	"github.com/nexohq/nexo/graph/render"
 )
 
 // Run with
 //
-//	go test ./api/netmap -run '^$' -bench . -benchtime 3x
+//	go test ./graph/netmap -run '^$' -bench . -benchtime 3x
 //
 // Every map of the 100,000-person demo workspace, from its analytics network
 // to the bytes the API answers (mapping and rendering), must take under 3 s.

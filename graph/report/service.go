@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/analytics"
-	"github.com/nexohq/nexo/api/render"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/render"
 )
 
 // Config configures a Service. Zero fields take the defaults.

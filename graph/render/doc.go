@@ -5,7 +5,7 @@
 // github.com/goccy/go-graphviz.
 //
 // The input model (Node, Edge, Meta and the *Input types) is this package's
-// own; the API maps analytics results into it. Every rendering is
+// own; graph/netmap maps analytics results into it. Every rendering is
 // deterministic for the same input, whatever its order: nodes and edges are
 // sorted, force-directed layouts are seeded, and state that Graphviz keeps
 // between layouts is reset before each one. The output carries the title and

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nexohq/nexo/api/report"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
+	"github.com/nexohq/nexo/graph/report"
 )
 
 var ctx = context.Background()

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/nexohq/nexo/analytics"
-	"github.com/nexohq/nexo/api/render"
+	"github.com/nexohq/nexo/graph/render"
 )
 
 // Strength bands: a tie is strong from StrongTie, moderate from ModerateTie,
