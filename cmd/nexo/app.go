@@ -14,6 +14,7 @@ import (
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j"
+	"github.com/nexohq/nexo/graph/outbound"
 	"github.com/nexohq/nexo/graph/report"
 )
 
@@ -112,8 +113,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Mail.Check(); err != nil {
 		return err
 	}
+	out, err := outbound.ParseAllowList(m.Config.OutboundAllow)
+	if err != nil {
+		return fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
+	}
 	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
-		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}})
+		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out})
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
 		Reports: m.Reports})
 	if m.Config.Reports {

@@ -33,6 +33,11 @@ type Config struct {
 	Reports       bool
 	Mail          report.MailConfig
 	WebhookSecret string
+
+	// OutboundAllow is NEXO_OUTBOUND_ALLOW: the hosts, addresses and CIDR
+	// prefixes that webhooks and connectors may reach although they are
+	// loopback, private or link-local (graph/outbound), comma-separated.
+	OutboundAllow string
 }
 
 func configFromEnv() Config {
@@ -47,6 +52,7 @@ func configFromEnv() Config {
 	c.Mail = report.MailConfig{Addr: os.Getenv("NEXO_SMTP_ADDR"), Username: os.Getenv("NEXO_SMTP_USER"),
 		Password: os.Getenv("NEXO_SMTP_PASSWORD"), From: os.Getenv("NEXO_SMTP_FROM"), TLS: envOr("NEXO_SMTP_TLS", report.TLSStartTLS)}
 	c.WebhookSecret = os.Getenv("NEXO_WEBHOOK_SECRET")
+	c.OutboundAllow = os.Getenv("NEXO_OUTBOUND_ALLOW")
 	if v, err := strconv.ParseFloat(os.Getenv("NEXO_RATE_LIMIT"), 64); err == nil {
 		c.RateLimit = v
 	}
