@@ -62,8 +62,7 @@ func (a *auth) forget(tokenID, userID string) {
 // authenticate resolves the bearer token, loads its member, applies the
 // rate limit and scopes the request to the member's workspace.
 func (s *Server) authenticate(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	secret, ok := strings.CutPrefix(h, "Bearer ")
+	secret, ok := bearer(c.GetHeader("Authorization"))
 	if !ok || !strings.HasPrefix(secret, graph.TokenPrefix) || len(secret) > 200 {
 		c.Header("WWW-Authenticate", `Bearer realm="nexo"`)
 		s.Error(c, graph.Errorf(graph.EUNAUTHORIZED, "A valid bearer token is required (Authorization: Bearer nexo_…)."))
@@ -84,6 +83,17 @@ func (s *Server) authenticate(c *gin.Context) {
 	c.Set(principalKey, p)
 	c.Set(workspaceKey, p.Token.WorkspaceID)
 	c.Next()
+}
+
+// bearer returns the credentials of an Authorization header of the Bearer
+// scheme, whose name is case-insensitive (RFC 9110 11.1): "bearer x" is as
+// good as "Bearer x".
+func bearer(h string) (string, bool) {
+	scheme, cred, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimLeft(cred, " "), true
 }
 
 func (s *Server) lookup(ctx context.Context, hash string) (principal, error) {
@@ -163,6 +173,16 @@ func (s *Server) requireOwner(c *gin.Context) {
 	if who(c).User.Role != graph.RoleOwner {
 		s.Error(c, graph.Errorf(graph.EFORBIDDEN, "Only workspace owners can do this."))
 		return
+	}
+	c.Next()
+}
+
+// noStore forbids caching every answer under /api/v1: they carry tokens
+// (POST /tokens, POST /members) and personal data, which must not stay in a
+// browser's or a proxy's cache after the tab is closed.
+func noStore(c *gin.Context) {
+	if p := c.Request.URL.Path; p == "/api/v1" || strings.HasPrefix(p, "/api/v1/") {
+		c.Header("Cache-Control", "no-store")
 	}
 	c.Next()
 }

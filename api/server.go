@@ -86,7 +86,7 @@ func New(opt Options) *Server {
 	}
 	s.engine.ContextWithFallback = true
 	s.engine.SetHTMLTemplate(pageTemplate)
-	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe)
+	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe, noStore)
 	s.routes()
 	return s
 }

@@ -1,0 +1,80 @@
+package api_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// send makes one request with the given headers and returns the status,
+// the answer's headers and its body.
+func (c *client) send(method, path, body string, header map[string]string) (int, http.Header, string) {
+	c.tb.Helper()
+	req, _ := http.NewRequest(method, c.url+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+// TestNoStore: every answer under /api/v1 — data, tokens, maps, errors —
+// forbids caching (issue 12 item 10).
+func TestNoStore(t *testing.T) {
+	c := newServer(t)
+	auth := map[string]string{"Authorization": "Bearer " + c.token}
+	for _, tt := range []struct {
+		method, path, body string
+		header             map[string]string
+		want               int
+	}{
+		{"GET", "/api/v1/me", "", auth, 200},
+		{"POST", "/api/v1/tokens", `{"name": "laptop"}`, auth, 201},
+		{"POST", "/api/v1/members", `{"name": "Bo", "role": "viewer"}`, auth, 201},
+		{"GET", "/api/v1/people?q=a", "", auth, 200},
+		{"GET", "/api/v1/map.svg", "", auth, 200},
+		{"GET", "/api/v1/export", "", auth, 200},
+		{"GET", "/api/v1/people", "", nil, 401},
+		{"GET", "/api/v1/people/nope", "", auth, 404},
+		{"GET", "/api/v1/no-such-route", "", auth, 404},
+		{"GET", "/api/v1/openapi.json", "", nil, 200},
+	} {
+		code, h, body := c.send(tt.method, tt.path, tt.body, tt.header)
+		if code != tt.want || h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s %s: got %d, Cache-Control %q; want %d, no-store (%.200s)", tt.method, tt.path, code,
+				h.Get("Cache-Control"), tt.want, body)
+		}
+	}
+}
+
+// TestBearerScheme: the scheme's name is case-insensitive (RFC 9110 11.1);
+// other schemes and a missing secret are still refused.
+func TestBearerScheme(t *testing.T) {
+	c := newServer(t)
+	for _, tt := range []struct {
+		header string
+		want   int
+	}{
+		{"Bearer " + c.token, 200},
+		{"bearer " + c.token, 200},
+		{"BEARER " + c.token, 200},
+		{"bEaReR  " + c.token, 200},
+		{"Basic " + c.token, 401},
+		{"Bearer", 401},
+		{"Bearer" + c.token, 401},
+		{c.token, 401},
+	} {
+		if code, _, body := c.send("GET", "/api/v1/me", "", map[string]string{"Authorization": tt.header}); code != tt.want {
+			t.Errorf("Authorization: %.12s…: got %d, want %d (%s)", tt.header, code, tt.want, body)
+		}
+	}
+}
