@@ -1,30 +1,23 @@
 package api_test
 
 import (
-	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 )
 
-// send makes one request with the given headers and returns the status,
-// the answer's headers and its body.
+// send makes one request with exactly the given headers (Authorization
+// only if they set it) and returns the status, headers and body.
 func (c *client) send(method, path, body string, header map[string]string) (int, http.Header, string) {
 	c.tb.Helper()
-	req, _ := http.NewRequest(method, c.url+path, strings.NewReader(body))
+	h := map[string]string{"Authorization": ""}
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		h["Content-Type"] = "application/json"
 	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	maps.Copy(h, header)
+	code, got, b := c.raw(method, path, strings.NewReader(body), h)
+	return code, got, string(b)
 }
 
 // TestNoStore: every answer under /api/v1 — data, tokens, maps, errors —
