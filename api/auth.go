@@ -40,11 +40,13 @@ type auth struct {
 	limiters map[string]*rate.Limiter
 	rps      rate.Limit
 	burst    int
+	failures *failures // failed lookups per client address
 }
 
 func newAuth(rps float64, burst int) *auth {
 	return &auth{cache: map[string]authEntry{}, touched: map[string]time.Time{},
-		limiters: map[string]*rate.Limiter{}, rps: rate.Limit(rps), burst: burst}
+		limiters: map[string]*rate.Limiter{}, rps: rate.Limit(rps), burst: burst,
+		failures: newFailures(AuthFailureRate, AuthFailureBurst)}
 }
 
 // forget drops cached lookups of a token (after it is revoked) or of every
@@ -69,11 +71,26 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	hash := graph.HashToken(secret)
-	p, err := s.lookup(c, hash)
-	if err != nil {
-		c.Header("WWW-Authenticate", `Bearer realm="nexo", error="invalid_token"`)
-		s.Error(c, err)
-		return
+	p, ok := s.auth.cached(hash)
+	if !ok {
+		// Not seen in the last seconds: a lookup, which the address's
+		// failures limit (authlimit.go).
+		refund, wait, allowed := s.auth.failures.try(c.ClientIP())
+		if !allowed {
+			c.Header("Retry-After", strconv.Itoa(retryAfter(wait)))
+			s.Error(c, graph.Errorf(graph.ERATELIMITED, "Too many failed authentications from your address; try again in %d s.",
+				retryAfter(wait)))
+			return
+		}
+		var err error
+		if p, err = s.lookup(c, hash); graph.ErrorCode(err) != graph.EUNAUTHORIZED {
+			refund() // only a refused token counts against the address
+		}
+		if err != nil {
+			c.Header("WWW-Authenticate", `Bearer realm="nexo", error="invalid_token"`)
+			s.Error(c, err)
+			return
+		}
 	}
 	if !s.auth.allow(p.Token.ID) {
 		c.Header("Retry-After", "1")
@@ -96,15 +113,22 @@ func bearer(h string) (string, bool) {
 	return strings.TrimLeft(cred, " "), true
 }
 
-func (s *Server) lookup(ctx context.Context, hash string) (principal, error) {
-	a := s.auth
-	now := time.Now()
+// cached returns the principal of a token looked up in the last
+// authCacheTTL.
+func (a *auth) cached(hash string) (principal, bool) {
 	a.mu.Lock()
 	e, ok := a.cache[hash]
 	a.mu.Unlock()
-	if ok && now.Before(e.expires) {
-		return e.p, nil
+	if ok && time.Now().Before(e.expires) {
+		return e.p, true
 	}
+	return principal{}, false
+}
+
+// lookup finds a token and its member in the store and caches them.
+func (s *Server) lookup(ctx context.Context, hash string) (principal, error) {
+	a := s.auth
+	now := time.Now()
 	tok, err := s.store.FindTokenByHash(ctx, hash)
 	if graph.ErrorCode(err) == graph.ENOTFOUND {
 		return principal{}, graph.Errorf(graph.EUNAUTHORIZED, "Unknown or revoked token.")

@@ -119,8 +119,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
 		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out})
+	proxies, err := parsePrefixes(m.Config.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("NEXO_TRUSTED_PROXIES: %w", err)
+	}
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports})
+		Reports: m.Reports, TrustedProxies: proxies})
 	if m.Config.Reports {
 		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
 		sched.Start(ctx)
