@@ -201,9 +201,11 @@ var brief = []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails
 func isRedirect(status int) bool { return status >= 300 && status < 400 }
 
 // bearerPresent is the document's bearer scheme as a client sees it: an
-// Authorization header with a bearer token, whatever its value.
+// Authorization header with a bearer token, whatever its value; the scheme's
+// name is case-insensitive (RFC 9110 11.1).
 func bearerPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	if !strings.HasPrefix(in.RequestValidationInput.Request.Header.Get("Authorization"), "Bearer ") {
+	scheme, _, ok := strings.Cut(in.RequestValidationInput.Request.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return errors.New("no bearer token")
 	}
 	return nil

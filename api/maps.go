@@ -107,8 +107,7 @@ func (s *Server) draw(c *gin.Context, f render.Format, fn func(r *render.Rendere
 		s.Error(c, err)
 		return
 	}
-	c.Header("Cache-Control", "private, no-cache")
-	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("X-Content-Type-Options", "nosniff") // Cache-Control: no-store, as all of /api/v1 (noStore)
 	ctype := "image/png"
 	if f == render.SVG {
 		ctype = "image/svg+xml"
