@@ -281,7 +281,7 @@ func TestOpenAPIDocument(t *testing.T) {
 					t.Errorf("%s %s: no operationId or summary", method, path)
 				}
 				public := op.Security != nil && len(*op.Security) == 0
-				v1 := strings.HasPrefix(path, "/api/v1/") && path != "/api/v1/openapi.json"
+				v1 := strings.HasPrefix(path, "/api/v1/") && path != "/api/v1/openapi.json" || path == "/mcp"
 				if public == v1 {
 					t.Errorf("%s %s: public %v, want %v", method, path, public, !v1)
 				}

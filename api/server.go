@@ -61,6 +61,9 @@ type Server struct {
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
 
+	mcpOnce    sync.Once
+	mcpHandler http.Handler // /mcp (mcp.go), made on first use
+
 	renderMu     sync.Mutex
 	rend         *render.Renderer // started by the first map (maps.go)
 	renderClosed bool
