@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
 	"reflect"
@@ -74,6 +75,13 @@ func restore(ctx context.Context, store graph.Store, workspaceID string, me *gra
 		}
 		pl.combineExisting(ties)
 	}
+	// What the workspace already holds under the planned ids: kept when it
+	// is another member's, left alone when it is the same.
+	pl.plannedKeys()
+	if err := store.Walk(ctx, workspaceID, graph.AllKinds, pl.compare); err != nil {
+		return nil, fmt.Errorf("restore: read workspace: %w", err)
+	}
+	pl.settle()
 	report := pl.report
 	report.Written = countBatch(&pl.out)
 	if err := writeBatch(ctx, store, workspaceID, &pl.out, report, opts, prog); err != nil {
@@ -102,34 +110,19 @@ func restoringOwner(ctx context.Context, store graph.Store, ws string, me *graph
 	return u, nil
 }
 
-// restoreTarget is what a restore needs to know of the workspace it writes.
+// restoreTarget is what a restore needs to know of the workspace it writes
+// before planning.
 type restoreTarget struct {
 	users      map[string]*graph.User // members by id
 	ownPersons map[string]bool        // the members' own people
 	mePerson   *graph.Person          // the restoring owner's own person; nil when they have none
 	orgs       map[string]bool        // organisation ids
 	orgByKey   map[string]string      // graph.OrganizationNameKey → organisation id
-	noteAuthor map[string]string      // note id → author
-	loggedBy   map[string]string      // interaction id → the member who logged it
 }
 
 func newRestoreTarget() *restoreTarget {
 	return &restoreTarget{users: map[string]*graph.User{}, ownPersons: map[string]bool{}, orgs: map[string]bool{},
-		orgByKey: map[string]string{}, noteAuthor: map[string]string{}, loggedBy: map[string]string{}}
-}
-
-// add takes one entity from Store.Walk.
-func (t *restoreTarget) add(v any) error {
-	switch e := v.(type) {
-	case *graph.Organization:
-		t.orgs[e.ID] = true
-		t.orgByKey[graph.OrganizationNameKey(e.Name)] = e.ID
-	case *graph.Note:
-		t.noteAuthor[e.ID] = e.AuthorID
-	case *graph.Interaction:
-		t.loggedBy[e.ID] = e.LoggedBy
-	}
-	return nil
+		orgByKey: map[string]string{}}
 }
 
 func readTarget(ctx context.Context, store graph.Store, ws string, owner *graph.User) (*restoreTarget, error) {
@@ -149,10 +142,87 @@ func readTarget(ctx context.Context, store graph.Store, ws string, owner *graph.
 			return nil, err
 		}
 	}
-	if err := store.Walk(ctx, ws, graph.KindOrganizations|graph.KindInteractions|graph.KindNotes, t.add); err != nil {
-		return nil, err
+	err = store.Walk(ctx, ws, graph.KindOrganizations, func(v any) error {
+		o := v.(*graph.Organization)
+		t.orgs[o.ID] = true
+		t.orgByKey[graph.OrganizationNameKey(o.Name)] = o.ID
+		return nil
+	})
+	return t, err
+}
+
+// stored is what the workspace holds under a key the plan writes.
+type stored struct {
+	fp    [16]byte // fingerprint of the stored entity
+	owner string   // the member who logged an interaction or wrote a note
+}
+
+// entityKey names an entity of the batch: its kind and id, or for a tie
+// its pair (the store keeps one tie per pair).
+func entityKey(v any) string {
+	switch e := v.(type) {
+	case *graph.Person:
+		return "person:" + e.ID
+	case *graph.Organization:
+		return "organization:" + e.ID
+	case *graph.Employment:
+		return "employment:" + e.ID
+	case *graph.Tie:
+		k := pair(e.PersonA, e.PersonB)
+		return "tie:" + k[0] + ":" + k[1]
+	case *graph.Interaction:
+		return "interaction:" + e.ID
+	case *graph.Introduction:
+		return "introduction:" + e.ID
+	case *graph.Note:
+		return "note:" + e.ID
 	}
-	return t, nil
+	return ""
+}
+
+// fingerprint hashes an entity as the store would give it back: without
+// its workspace and the person's derived company, with a tie's pair and an
+// interaction's participants in order. Two entities with the same
+// fingerprint need no write; a difference it does not see away only costs
+// a write.
+func fingerprint(v any) [16]byte {
+	var c any
+	switch e := v.(type) {
+	case *graph.Person:
+		x := *e
+		x.WorkspaceID, x.Company = "", ""
+		c = x
+	case *graph.Organization:
+		x := *e
+		x.WorkspaceID = ""
+		c = x
+	case *graph.Employment:
+		x := *e
+		x.WorkspaceID = ""
+		c = x
+	case *graph.Tie:
+		x := *e
+		x.WorkspaceID = ""
+		if x.PersonA > x.PersonB {
+			x.PersonA, x.PersonB = x.PersonB, x.PersonA
+		}
+		c = x
+	case *graph.Interaction:
+		x := *e
+		x.WorkspaceID, x.ParticipantIDs = "", slices.Sorted(slices.Values(e.ParticipantIDs))
+		c = x
+	case *graph.Introduction:
+		x := *e
+		x.WorkspaceID = ""
+		c = x
+	case *graph.Note:
+		x := *e
+		x.WorkspaceID = ""
+		c = x
+	}
+	b, _ := json.Marshal(c)
+	h := sha256.Sum256(b)
+	return [16]byte(h[:16])
 }
 
 // RestoredID is the id an entity of a backup takes in another workspace than
@@ -178,6 +248,8 @@ type restorePlan struct {
 	ties   map[string]string // backup tie id → the tie written ("" when none)
 	byPair map[[2]string]*graph.Tie
 	merged *graph.Person // the restoring owner's person as the batch writes it
+	keys   map[string]bool
+	stored map[string]stored
 	out    graph.Batch
 	report *Report
 }
@@ -186,7 +258,7 @@ func newRestorePlan(d *restoreData, t *restoreTarget, ws string, owner *graph.Us
 	return &restorePlan{d: d, t: t, ws: ws, owner: owner,
 		same:   d.header.Workspace != nil && d.header.Workspace.ID == ws,
 		people: map[string]string{}, orgs: map[string]string{}, users: map[string]string{}, ties: map[string]string{},
-		byPair: map[[2]string]*graph.Tie{}, report: &Report{Format: FormatNexo, Rows: d.rows}}
+		byPair: map[[2]string]*graph.Tie{}, stored: map[string]stored{}, report: &Report{Format: FormatNexo, Rows: d.rows}}
 }
 
 func (p *restorePlan) id(old string) string {
@@ -239,7 +311,6 @@ func (p *restorePlan) build() {
 	for _, e := range b.Employments {
 		e.ID, e.PersonID, e.OrganizationID = p.id(e.ID), p.mapped(p.people, e.PersonID), p.mapped(p.orgs, e.OrganizationID)
 		p.out.Employments = append(p.out.Employments, e)
-		p.result(e, Created, "")
 	}
 	for _, t := range b.Ties {
 		p.addTie(t)
@@ -270,7 +341,6 @@ func (p *restorePlan) addOrg(o *graph.Organization) {
 	o.ID = id
 	p.t.orgByKey[key], p.t.orgs[id] = id, true
 	p.out.Organizations = append(p.out.Organizations, o)
-	p.result(o, Created, "")
 }
 
 // addPerson writes a person. Into another workspace, one that lands on the
@@ -291,7 +361,6 @@ func (p *restorePlan) addPerson(v *graph.Person) {
 	}
 	v.ID = id
 	p.out.People = append(p.out.People, v)
-	p.result(v, Created, "")
 }
 
 // addTie writes a tie, dropping one that became a tie of a person to
@@ -317,7 +386,6 @@ func (p *restorePlan) addTie(t *graph.Tie) {
 	p.byPair[k] = t
 	p.ties[old] = t.ID
 	p.out.Ties = append(p.out.Ties, t)
-	p.result(t, Created, "")
 }
 
 // mePairs are the pairs the plan ties to the restoring owner's own person
@@ -342,7 +410,6 @@ func (p *restorePlan) mePairs() [][2]string {
 // id and its values, and takes from the backup only what it lacks.
 func (p *restorePlan) combineExisting(stored []*graph.Tie) {
 	moved := map[string]string{} // planned tie id → stored tie id
-	drop := map[*graph.Tie]bool{}
 	for _, s := range stored {
 		t := p.byPair[pair(s.PersonA, s.PersonB)]
 		if t == nil {
@@ -350,20 +417,102 @@ func (p *restorePlan) combineExisting(stored []*graph.Tie) {
 		}
 		moved[t.ID] = s.ID
 		c := combineTie(s, t)
-		if reflect.DeepEqual(c, s) {
-			drop[t] = true
-			continue
+		if !reflect.DeepEqual(c, s) {
+			c.UpdatedAt = time.Time{}
 		}
 		*t = *c
-		t.UpdatedAt = time.Time{}
 	}
-	p.out.Ties = slices.DeleteFunc(p.out.Ties, func(t *graph.Tie) bool { return drop[t] })
 	// Introductions name a tie by id: point them at the stored ones.
 	for _, in := range p.out.Introductions {
 		if id, ok := moved[in.TieID]; ok {
 			in.TieID = id
 		}
 	}
+}
+
+// plannedKeys notes what the batch writes, for compare.
+func (p *restorePlan) plannedKeys() {
+	p.keys = map[string]bool{}
+	for _, v := range p.written() {
+		p.keys[entityKey(v)] = true
+	}
+}
+
+// written lists the entities of the batch but the members.
+func (p *restorePlan) written() []any {
+	b := &p.out
+	all := make([]any, 0, b.Len())
+	for _, v := range b.People {
+		all = append(all, v)
+	}
+	for _, v := range b.Organizations {
+		all = append(all, v)
+	}
+	for _, v := range b.Employments {
+		all = append(all, v)
+	}
+	for _, v := range b.Ties {
+		all = append(all, v)
+	}
+	for _, v := range b.Interactions {
+		all = append(all, v)
+	}
+	for _, v := range b.Introductions {
+		all = append(all, v)
+	}
+	for _, v := range b.Notes {
+		all = append(all, v)
+	}
+	return all
+}
+
+// compare takes one entity from Store.Walk and remembers it when the batch
+// writes under its key.
+func (p *restorePlan) compare(v any) error {
+	k := entityKey(v)
+	if !p.keys[k] {
+		return nil
+	}
+	s := stored{fp: fingerprint(v)}
+	switch e := v.(type) {
+	case *graph.Interaction:
+		s.owner = e.LoggedBy
+	case *graph.Note:
+		s.owner = e.AuthorID
+	}
+	p.stored[k] = s
+	return nil
+}
+
+// settle decides what happens to each planned entity now that what the
+// workspace holds is known: another member's interaction or note is kept
+// as it is, one the workspace holds the same is not written, and the rest
+// are created or replace what is there.
+func (p *restorePlan) settle() {
+	keep := func(v any) bool {
+		s, ok := p.stored[entityKey(v)]
+		outcome, reason := Created, ""
+		switch {
+		case ok && s.owner != "" && s.owner != p.owner.ID:
+			outcome, reason = Skipped, "kept as it is: it is another member's (their interaction or private note)"
+		case ok && s.fp == fingerprint(v):
+			outcome = Unchanged
+		case ok:
+			outcome = Updated
+		}
+		if _, has := p.d.lines[v]; has {
+			p.result(v, outcome, reason)
+		}
+		return outcome == Created || outcome == Updated
+	}
+	b := &p.out
+	b.People = slices.DeleteFunc(b.People, func(v *graph.Person) bool { return !keep(v) })
+	b.Organizations = slices.DeleteFunc(b.Organizations, func(v *graph.Organization) bool { return !keep(v) })
+	b.Employments = slices.DeleteFunc(b.Employments, func(v *graph.Employment) bool { return !keep(v) })
+	b.Ties = slices.DeleteFunc(b.Ties, func(v *graph.Tie) bool { return !keep(v) })
+	b.Interactions = slices.DeleteFunc(b.Interactions, func(v *graph.Interaction) bool { return !keep(v) })
+	b.Introductions = slices.DeleteFunc(b.Introductions, func(v *graph.Introduction) bool { return !keep(v) })
+	b.Notes = slices.DeleteFunc(b.Notes, func(v *graph.Note) bool { return !keep(v) })
 }
 
 func (p *restorePlan) tieID(old string) string {
@@ -393,10 +542,6 @@ func combineTie(keep, other *graph.Tie) *graph.Tie {
 
 func (p *restorePlan) addInteraction(i *graph.Interaction) {
 	i.ID = p.id(i.ID)
-	if by, ok := p.t.loggedBy[i.ID]; ok && by != "" && by != p.owner.ID {
-		p.result(i, Skipped, "kept as it is: another member logged this interaction")
-		return
-	}
 	ids := make([]string, len(i.ParticipantIDs))
 	for k, id := range i.ParticipantIDs {
 		ids[k] = p.mapped(p.people, id)
@@ -412,7 +557,6 @@ func (p *restorePlan) addInteraction(i *graph.Interaction) {
 		i.LoggedBy = p.owner.ID
 	}
 	p.out.Interactions = append(p.out.Interactions, i)
-	p.result(i, Created, "")
 }
 
 func (p *restorePlan) addIntroduction(in *graph.Introduction) {
@@ -429,18 +573,12 @@ func (p *restorePlan) addIntroduction(in *graph.Introduction) {
 		in.TieID = p.tieID(in.TieID)
 	}
 	p.out.Introductions = append(p.out.Introductions, in)
-	p.result(in, Created, "")
 }
 
 func (p *restorePlan) addNote(n *graph.Note) {
 	n.ID = p.id(n.ID)
-	if by, ok := p.t.noteAuthor[n.ID]; ok && by != p.owner.ID {
-		p.result(n, Skipped, "kept as it is: another member's private note")
-		return
-	}
 	n.PersonID, n.AuthorID = p.mapped(p.people, n.PersonID), p.owner.ID
 	p.out.Notes = append(p.out.Notes, n)
-	p.result(n, Created, "")
 }
 
 // addUser adds a member the workspace lacks, as a member at most.

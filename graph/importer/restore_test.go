@@ -155,16 +155,29 @@ func TestRestorePlanSame(t *testing.T) {
 	d, target, owner := restoreFixture(t, nil)
 	d.header.Workspace.ID = otherWS // the backup came from the target
 	other := graph.NewID()
-	target.loggedBy["1nt0000000000000000000000a"] = other
-	target.noteAuthor["n0te000000000000000000000a"] = other
 	pl := newRestorePlan(d, target, otherWS, owner)
 	pl.build()
+	pl.plannedKeys()
+	at := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	_ = pl.compare(&graph.Interaction{ID: "1nt0000000000000000000000a", Kind: graph.KindCall, At: at, LoggedBy: other,
+		ParticipantIDs: []string{"ada0000000000000000000000a", "me00000000000000000000000a"}, Notes: "theirs"})
+	_ = pl.compare(&graph.Note{ID: "n0te000000000000000000000a", PersonID: "ada0000000000000000000000a", AuthorID: other, Body: "theirs"})
+	// Bo is stored exactly as the backup has him: not written again.
+	for _, v := range pl.d.batch.People {
+		if v.ID == "b000000000000000000000000a" {
+			_ = pl.compare(v)
+		}
+	}
+	pl.settle()
 	b := &pl.out
 	if len(b.Interactions) != 0 || len(b.Notes) != 0 {
 		t.Errorf("another member's interaction or note rewritten: %+v %+v", b.Interactions, b.Notes)
 	}
-	if len(b.People) != 3 || b.People[1].ID != "ada0000000000000000000000a" {
-		t.Errorf("people: ids must stay; %+v", b.People)
+	if len(b.People) != 2 || b.People[1].ID != "ada0000000000000000000000a" {
+		t.Errorf("people: ids must stay, Bo unchanged; %+v", b.People)
+	}
+	if pl.report.Unchanged != 1 || pl.report.Skipped != 2 {
+		t.Errorf("report: %+v", pl.report)
 	}
 	if len(b.Users) != 1 || b.Users[0].ID != users[0].ID || b.Users[0].Role != graph.RoleMember {
 		t.Errorf("the backup's owner, missing here, must come back as a member: %+v", b.Users)
