@@ -186,40 +186,20 @@ func entityKey(v any) string {
 // fingerprint need no write; a difference it does not see away only costs
 // a write.
 func fingerprint(v any) [16]byte {
-	var c any
-	switch e := v.(type) {
+	x := reflect.New(reflect.TypeOf(v).Elem()).Elem() // a copy, to normalise
+	x.Set(reflect.ValueOf(v).Elem())
+	x.FieldByName("WorkspaceID").SetString("")
+	switch e := x.Addr().Interface().(type) {
 	case *graph.Person:
-		x := *e
-		x.WorkspaceID, x.Company = "", ""
-		c = x
-	case *graph.Organization:
-		x := *e
-		x.WorkspaceID = ""
-		c = x
-	case *graph.Employment:
-		x := *e
-		x.WorkspaceID = ""
-		c = x
+		e.Company = ""
 	case *graph.Tie:
-		x := *e
-		x.WorkspaceID = ""
-		if x.PersonA > x.PersonB {
-			x.PersonA, x.PersonB = x.PersonB, x.PersonA
+		if e.PersonA > e.PersonB {
+			e.PersonA, e.PersonB = e.PersonB, e.PersonA
 		}
-		c = x
 	case *graph.Interaction:
-		x := *e
-		x.WorkspaceID, x.ParticipantIDs = "", slices.Sorted(slices.Values(e.ParticipantIDs))
-		c = x
-	case *graph.Introduction:
-		x := *e
-		x.WorkspaceID = ""
-		c = x
-	case *graph.Note:
-		x := *e
-		x.WorkspaceID = ""
-		c = x
+		e.ParticipantIDs = slices.Sorted(slices.Values(e.ParticipantIDs))
 	}
+	c := x.Interface()
 	b, _ := json.Marshal(c)
 	h := sha256.Sum256(b)
 	return [16]byte(h[:16])
@@ -442,25 +422,17 @@ func (p *restorePlan) plannedKeys() {
 func (p *restorePlan) written() []any {
 	b := &p.out
 	all := make([]any, 0, b.Len())
-	for _, v := range b.People {
-		all = append(all, v)
-	}
-	for _, v := range b.Organizations {
-		all = append(all, v)
-	}
-	for _, v := range b.Employments {
-		all = append(all, v)
-	}
-	for _, v := range b.Ties {
-		all = append(all, v)
-	}
-	for _, v := range b.Interactions {
-		all = append(all, v)
-	}
-	for _, v := range b.Introductions {
-		all = append(all, v)
-	}
-	for _, v := range b.Notes {
+	all = appendAny(all, b.People)
+	all = appendAny(all, b.Organizations)
+	all = appendAny(all, b.Employments)
+	all = appendAny(all, b.Ties)
+	all = appendAny(all, b.Interactions)
+	all = appendAny(all, b.Introductions)
+	return appendAny(all, b.Notes)
+}
+
+func appendAny[T any](all []any, l []*T) []any {
+	for _, v := range l {
 		all = append(all, v)
 	}
 	return all
