@@ -203,7 +203,8 @@ func (r *Report) add(res RowResult) {
 // input (EINVALID with the line at fault, ETOOLARGE over a limit); the report
 // is returned with nil error only.
 //
-// FormatNexo restores an export (see Restore); me may then be nil.
+// FormatNexo restores an export (see Restore): me must then be an owner of
+// the workspace, or the import is EFORBIDDEN.
 //
 // The import stops soon after ctx is cancelled (a cancelled job), returning
 // an error that wraps context.Canceled, and after its TimeBudget, with an
@@ -243,7 +244,7 @@ func importFile(ctx context.Context, store graph.Store, workspaceID string, me *
 	}
 	defer in.close()
 	if in.format == FormatNexo {
-		return restore(ctx, store, workspaceID, in, &opts)
+		return restore(ctx, store, workspaceID, me, in, &opts)
 	}
 	if err := checkMe(me); err != nil {
 		return nil, err
@@ -300,15 +301,24 @@ func importFile(ctx context.Context, store graph.Store, workspaceID string, me *
 		pl.settleTies(ties)
 	}
 	prog.rows(report.Rows)
+	if err := writeBatch(ctx, store, workspaceID, batch, report, &opts, prog); err != nil {
+		return nil, fmt.Errorf("import: write: %w", err)
+	}
+	return report, nil
+}
+
+// writeBatch stores a planned batch in one transaction, unless the import
+// is a dry run, and reports the phases.
+func writeBatch(ctx context.Context, store graph.Store, ws string, b *graph.Batch, report *Report, opts *Options, prog *progressor) error {
 	report.DryRun = opts.DryRun
-	if !opts.DryRun && batch.Len() > 0 {
+	if !opts.DryRun && b.Len() > 0 {
 		prog.phase(PhaseWriting)
-		if err := store.Upsert(ctx, workspaceID, batch, prog.written); err != nil {
-			return nil, fmt.Errorf("import: write: %w", err)
+		if err := store.Upsert(ctx, ws, b, prog.written); err != nil {
+			return err
 		}
 	}
 	prog.phase(PhaseDone)
-	return report, nil
+	return nil
 }
 
 func checkMe(me *graph.User) error {
