@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -72,36 +71,6 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
-
-// progressLine draws a one-line progress display on a terminal (or a line
-// per phase elsewhere).
-type progressLine struct {
-	w     io.Writer
-	start time.Time
-	last  time.Time
-	phase string
-}
-
-func (p *progressLine) show(phase string, done, total int, unit string) {
-	now := time.Now()
-	if phase == p.phase && now.Sub(p.last) < 200*time.Millisecond {
-		return
-	}
-	if p.phase != "" && phase != p.phase {
-		fmt.Fprintln(p.w)
-	}
-	p.phase, p.last = phase, now
-	if total > 0 {
-		pct := float64(done) / float64(total)
-		bar := strings.Repeat("█", int(pct*30)) + strings.Repeat("░", 30-int(pct*30))
-		fmt.Fprintf(p.w, "\r%-9s %s %3.0f%%  %d/%d %s  %s ", phase, bar, 100*pct, done, total, unit,
-			time.Since(p.start).Round(time.Second))
-		return
-	}
-	fmt.Fprintf(p.w, "\r%-9s %d %s  %s ", phase, done, unit, time.Since(p.start).Round(time.Second))
-}
-
-func (p *progressLine) done() { fmt.Fprintln(p.w) }
 
 func importDirect(ctx context.Context, cf clientFlags, path string, f importer.Format, charset string, dryRun bool,
 	stderr io.Writer) (*importer.Report, error) {
