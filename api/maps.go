@@ -150,7 +150,7 @@ func (s *Server) egoMap(c *gin.Context) {
 			center = net.Index(id)
 		}
 		if center < 0 {
-			s.Error(c, graph.Errorf(graph.ENOTFOUND, "Person not found."))
+			s.Error(c, graph.NotFound("person"))
 			return
 		}
 	} else if center < 0 {
@@ -182,11 +182,11 @@ func (s *Server) overviewMap(c *gin.Context) {
 	}
 	circles := net.Communities().Circles
 	if community >= len(circles) {
-		msg := "No such community: this network has none."
+		msg := "this network has none"
 		if len(circles) > 0 {
-			msg = fmt.Sprintf("No such community: this network has %d (0 to %d).", len(circles), len(circles)-1)
+			msg = fmt.Sprintf("this network has %d (0 to %d)", len(circles), len(circles)-1)
 		}
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "%s", msg))
+		s.Error(c, graph.NotFound("community", msg))
 		return
 	}
 	v, _ := mapView(c, net)
@@ -219,7 +219,7 @@ func (s *Server) introPathsMap(c *gin.Context) {
 		return
 	}
 	if len(a.Paths) == 0 {
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "No introduction path within %d ties.", a.Options.MaxHops))
+		s.Error(c, graph.NotFound("introduction path", fmt.Sprintf("none within %d ties", a.Options.MaxHops)))
 		return
 	}
 	net, best := a.Net, a.Paths[0]

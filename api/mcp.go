@@ -120,7 +120,7 @@ func (s *Server) latestReport(ctx context.Context, a ask.Asker) (string, string,
 		return "", "", err
 	}
 	if len(l) == 0 {
-		return "", "", graph.Errorf(graph.ENOTFOUND, "No report yet.")
+		return "", "", graph.NotFound("report", "none made yet")
 	}
 	full, err := s.store.FindReport(ctx, a.WorkspaceID, l[0].ID)
 	if err != nil {

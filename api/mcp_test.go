@@ -233,10 +233,10 @@ func TestMCPBadArguments(t *testing.T) {
 		args map[string]any
 		want string
 	}{
-		{"who_can_introduce", map[string]any{"person": "Nobody Atall"}, "Nobody called"},
+		{"who_can_introduce", map[string]any{"person": "Nobody Atall"}, "Person not found"},
 		{"who_can_introduce", map[string]any{"organization": "Globex", "k": -1}, "k"},
 		{"who_can_introduce", map[string]any{}, "exactly one target"},
-		{"who_can_introduce", map[string]any{"person": graph.NewID()}, "Nobody called"},
+		{"who_can_introduce", map[string]any{"person": graph.NewID()}, "Person not found"},
 		{"who_can_introduce", map[string]any{"text": strings.Repeat("x", 10<<20)}, "text"},
 		{"person", map[string]any{"person": ""}, "person"},
 		{"job_search", map[string]any{"organization": "No Such Company Ltd"}, "Organization not found"},

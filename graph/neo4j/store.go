@@ -241,9 +241,7 @@ func count(ctx context.Context, tx neo4j.ManagedTransaction, q string, params ma
 }
 
 // notFound is the ENOTFOUND error for a kind of thing.
-func notFound(what string) error {
-	return &graph.Error{Code: graph.ENOTFOUND, Message: what + " not found."}
-}
+func notFound(what string) error { return graph.NotFound(what) }
 
 // Property conversion between Go values and Neo4j maps.
 
