@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -183,8 +184,8 @@ func (s *Server) overviewMap(c *gin.Context) {
 	v, _ := mapView(c, net)
 	if community >= 0 {
 		circle := circles[community]
-		in := v.Community(community, mapMeta(c, net, fmt.Sprintf("Circle %d: %s", community, circle.Label),
-			fmt.Sprintf("Its %d %s one by one; the people of other circles tied to them, grouped by circle.", circle.Size, plural(circle.Size, "member"))))
+		in := v.Community(community, mapMeta(c, net, circle.Label,
+			fmt.Sprintf("A circle of %d %s, drawn one by one; the people of other circles tied to them, grouped by circle.", circle.Size, plural(circle.Size, "member"))))
 		s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.CommunityMap(c, in, f) })
 		return
 	}
@@ -225,8 +226,27 @@ func (s *Server) introPathsMap(c *gin.Context) {
 		desc = fmt.Sprintf("%s is the best match of %d. %s", net.Name(target), len(a.Paths), desc)
 	}
 	v, _ := mapView(c, net)
-	in := v.Paths(paths, mapMeta(c, net, "Who can introduce you to "+net.Name(target)+"?", desc))
+	in := v.Paths(paths, mapMeta(c, net, "Who can introduce you to "+introTarget(a, net.Name(target))+"?", desc))
 	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.IntroPaths(c, in, f) })
+}
+
+// introTarget says whom an intro-path question asks for: the person, or
+// "someone at Globex", "someone who matches data analysis" when the question
+// named an organisation or a query and the diagram shows its best match.
+func introTarget(a *introPathsAnswer, person string) string {
+	if name, ok := a.Target["organization_id"]; ok && name != nil {
+		return "someone at " + fmt.Sprint(a.Target["name"])
+	}
+	if q, ok := a.Target["query"].(analytics.PersonQuery); ok {
+		var parts []string
+		for _, p := range []string{q.Text, q.Title, q.Tag, q.Skill, q.Location} {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		return "someone matching “" + strings.Join(parts, ", ") + "”"
+	}
+	return person
 }
 
 func plural(n int, word string) string {
