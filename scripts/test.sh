@@ -37,6 +37,25 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The PNG maps draw names in every script with Debian's Noto fonts (graph/render/fonts.go); the
+# render tests check Arabic, Hebrew, CJK and emoji names. Install them when missing, as chromium.
+if [ ! -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] ||
+  [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+  echo "test.sh: installing Debian's Noto fonts for the PNG maps" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  fonts_log="$dir/apt-fonts.log"
+  install_fonts() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji; }
+  if ! { install_fonts || { $sudo apt-get update -q && install_fonts; }; } >"$fonts_log" 2>&1; then
+    tail -n 5 "$fonts_log" >&2 || true
+    if [ "${CI:-}" = "true" ]; then
+      echo "test.sh: the Noto fonts could not be installed; with CI=true that fails the run" >&2
+      exit 1
+    fi
+    echo "test.sh: WARNING: the Noto fonts could not be installed; the PNG script tests will be skipped" >&2
+  fi
+fi
+
 if scripts/neo4j/neo4j.sh start --mode test --dir "$dir"; then
   while IFS='=' read -r key value; do
     export "NEXO_TEST_$key=$value"
