@@ -81,7 +81,7 @@ func TestRasterize(t *testing.T) {
 // must draw them.
 var scriptTests = []struct {
 	name, text, font string
-	color          bool // drawn in colour, not in the text's black
+	color            bool // drawn in colour, not in the text's black
 }{
 	{"Arabic", "محمد الأحمد", "NotoSansArabic-Regular.ttf", false},
 	{"Hebrew", "דוד כהן", "NotoSansHebrew-Regular.ttf", false},
