@@ -100,7 +100,7 @@ func clusterLayout(bodies []body, springs []spring, gap, side float64) {
 	}
 	forces(bodies, crowd, springs, centres, gap)
 	// Spread the clusters out to side, keeping the radii, to leave room for
-	// names. (The radii are chosen so that the natural layout is no larger.)
+	// names.
 	x0, y0, x1, y1 := extent(bodies, tied)
 	if w := max(x1-x0, y1-y0); w > 0 && w < side && len(tied) > 1 {
 		k := side / w
@@ -111,6 +111,15 @@ func clusterLayout(bodies []body, springs []spring, gap, side float64) {
 	}
 	removeOverlaps(bodies, tied, gap)
 	placeLoose(bodies, loose, tied, gap)
+	// A layout larger than side (large circles drawn as one node each) is
+	// zoomed out whole, radii too, so nothing comes to overlap.
+	x0, y0, x1, y1 = extent(bodies, allIndexes(len(bodies)))
+	if w := max(x1-x0, y1-y0); w > side*1.05 {
+		k := side / w
+		for i := range bodies {
+			bodies[i].x, bodies[i].y, bodies[i].r = x0+(bodies[i].x-x0)*k, y0+(bodies[i].y-y0)*k, bodies[i].r*k
+		}
+	}
 }
 
 // placeGroups lays the group discs out: groups joined by many ties attract,

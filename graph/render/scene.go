@@ -19,7 +19,7 @@ import (
 // most pngMaxSide pixels, so a scene whose longest side, legend included,
 // stays under 1,200 points keeps its 9-point type at 12 pixels.
 const (
-	sceneSide   = 1050 // the longest side the clusters may take
+	sceneSide   = 950  // the longest side the clusters may take
 	sceneMaxPt  = 1200 // the longest side of the whole picture
 	personMaxR  = 9.0
 	personMinR  = 3.5

@@ -268,7 +268,7 @@ func writeLegendRow(b *strings.Builder, row []legendItem) {
 		switch {
 		case it.swatch != "" && it.glyph != "": // Graphviz rejects an empty <FONT>
 			fmt.Fprintf(b, `<TD BGCOLOR="%s" WIDTH="%d" HEIGHT="%d" FIXEDSIZE="TRUE"><FONT POINT-SIZE="%d" COLOR="#FFFFFF">%s</FONT></TD>`,
-				it.swatch, swatchPt, swatchPt, minFontPt, htmlText(it.glyph))
+				it.swatch, swatchPt, swatchPt, legendFontPt, htmlText(it.glyph))
 		case it.swatch != "":
 			fmt.Fprintf(b, `<TD BGCOLOR="%s" WIDTH="%d" HEIGHT="%d" FIXEDSIZE="TRUE"></TD>`, it.swatch, swatchPt, swatchPt)
 		case it.glyph != "":
