@@ -44,7 +44,8 @@ const minTraitShare = 0.3
 // by what most of its members share: their organisation, a tag, their
 // skills, a former organisation or their location, weighted in that order,
 // shared by at least two members and minTraitShare of them. A circle whose
-// members share nothing is named for its best-connected member ("Ana
+// members share nothing is named for the two traits most shared ("Acme &
+// Globex", see pairTrait), else for its best-connected member ("Ana
 // García's circle"). Names are unique within the partition: a circle whose
 // name a larger circle already has is qualified by its next trait of
 // another kind ("Acme · Berlin"), else numbered ("Acme 2").
@@ -142,7 +143,11 @@ func (net *Network) circleTraits(members []int32) []circleTrait {
 		add(BasisLocation, p.Location)
 	}
 	need := max(2, int(minTraitShare*float64(len(members))+0.999))
+	pair := pairTrait(all, len(members))
 	all = slices.DeleteFunc(all, func(t circleTrait) bool { return t.count < need })
+	if len(all) == 0 && pair != nil {
+		all = append(all, *pair)
+	}
 	// A former organisation that is also the current one of some members
 	// says nothing more.
 	current := map[string]bool{}
@@ -201,4 +206,39 @@ func (net *Network) personCircleName(members []int32) string {
 		}
 	}
 	return net.Name(best) + "'s circle"
+}
+
+// pairTrait names a circle no single trait names, such as the several
+// organisations a large circle of a large network spans: the two most
+// shared traits of one kind, "Acme & Globex", each shared by a tenth of the
+// members, the pair whose kind's weight times the members sharing them is
+// highest and at least a fifth of the circle; nil when there is none.
+func pairTrait(all []circleTrait, size int) *circleTrait {
+	least := max(2, size/10)
+	var best *circleTrait
+	bestScore := 0.2 * float64(size)
+	for _, basis := range []string{BasisOrganization, BasisTag, BasisSkills, BasisLocation} {
+		var top [2]*circleTrait
+		for i := range all {
+			t := &all[i]
+			if t.basis != basis || t.count < least {
+				continue
+			}
+			switch {
+			case top[0] == nil || t.count > top[0].count || t.count == top[0].count && t.key < top[0].key:
+				top[0], top[1] = t, top[0]
+			case top[1] == nil || t.count > top[1].count || t.count == top[1].count && t.key < top[1].key:
+				top[1] = t
+			}
+		}
+		if top[1] == nil {
+			continue
+		}
+		if score := traitWeight[basis] * float64(top[0].count+top[1].count); score > bestScore {
+			bestScore = score
+			best = &circleTrait{basis: basis, key: top[0].key + " & " + top[1].key, text: top[0].text + " & " + top[1].text,
+				count: top[0].count + top[1].count}
+		}
+	}
+	return best
 }

@@ -152,6 +152,7 @@ func (s *Server) egoMap(c *gin.Context) {
 	name := net.Name(center)
 	in := v.Ego(center, radius, mapMeta(c, net, "Network of "+name,
 		fmt.Sprintf("The people within %d %s of %s, coloured by circle and sized by brokerage.", radius, plural(radius, "tie"), name)))
+	in.OfOther = center != net.Index(who(c).User.PersonID)
 	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.EgoMap(c, in, f) })
 }
 

@@ -28,6 +28,7 @@ type body struct {
 	x, y  float64
 	r     float64
 	group int
+	key   int // orders the bodies without ties (their circle's style)
 }
 
 // spring is a tie between two bodies, w in (0, 1].
@@ -357,6 +358,8 @@ func placeLoose(bodies []body, loose, tied []int, gap float64) {
 	for _, i := range loose {
 		maxR = max(maxR, bodies[i].r)
 	}
+	loose = slices.Clone(loose)
+	slices.SortStableFunc(loose, func(a, b int) int { return cmp.Compare(bodies[a].key, bodies[b].key) })
 	step := 2*maxR + 2*gap
 	perRow := max(1, int(math.Sqrt(float64(len(loose))*3)))
 	if w := x1 - x0; w > step {

@@ -130,8 +130,7 @@ func overviewJob(in OverviewInput, f Format) (job, error) {
 		people = append(people, b.i)
 	}
 	desc := in.Meta
-	desc.Description = joinSentences(desc.Description, fmt.Sprintf("%d people in %d communities; the %d largest are drawn as circles, with %d brokers between them.",
-		len(nw.nodes), countCommunities(size), len(kept), len(people)-btoi(me >= 0)))
+	desc.Description = joinSentences(desc.Description, fmt.Sprintf(textOverview, len(kept), countCommunities(size), len(people)-btoi(me >= 0)))
 	return groupJob(nw, groupMap{
 		kind: "overview", id: "overview", meta: desc, names: in.CommunityNames, format: f,
 		people: people, group: group, sizeAll: true,
@@ -206,7 +205,7 @@ func communityJob(in CommunityInput, f Format) (job, error) {
 	}
 	desc := in.Meta
 	if len(members) < total {
-		desc.Description = joinSentences(desc.Description, fmt.Sprintf("Showing the %d most connected of %d members.", len(members), total))
+		desc.Description = joinSentences(desc.Description, fmt.Sprintf(textShowingMost, len(members), total))
 	}
 	slices.Sort(members)
 	return groupJob(nw, groupMap{

@@ -86,8 +86,20 @@ func personRadius(n int, brokerage float64) float64 {
 // layout places the items and returns their discs, in items' order.
 func (s *scene) layout() []body {
 	bodies := make([]body, len(s.items))
+	rank := map[string]int{} // styles in the legend's order, grey last
+	for k, c := range palette {
+		for j, sh := range shapes {
+			rank[c+sh.shape] = j*len(palette) + k
+		}
+	}
 	for k, it := range s.items {
-		bodies[k] = body{r: it.r, group: it.cluster}
+		bodies[k] = body{r: it.r, group: it.cluster, key: maxStyles}
+		if it.person >= 0 {
+			st := s.st.of(s.nw.nodes[it.person].Community)
+			if r, ok := rank[st.color+st.shape]; ok {
+				bodies[k].key = r
+			}
+		}
 	}
 	idx := map[string]int{}
 	for k, it := range s.items {

@@ -239,7 +239,7 @@ func legend(m Meta, wrap float64, rows ...[]legendItem) string {
 
 const (
 	swatchPt = 14
-	itemGap  = 10
+	itemGap  = 16
 )
 
 func cellWidth(w float64) int { return int(math.Ceil(w)) + 4 }

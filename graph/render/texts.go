@@ -17,7 +17,7 @@ const (
 	textOther       = "Other circles"
 	textShowing     = "Showing the %d most important of %d people."
 	textShowingMost = "Showing the %d most connected of %d members."
-	textOverview    = "%d people in %d circles; the %d largest are drawn as circles, with %d brokers between them."
+	textOverview    = "The %d largest of %d circles are drawn as one node each, with %d brokers between them."
 	textLoose       = "bottom rows: tied to no one else here"
 )
 
