@@ -136,8 +136,13 @@ func (s *scene) job() job {
 	pos := func(x, y float64) attr { return kv("pos", num(x)+","+num(-y)+"!") }
 
 	p := newPlacer(24)
-	for _, b := range bodies {
-		p.addDisc(disc{b.x, b.y, b.r})
+	for k, b := range bodies {
+		// A square's corners reach past its inscribed circle.
+		r := b.r
+		if s.itemShape(s.items[k]) == "square" {
+			r *= math.Sqrt2
+		}
+		p.addDisc(disc{b.x, b.y, r})
 	}
 	// Names: circles first, then people by importance.
 	var cands []labelCand
@@ -283,6 +288,14 @@ func countLevel(labels []placedLabel, z float64) int {
 	return n
 }
 
+// itemShape is the shape an item is drawn in.
+func (s *scene) itemShape(it item) string {
+	if it.person >= 0 {
+		return s.st.of(s.nw.nodes[it.person].Community).shape
+	}
+	return s.st.of(it.group).shape
+}
+
 func (s *scene) groupName(g int) string {
 	if g == otherGroup {
 		return textOther
@@ -311,7 +324,7 @@ func (s *scene) circleLabels(bodies []body) []labelCand {
 	for _, cl := range sortedKeys(s.circleNames) {
 		c := s.circleNames[cl]
 		// The cluster's core: the centre of its people (second-degree
-		// points aside) and the radius holding three in four of them.
+		// points aside) and the radius holding half of them.
 		var xs, ys []float64
 		var rs []float64
 		for k, it := range s.items {
@@ -330,7 +343,7 @@ func (s *scene) circleLabels(bodies []body) []labelCand {
 		slices.Sort(ds)
 		out = append(out, labelCand{id: "n-" + strconv.Itoa(c), text: communityName(s.names, c),
 			class: classes("circle-name", communityClass(c)), disc: -1,
-			x: cx, y: cy, r: ds[len(ds)*3/4], size: circleFontPt, bold: true, circle: true})
+			x: cx, y: cy, r: ds[len(ds)/2], size: circleFontPt, bold: true, circle: true})
 	}
 	return out
 }
