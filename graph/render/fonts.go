@@ -207,36 +207,24 @@ func (tf *textFonts) shapeLocked(s string, size float64, bold bool) []textRun {
 		return nil
 	}
 	tf.resolver.bold = bold
-	in := shaping.Input{Text: text, RunStart: 0, RunEnd: len(text), Direction: baseDirection(text),
+	in := shaping.Input{Text: text, RunStart: 0, RunEnd: len(text), Direction: di.DirectionLTR,
 		Size: fixed.Int26_6(size * 64), Language: language.NewLanguage("en")}
 	inputs := tf.seg.Split(in, &tf.resolver)
 	runs := make([]textRun, len(inputs))
 	for i, part := range inputs {
 		runs[i] = textRun{out: tf.shaper.Shape(part)}
 	}
-	// Visual order: in a left-to-right line, each sequence of right-to-left
-	// runs is reversed; in a right-to-left line, the whole line is, and each
-	// left-to-right sequence back again (Unicode's rule L2 for two levels).
+	// Visual order: each sequence of right-to-left runs is reversed
+	// (Unicode's rule L2 for two levels) in a left-to-right line, as SVG
+	// text is laid out by default, so that the PNG reads as the SVG does.
 	rtl := func(r textRun) bool { return r.out.Direction.Progression() == di.TowardTopLeft }
-	if in.Direction == di.DirectionRTL {
-		reverse(runs, 0, len(runs))
-		for i := 0; i < len(runs); {
-			j := i
-			for j < len(runs) && !rtl(runs[j]) {
-				j++
-			}
-			reverse(runs, i, j)
-			i = j + 1
+	for i := 0; i < len(runs); {
+		j := i
+		for j < len(runs) && rtl(runs[j]) {
+			j++
 		}
-	} else {
-		for i := 0; i < len(runs); {
-			j := i
-			for j < len(runs) && rtl(runs[j]) {
-				j++
-			}
-			reverse(runs, i, j)
-			i = j + 1
-		}
+		reverse(runs, i, j)
+		i = j + 1
 	}
 	return runs
 }
@@ -245,19 +233,6 @@ func reverse[T any](s []T, i, j int) {
 	for j--; i < j; i, j = i+1, j-1 {
 		s[i], s[j] = s[j], s[i]
 	}
-}
-
-// baseDirection is the direction of a line's first strong character.
-func baseDirection(text []rune) di.Direction {
-	for _, r := range text {
-		switch {
-		case unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko):
-			return di.DirectionRTL
-		case unicode.IsLetter(r):
-			return di.DirectionLTR
-		}
-	}
-	return di.DirectionLTR
 }
 
 // textWidth returns the width, in the unit of size, of one line of text.

@@ -114,7 +114,7 @@ var english = &texts{
 	planTotal:   "%d minutes in all",
 	metrics: [9]string{"Strong ties (≥ 0.6)", "Weak ties (< 0.3)", "Circles reached", "Constraint (lower is better)",
 		"Effective size", "Valuable ties gone dormant", "Favours given", "Favours received", "Give/get balance"},
-	egoAlt: "Your network: you in the centre, your contacts around you; dormant ties of value have a double ring.",
+	egoAlt: "Your network: your contacts placed by their ties to each other, clustered and coloured by circle; dormant ties of value have a double ring.",
 	footer: "Sent by Nexo. Change the schedule or stop these reports in your report settings.",
 }
 
@@ -198,7 +198,7 @@ var spanish = &texts{
 	metrics: [9]string{"Vínculos fuertes (≥ 0,6)", "Vínculos débiles (< 0,3)", "Círculos a los que llegas",
 		"Restricción (mejor si baja)", "Tamaño efectivo", "Vínculos valiosos inactivos", "Favores hechos",
 		"Favores recibidos", "Balance dar/recibir"},
-	egoAlt: "Tu red: tú en el centro y tus contactos alrededor; los vínculos valiosos inactivos llevan doble anillo.",
+	egoAlt: "Tu red: tus contactos situados según sus vínculos entre sí, agrupados y coloreados por círculo; los vínculos valiosos inactivos llevan doble anillo.",
 	footer: "Enviado por Nexo. Cambia la frecuencia o desactiva estos informes en tus ajustes de informes.",
 }
 
