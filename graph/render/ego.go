@@ -84,12 +84,7 @@ func egoJob(in EgoInput, f Format) (job, error) {
 
 	// Clusters: the circles of my contacts; people at distance 2 join the
 	// cluster of the contact who reaches them.
-	adj := make([][]int, len(people))
-	for _, e := range edges {
-		a, b := drawn[e.A], drawn[e.B]
-		adj[a] = append(adj[a], b)
-		adj[b] = append(adj[b], a)
-	}
+	adj := tieAdjacency(edges, drawn)
 	circle := make([]int, len(people))
 	count := map[int]int{}
 	for k, p := range people {
@@ -142,7 +137,7 @@ func egoJob(in EgoInput, f Format) (job, error) {
 	}
 	st := assignStyles(count)
 	s := &scene{kind: "ego", id: "ego-map", meta: desc, names: in.CommunityNames, format: f, nw: nw, st: st,
-		count: count, ties: edges, maxLabel: MaxEgoLabels, circleNames: map[int]int{}}
+		count: count, ties: edges, maxLabel: MaxEgoLabels}
 	maxDeg := 1
 	for _, a := range adj {
 		maxDeg = max(maxDeg, len(a))
@@ -164,23 +159,13 @@ func egoJob(in EgoInput, f Format) (job, error) {
 	}
 	// A cluster is named for the circle most of its contacts are in, when
 	// it has three of them.
-	votes := map[[2]int]int{}
+	contactCluster := slices.Clone(cluster)
 	for k, p := range people {
-		if p.dist == 1 && cluster[k] >= 0 {
-			votes[[2]int{cluster[k], circle[k]}]++
+		if p.dist != 1 {
+			contactCluster[k] = -1
 		}
 	}
-	best := map[int][2]int{} // cluster → (circle, votes)
-	for _, v := range sortedPairs(votes) {
-		if b, ok := best[v[0]]; !ok || votes[v] > b[1] {
-			best[v[0]] = [2]int{v[1], votes[v]}
-		}
-	}
-	for cl, b := range best {
-		if b[1] >= 3 && b[0] >= 0 {
-			s.circleNames[cl] = b[0]
-		}
-	}
+	s.circleNames = namedClusters(contactCluster, circle, 3)
 	center := nw.nodes[me]
 	contacts := len(first)
 	you := textYou(center.Label, contacts)

@@ -268,12 +268,7 @@ func peopleJob(nw *network, m peopleMap) job {
 		drawn[nw.nodes[i].ID] = k
 	}
 	edges := peopleEdges(nw, drawn)
-	adj := make([][]int, len(order))
-	for _, e := range edges {
-		a, b := drawn[e.A], drawn[e.B]
-		adj[a] = append(adj[a], b)
-		adj[b] = append(adj[b], a)
-	}
+	adj := tieAdjacency(edges, drawn)
 	circle := make([]int, len(order))
 	count := map[int]int{}
 	for k, i := range order {
@@ -298,6 +293,17 @@ func peopleJob(nw *network, m peopleMap) job {
 		"ties_drawn":   strconv.Itoa(len(edges)),
 	}
 	return s.job()
+}
+
+// tieAdjacency lists each drawn person's ties, by drawing order.
+func tieAdjacency(edges []Edge, drawn map[string]int) [][]int {
+	adj := make([][]int, len(drawn))
+	for _, e := range edges {
+		a, b := drawn[e.A], drawn[e.B]
+		adj[a] = append(adj[a], b)
+		adj[b] = append(adj[b], a)
+	}
+	return adj
 }
 
 // namedClusters names each cluster for the circle most of its people are

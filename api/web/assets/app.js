@@ -464,13 +464,7 @@
       steps.append(el('li', { text: 'No path within 4 ties: nobody you know leads to ' + name + ' yet.' }));
       return;
     }
-    for (const s of p.steps) {
-      steps.append(el('li', {},
-        personLink(s.from, s.from === myPersonID() ? s.from_name + ' (you)' : s.from_name), ' → ',
-        personLink(s.to, s.to_name), ' ',
-        el('span', { class: 'strength', title: 'tie strength', text: fixed(s.strength) }), ' ',
-        el('span', { class: 'reasons', text: (s.reasons || []).join('; ') })));
-    }
+    steps.append(...stepItems(p));
     if (!svg) return;
     svg.classList.add('pathing');
     for (const pid of p.people) {
@@ -551,16 +545,19 @@
     await showDiagram(res.paths[0], seq);
   }
 
+  // stepItems are the steps of a path as list items: who to whom, the
+  // tie's strength and why.
+  function stepItems(p) {
+    return p.steps.map((s) => el('li', {},
+      personLink(s.from, s.from === myPersonID() ? s.from_name + ' (you)' : s.from_name), ' → ',
+      personLink(s.to, s.to_name), ' ',
+      el('span', { class: 'strength', title: 'tie strength', text: fixed(s.strength) }), ' ',
+      el('span', { class: 'reasons', text: (s.reasons || []).join('; ') })));
+  }
+
   function pathItem(p, i, seq) {
     const target = p.people[p.people.length - 1];
-    const steps = el('ol', { class: 'steps' });
-    for (const s of p.steps) {
-      steps.append(el('li', {},
-        personLink(s.from, s.from === myPersonID() ? s.from_name + ' (you)' : s.from_name), ' → ',
-        personLink(s.to, s.to_name), ' ',
-        el('span', { class: 'strength', title: 'tie strength', text: fixed(s.strength) }), ' ',
-        el('span', { class: 'reasons', text: (s.reasons || []).join('; ') })));
-    }
+    const steps = el('ol', { class: 'steps' }, ...stepItems(p));
     const button = el('button', { type: 'button', class: 'secondary', 'aria-pressed': i === 0 ? 'true' : 'false',
       text: 'Show diagram' });
     button.addEventListener('click', () => {
