@@ -165,7 +165,28 @@ func (p *placer) spot(c labelCand, w, h float64) (rect, bool) {
 			return b, true
 		}
 	}
+	if c.circle {
+		// A dense cluster leaves no room around it: its name goes over its
+		// middle, clear of other names though not of its people.
+		b := rect{c.x - w/2, c.y - h/2, c.x + w/2, c.y + h/2}
+		if p.freeOfBoxes(b) {
+			return b, true
+		}
+	}
 	return rect{}, false
+}
+
+// freeOfBoxes reports whether r overlaps no label placed.
+func (p *placer) freeOfBoxes(r rect) bool {
+	ok := true
+	p.span(r, func(k [2]int) {
+		for _, i := range p.cells[k] {
+			if ok && i >= 0 {
+				ok = !p.boxes[i].overlaps(r)
+			}
+		}
+	})
+	return ok
 }
 
 // levelClass is the class of a label's zoom level.

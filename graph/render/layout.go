@@ -99,7 +99,7 @@ func clusterLayout(bodies []body, springs []spring, gap, side float64) {
 			}
 		}
 	}
-	forces(bodies, crowd, springs, centres, gap)
+	forces(bodies, crowd, springs, centres, radius, gap)
 	// Spread the clusters out to side, keeping the radii, to leave room for
 	// names.
 	x0, y0, x1, y1 := extent(bodies, tied)
@@ -143,7 +143,7 @@ func placeGroups(radius []float64, members [][]int, bodies []body, springs []spr
 	}
 	mean /= float64(n)
 	for k, g := range order {
-		rr := 2.2 * mean * math.Sqrt(float64(k))
+		rr := 1.5 * mean * math.Sqrt(float64(k))
 		pos[g] = [2]float64{rr * math.Cos(float64(k)*golden), rr * math.Sin(float64(k)*golden)}
 	}
 	if n == 1 {
@@ -168,6 +168,7 @@ func placeGroups(radius []float64, members [][]int, bodies []body, springs []spr
 	}
 	slices.SortFunc(links, func(x, y link) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
 	sep := 2 * gap
+	pinned := order[0] // the largest group stays in the middle
 	const steps = 220
 	for step := range steps {
 		t := 1 - float64(step)/steps // cooling
@@ -186,15 +187,16 @@ func placeGroups(radius []float64, members [][]int, bodies []body, springs []spr
 			move[l.b][1] -= f * dy
 		}
 		for g := range pos {
-			// Gravity, weaker for the small groups that would otherwise
-			// crowd the middle.
-			f := 0.02 * t
+			// Gravity: what repels no more comes together.
+			f := 0.05 * t
 			move[g][0] -= f * pos[g][0]
 			move[g][1] -= f * pos[g][1]
 		}
 		for g := range pos {
-			pos[g][0] += move[g][0]
-			pos[g][1] += move[g][1]
+			if g != pinned {
+				pos[g][0] += move[g][0]
+				pos[g][1] += move[g][1]
+			}
 		}
 		// Discs never overlap: push every overlapping pair apart.
 		for a := range n {
@@ -209,10 +211,17 @@ func placeGroups(radius []float64, members [][]int, bodies []body, springs []spr
 					dx, dy, d = 1, 0, 1
 				}
 				push := (want - d) / 2 / d
-				pos[a][0] -= push * dx
-				pos[a][1] -= push * dy
-				pos[b][0] += push * dx
-				pos[b][1] += push * dy
+				pa, pb := push, push
+				switch pinned {
+				case a:
+					pa, pb = 0, 2*push
+				case b:
+					pa, pb = 2*push, 0
+				}
+				pos[a][0] -= pa * dx
+				pos[a][1] -= pa * dy
+				pos[b][0] += pb * dx
+				pos[b][1] += pb * dy
 			}
 		}
 	}
@@ -220,8 +229,9 @@ func placeGroups(radius []float64, members [][]int, bodies []body, springs []spr
 }
 
 // forces moves the tied bodies by Fruchterman and Reingold's forces with a
-// pull to their group's centre, for a fixed number of cooling steps.
-func forces(bodies []body, idx []int, springs []spring, centres [][2]float64, gap float64) {
+// pull to their group's centre, for a fixed number of cooling steps, each
+// kept inside its group's disc so that clusters never run into each other.
+func forces(bodies []body, idx []int, springs []spring, centres [][2]float64, radius []float64, gap float64) {
 	if len(idx) < 2 {
 		return
 	}
@@ -297,6 +307,10 @@ func forces(bodies []body, idx []int, springs []spring, centres [][2]float64, ga
 			}
 			b.x += disp[i][0]
 			b.y += disp[i][1]
+			if dx, dy := b.x-c[0], b.y-c[1]; math.Hypot(dx, dy) > radius[b.group]-b.r {
+				k := max(0, radius[b.group]-b.r) / math.Hypot(dx, dy)
+				b.x, b.y = c[0]+dx*k, c[1]+dy*k
+			}
 		}
 	}
 }

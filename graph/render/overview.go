@@ -406,7 +406,7 @@ func groupJob(nw *network, m groupMap) job {
 	itemOf := map[int]int{} // group key or -(position+10) → item
 	scale := 1.0
 	if m.kind == "community" {
-		scale = 0.6 // the circles around a drill-down are context
+		scale = 0.4 // the circles around a drill-down are context
 	}
 	for _, g := range groups {
 		itemOf[g] = len(items)
