@@ -91,13 +91,14 @@ type textFonts struct {
 	goFaces  [2]*font.Face // regular, bold
 	files    map[string]string
 	loaded   map[[2]int]*font.Face // (family, bold) → face; nil when missing
+	widths   map[widthKey]float64  // per unit of size
 	shaper   shaping.HarfbuzzShaper
 	seg      shaping.Segmenter
 	resolver fontResolver
 }
 
 var theFonts = sync.OnceValues(func() (*textFonts, error) {
-	tf := &textFonts{loaded: map[[2]int]*font.Face{}}
+	tf := &textFonts{loaded: map[[2]int]*font.Face{}, widths: map[widthKey]float64{}}
 	for i, ttf := range [][]byte{goregular.TTF, gobold.TTF} {
 		f, err := font.ParseTTF(bytes.NewReader(ttf))
 		if err != nil {
@@ -236,6 +237,8 @@ func reverse[T any](s []T, i, j int) {
 }
 
 // textWidth returns the width, in the unit of size, of one line of text.
+// Widths are shaped once at widthSize and scaled (text is not hinted), and
+// remembered: label placement measures the same names at several sizes.
 func textWidth(s string, size float64, bold bool) float64 {
 	tf, err := theFonts()
 	if err != nil {
@@ -243,11 +246,32 @@ func textWidth(s string, size float64, bold bool) float64 {
 	}
 	tf.mu.Lock()
 	defer tf.mu.Unlock()
-	w := fixed.Int26_6(0)
-	for _, r := range tf.shapeLocked(s, size, bold) {
-		w += r.out.Advance
+	k := widthKey{s, bold}
+	w, ok := tf.widths[k]
+	if !ok {
+		adv := fixed.Int26_6(0)
+		for _, r := range tf.shapeLocked(s, widthSize, bold) {
+			adv += r.out.Advance
+		}
+		w = float64(adv) / 64 / widthSize
+		if len(tf.widths) >= maxWidths {
+			clear(tf.widths)
+		}
+		tf.widths[k] = w
 	}
-	return float64(w) / 64
+	return w * size
+}
+
+// widthSize is the size text is measured at; maxWidths bounds the widths
+// remembered.
+const (
+	widthSize = 64
+	maxWidths = 50_000
+)
+
+type widthKey struct {
+	text string
+	bold bool
 }
 
 // glyphDraw is a glyph ready to draw outside the font lock: an outline in
