@@ -242,7 +242,12 @@ func TestMaps(t *testing.T) {
 		if len(d.ids("t-")) != 6 || !d.hasClass("p-"+n.me, "me") || d.meta["kind"] != "overview" {
 			t.Errorf("ties %v, me %q, metadata %v", d.ids("t-"), d.class["p-"+n.me], d.meta)
 		}
-		var comm struct{ Communities []struct{ Size int } }
+		var comm struct {
+			Communities []struct {
+				Size  int
+				Label string
+			}
+		}
 		c.in(t).must(200, "GET", "/api/v1/communities", nil, &comm)
 		for i, circle := range comm.Communities {
 			d := svg(t, "/api/v1/overview.svg?community="+strconv.Itoa(i))
@@ -254,6 +259,11 @@ func TestMaps(t *testing.T) {
 			}
 			if d.meta["kind"] != "community" || members != circle.Size {
 				t.Errorf("community %d: kind %q, %d members drawn, want %d", i, d.meta["kind"], members, circle.Size)
+			}
+			// Titled with the circle's name, as /communities gives it (it was
+			// "Circle 0: circle 1").
+			if d.title != circle.Label || strings.HasPrefix(strings.ToLower(circle.Label), "circle ") {
+				t.Errorf("community %d: title %q, label %q; want the circle's name", i, d.title, circle.Label)
 			}
 		}
 	})
