@@ -37,7 +37,13 @@ imported fields but never what you wrote yourself (notes, manual strengths, fiel
 
 Formats: linkedin (Connections.csv or the whole data-export ZIP), google (Google Contacts CSV),
 vcard (.vcf), interactions (CSV: date,person,kind,notes,initiated_by), ics (calendar events with
-attendees become meetings), nexo (a backup made with nexo export).`,
+attendees become meetings), nexo (a backup made with nexo export).
+
+A backup is a restore, for owners only (the token's member must be an owner of the workspace).
+Into the workspace it came from it keeps the ids; into another one (say, a new workspace made
+with nexo token create --workspace NAME) it remaps every id and merges the backup's owner's own
+person into yours. Members it lists come in as members at most, and notes and logged
+interactions are written as yours: a file never speaks for anyone else.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := importer.ParseFormat(format)
@@ -236,7 +242,7 @@ func newExportCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "export [-o FILE]",
-		Short: "Write a complete backup of your workspace (JSON Lines; restore it with nexo import)",
+		Short: "Write a complete backup of your workspace (JSON Lines; an owner restores it with nexo import)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := cf.connect(cmd.Context(), cmd.ErrOrStderr())
