@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/jobs"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -32,7 +34,13 @@ type Options struct {
 	// Reports makes and delivers the periodic reports (graph/report); nil
 	// gives one without email or webhook settings, owned by the server.
 	Reports *report.Service
+	// Jobs keeps the jobs in the store (graph/jobs); nil gives one owned by
+	// the server, which lets a workspace run DefaultMaxImports imports at once.
+	Jobs *jobs.Tracker
 }
+
+// DefaultMaxImports is how many imports one workspace may run at once.
+const DefaultMaxImports = 2
 
 // Server serves Nexo's HTTP API.
 type Server struct {
@@ -47,8 +55,10 @@ type Server struct {
 
 	auth       *auth
 	cache      *analyticsCache
-	jobs       *jobs
+	jobs       *jobs.Tracker
+	ownJobs    bool // the server made jobs and closes it
 	metricsSet *metricsSet
+	draining   atomic.Bool // /readyz answers 503 (Drain)
 
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
@@ -78,7 +88,12 @@ func New(opt Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
 		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
-		jobs: newJobs(), metricsSet: newMetrics()}
+		metricsSet: newMetrics()}
+	s.jobs, s.ownJobs = opt.Jobs, opt.Jobs == nil
+	if s.ownJobs {
+		s.jobs = jobs.New(jobs.Options{Store: opt.Store, Logger: opt.Logger,
+			Limits: map[string]int{graph.JobImport: DefaultMaxImports}})
+	}
 	s.cache = newAnalyticsCache(s)
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
 	if s.ownReports {
@@ -94,12 +109,20 @@ func New(opt Options) *Server {
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler { return s.engine }
 
+// Drain makes /readyz answer 503, so that load balancers stop sending
+// requests here; everything else keeps working until the HTTP server shuts
+// down. It is the first step of a graceful stop (cmd/nexo).
+func (s *Server) Drain() { s.draining.Store(true) }
+
 // Close stops background work.
 func (s *Server) Close() error {
 	s.cache.close()
 	err := s.closeRenderer()
 	if s.ownReports {
 		err = errors.Join(err, s.reports.Close())
+	}
+	if s.ownJobs {
+		err = errors.Join(err, s.jobs.Close())
 	}
 	return err
 }
@@ -159,8 +182,16 @@ func (s *Server) health(c *gin.Context) {
 		"uptime_seconds": int(time.Since(s.started).Seconds())})
 }
 
-// ready answers 200 only when Neo4j answers and the schema is in place.
+// ready answers 200 only when Neo4j answers and the schema is in place, and
+// 503 once the server is draining.
 func (s *Server) ready(c *gin.Context) {
+	if s.draining.Load() {
+		// Not through s.Error: load balancers ask every second, and this is
+		// no fault to log.
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{errorDetail{Code: graph.EUNAVAILABLE,
+			Message: "The server is shutting down."}})
+		return
+	}
 	ctx, cancel := context.WithTimeout(c, 5*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {

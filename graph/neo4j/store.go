@@ -124,6 +124,12 @@ var schema = []string{
 	"CREATE INDEX report_workspace IF NOT EXISTS FOR (n:Report) ON (n.workspaceId, n.generatedAt)",
 	"CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (n:Delivery) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX delivery_workspace IF NOT EXISTS FOR (n:Delivery) ON (n.workspaceId, n.state)",
+	// Jobs (job.go): listed per workspace newest first; the running ones
+	// are scanned for lost leases, the ended ones for pruning.
+	"CREATE CONSTRAINT job_id IF NOT EXISTS FOR (n:Job) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX job_workspace IF NOT EXISTS FOR (n:Job) ON (n.workspaceId, n.startedAt)",
+	"CREATE INDEX job_state IF NOT EXISTS FOR (n:Job) ON (n.state)",
+	"CREATE INDEX job_finished IF NOT EXISTS FOR (n:Job) ON (n.finishedAt)",
 }
 
 // createSchema creates constraints and indexes and waits until they are online.
