@@ -19,8 +19,9 @@ const snapshotFetchSize = 20000
 // stream runs q in a read transaction of its own session and calls fn for
 // each record's values, pulling snapshotFetchSize records at a time.
 func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(v []any) error) error {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
-		FetchSize: snapshotFetchSize})
+	cfg := s.sessionConfig(neo4j.AccessModeRead)
+	cfg.FetchSize = snapshotFetchSize
+	sess := s.driver.NewSession(ctx, cfg)
 	defer sess.Close(context.Background())
 	tx, err := sess.BeginTransaction(ctx)
 	if err != nil {

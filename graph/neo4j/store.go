@@ -165,10 +165,18 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// sessionConfig configures every session of the store. They share the
+// driver's bookmark manager, so that a read sees every write this process
+// made before it: on a cluster (neo4j:// or neo4j+s:// URIs) reads go to
+// followers, which may trail the leader by a few milliseconds.
+func (s *Store) sessionConfig(mode neo4j.AccessMode) neo4j.SessionConfig {
+	return neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode, BookmarkManager: s.driver.ExecuteQueryBookmarkManager()}
+}
+
 // read runs fn in a managed read transaction (retried by the driver on
 // transient errors) and maps driver errors to graph errors.
 func read[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+	sess := s.driver.NewSession(ctx, s.sessionConfig(neo4j.AccessModeRead))
 	defer sess.Close(context.Background())
 	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
 	t, _ := v.(T) // v is nil after an error, or for T = any when fn returns nil
@@ -177,7 +185,7 @@ func read[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransact
 
 // write runs fn in a managed write transaction.
 func write[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	sess := s.driver.NewSession(ctx, s.sessionConfig(neo4j.AccessModeWrite))
 	defer sess.Close(context.Background())
 	v, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
 	t, _ := v.(T)
