@@ -119,7 +119,7 @@ start_neo4j() {
     return 0
   fi
   "$root/scripts/neo4j/neo4j.sh" start --mode test --dir "$dir/neo4j"
-  "$root/scripts/neo4j/neo4j.sh" env --mode test --dir "$dir/neo4j" | sed 's/^\([A-Z_]*\)=\(.*\)$/\1=\2/' >"$dir/neo4j.env"
+  "$root/scripts/neo4j/neo4j.sh" env --mode test --dir "$dir/neo4j" >"$dir/neo4j.env"
   touch "$dir/neo4j.own"
 }
 
