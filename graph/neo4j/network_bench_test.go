@@ -8,7 +8,6 @@ import (
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
-	"github.com/nexohq/nexo/graph/demo"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
 )
 
@@ -25,16 +24,7 @@ import (
 func BenchmarkNetworkMemory(b *testing.B) {
 	s := neo4jtest.Open(b)
 	ctx := context.Background()
-	wsID := *benchWorkspace
-	if wsID == "" {
-		w, owner := neo4jtest.Workspace(b, s)
-		if _, err := demo.Generate(demo.Options{People: *benchPeople, Seed: 1}, owner.ID, func(batch *graph.Batch) error {
-			return s.Upsert(ctx, w.ID, batch, nil)
-		}); err != nil {
-			b.Fatal(err)
-		}
-		wsID = w.ID
-	}
+	wsID := benchDemoWorkspace(b, s)
 	live := func() float64 {
 		runtime.GC()
 		runtime.GC()
