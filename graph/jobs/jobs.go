@@ -183,16 +183,14 @@ func (t *Tracker) Drain(ctx context.Context) error {
 	return fmt.Errorf("%d jobs were stopped before they finished", len(stopped))
 }
 
-// Close stops looking for lost jobs and stops the jobs still running, as
-// Drain does when its time is up but without waiting for them.
+// Close stops the jobs still running, as Drain does when its time is up
+// (so that each is recorded as ended before the store closes), and stops
+// looking for lost jobs.
 func (t *Tracker) Close() error {
 	t.closeOnce.Do(func() {
-		t.mu.Lock()
-		t.draining = true
-		t.mu.Unlock()
-		for _, r := range t.running() {
-			r.cancel(errStopping)
-		}
+		now, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = t.Drain(now)
 		close(t.stop)
 	})
 	t.wg.Wait()

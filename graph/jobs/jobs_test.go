@@ -213,6 +213,26 @@ func TestDrain(t *testing.T) {
 	})
 }
 
+// TestClose: a tracker closed without a drain (a server stopped at once)
+// still records its running jobs as ended before its store goes.
+func TestClose(t *testing.T) {
+	s := neo4jtest.Open(t)
+	w, _ := neo4jtest.Workspace(t, s)
+	tr := jobs.New(jobs.Options{Store: s})
+	run, err := tr.Start(ctx, w.ID, graph.JobImport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Close()
+	j, err := s.FindJob(ctx, w.ID, run.ID())
+	if err != nil || j.State != graph.JobFailed || j.Error == nil || j.Error.Message != graph.ErrJobLost.Message {
+		t.Fatalf("job of a closed tracker: got %+v, %v; want failed with the reason", j, err)
+	}
+	if run.Context().Err() == nil {
+		t.Fatal("the work was not told to stop")
+	}
+}
+
 // TestLostJobs: jobs whose process died are ended as failed, by their lease
 // running out, and at once when the same replica starts again.
 func TestLostJobs(t *testing.T) {
