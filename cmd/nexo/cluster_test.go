@@ -38,7 +38,8 @@ type cluster struct {
 const clusterRate = 40 // requests per second per token, at HAProxy
 
 // startCluster starts the cluster on the test Neo4j (reused: a Neo4j of its
-// own would add half a minute), with a nexo built for it.
+// own would add half a minute), through a neo4j:// URI, with a nexo built
+// for it.
 func startCluster(tb testing.TB, replicas int) *cluster {
 	tb.Helper()
 	cfg := neo4jtest.Config(tb)
@@ -57,10 +58,12 @@ func startCluster(tb testing.TB, replicas int) *cluster {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		tb.Fatalf("build nexo: %v\n%s", err, out)
 	}
+	// The replicas reach Neo4j through a routing URI, as they would a cluster.
+	uri := strings.Replace(cfg.URI, "bolt://", "neo4j://", 1)
 	c := &cluster{tb: tb, dir: filepath.Join(tmp, "cluster"), http: &http.Client{Timeout: 20 * time.Second}}
 	c.run = func(args ...string) ([]byte, error) {
 		cmd := exec.Command("bash", append([]string{script}, append(args, "--dir", c.dir)...)...)
-		cmd.Env = append(os.Environ(), "NEO4J_URI="+cfg.URI, "NEO4J_USER="+cfg.User, "NEO4J_PASSWORD="+cfg.Password)
+		cmd.Env = append(os.Environ(), "NEO4J_URI="+uri, "NEO4J_USER="+cfg.User, "NEO4J_PASSWORD="+cfg.Password)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
