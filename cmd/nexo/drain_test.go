@@ -7,10 +7,13 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/importer"
 	"github.com/nexohq/nexo/graph/importer/importertest"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
 )
@@ -145,5 +148,47 @@ func TestServeDrain(t *testing.T) {
 	if code != 200 || j.State != "failed" || j.Error == nil || j.Error.Code != graph.EUNAVAILABLE ||
 		j.Error.Message != graph.ErrJobLost.Message {
 		t.Fatalf("import cut by the drain: got %d %+v %+v, want failed with %q", code, j, j.Error, graph.ErrJobLost.Message)
+	}
+}
+
+// TestImportCommandCancel: Ctrl-C during `nexo import --server` cancels the
+// job on the server, which otherwise went on writing after the command had
+// returned.
+func TestImportCommandCancel(t *testing.T) {
+	w, token := ownerToken(t)
+	m := serveOn(t, 0, time.Minute)
+	stop := runMain(t, m)
+	defer func() {
+		stop()
+		m.Close()
+	}()
+	path := filepath.Join(t.TempDir(), "Connections.csv")
+	if err := os.WriteFile(path, importertest.ConnectionsCSV(20000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	store := neo4jtest.Open(t)
+	go func() { // Ctrl-C once the import runs
+		defer cancel()
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if l, _, err := store.FindJobs(context.Background(), w.ID, graph.JobFilter{}); err == nil && len(l) > 0 {
+				return
+			}
+		}
+	}()
+	_, err := importViaServer(ctx, clientFlags{token: token, format: "table"}, "http://"+m.Addr(), path,
+		importer.FormatAuto, "", false, io.Discard)
+	if err == nil {
+		t.Fatal("import interrupted: got no error")
+	}
+	l, _, _ := store.FindJobs(context.Background(), w.ID, graph.JobFilter{})
+	if len(l) != 1 {
+		t.Fatalf("jobs: got %d, want 1", len(l))
+	}
+	for deadline := time.Now().Add(10 * time.Second); l[0].State == graph.JobRunning && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		l[0], _ = store.FindJob(context.Background(), w.ID, l[0].ID)
+	}
+	if l[0].State != graph.JobCanceled {
+		t.Fatalf("the job of an interrupted import: got %s, want canceled", l[0].State)
 	}
 }
