@@ -155,7 +155,8 @@ type JobStore interface {
 	// EndLostJobs ends the selected running jobs, in every workspace, as
 	// failed with ErrJobLost, and returns how many it ended.
 	EndLostJobs(ctx context.Context, f LostJobs) (int, error)
-	// DeleteJobs removes the jobs, in every workspace, that ended before the
-	// given time, and returns how many it removed.
-	DeleteJobs(ctx context.Context, endedBefore time.Time) (int, error)
+	// DeleteJobs removes the jobs of the kind (every kind when empty), in
+	// every workspace, that ended before the given time, and returns how many
+	// it removed.
+	DeleteJobs(ctx context.Context, kind string, endedBefore time.Time) (int, error)
 }

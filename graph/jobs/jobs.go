@@ -44,8 +44,10 @@ type Options struct {
 	// ProgressEvery the least time between two progress writes of one job.
 	Lease, Heartbeat, ProgressEvery time.Duration
 	// ReapEvery is how often lost jobs are looked for; Keep how long ended
-	// jobs are kept.
+	// jobs are kept, and KeepKind how long those of some kinds are (default:
+	// analytics refreshes, which every burst of writes starts, an hour).
 	ReapEvery, Keep time.Duration
+	KeepKind        map[string]time.Duration
 }
 
 // Reporter is what long work needs of a Tracker: to start a job, then report
@@ -96,6 +98,9 @@ func New(opt Options) *Tracker {
 	def(&opt.ProgressEvery, DefaultProgressEvery)
 	def(&opt.ReapEvery, DefaultReapEvery)
 	def(&opt.Keep, DefaultKeep)
+	if opt.KeepKind == nil {
+		opt.KeepKind = map[string]time.Duration{graph.JobAnalyticsRefresh: time.Hour}
+	}
 	t := &Tracker{opt: opt, owner: opt.Replica + "/" + graph.NewID()[:12], logger: opt.Logger,
 		runs: map[string]*Run{}, changed: make(chan struct{}), stop: make(chan struct{})}
 	if opt.Store != nil { // a server made without a store (to serve its documents) has no jobs
@@ -247,9 +252,7 @@ func (t *Tracker) reaper() {
 			t.logger.Warn("jobs whose server stopped ended as failed", slog.Int("jobs", n))
 		}
 		if i%pruneEvery == 0 {
-			if _, err := t.opt.Store.DeleteJobs(ctx, time.Now().Add(-t.opt.Keep)); err != nil {
-				t.logger.Warn("pruning old jobs failed", slog.String("error", err.Error()))
-			}
+			t.prune(ctx)
 		}
 		cancel()
 		lost.Replica = "" // only leases give away lost jobs from now on
@@ -258,6 +261,19 @@ func (t *Tracker) reaper() {
 			return
 		case <-time.After(t.opt.ReapEvery):
 		}
+	}
+}
+
+// prune deletes the jobs that ended longer ago than they are kept.
+func (t *Tracker) prune(ctx context.Context) {
+	_, err := t.opt.Store.DeleteJobs(ctx, "", time.Now().Add(-t.opt.Keep))
+	for kind, keep := range t.opt.KeepKind {
+		if err == nil {
+			_, err = t.opt.Store.DeleteJobs(ctx, kind, time.Now().Add(-keep))
+		}
+	}
+	if err != nil {
+		t.logger.Warn("pruning old jobs failed", slog.String("error", err.Error()))
 	}
 }
 
@@ -380,9 +396,9 @@ func (r *Run) end(upd graph.JobUpdate) {
 	defer cancel()
 	_, err := r.t.opt.Store.UpdateJob(ctx, r.job.WorkspaceID, r.job.ID, upd)
 	switch {
-	case graph.ErrorCode(err) == graph.ECONFLICT:
+	case graph.ErrorCode(err) == graph.ECONFLICT || graph.ErrorCode(err) == graph.ENOTFOUND:
 		// Ended elsewhere meanwhile (canceled after its lease ran out, or
-		// found lost): that end stands.
+		// found lost), or gone with its workspace: that stands.
 	case err != nil:
 		// Its lease runs out, and the job is then ended as lost.
 		r.t.logger.Error("recording a job's end failed", slog.String("job", r.job.ID),

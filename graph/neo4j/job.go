@@ -238,13 +238,17 @@ func (s *Store) EndLostJobs(ctx context.Context, f graph.LostJobs) (int, error) 
 	})
 }
 
-// DeleteJobs removes the jobs that ended before the given time.
-func (s *Store) DeleteJobs(ctx context.Context, endedBefore time.Time) (int, error) {
+// DeleteJobs removes the jobs of a kind (or all) that ended before the given time.
+func (s *Store) DeleteJobs(ctx context.Context, kind string, endedBefore time.Time) (int, error) {
 	if endedBefore.IsZero() {
 		return 0, fmt.Errorf("delete jobs: no time given")
 	}
+	p := map[string]any{"before": endedBefore.UTC(), "kind": kind}
+	if kind == "" {
+		p["kind"] = nil
+	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-		return count(ctx, tx, `MATCH (j:Job) WHERE j.finishedAt < $before
-			WITH j LIMIT 10000 DELETE j RETURN count(*)`, map[string]any{"before": endedBefore.UTC()})
+		return count(ctx, tx, `MATCH (j:Job) WHERE j.finishedAt < $before AND ($kind IS NULL OR j.kind = $kind)
+			WITH j LIMIT 10000 DELETE j RETURN count(*)`, p)
 	})
 }

@@ -202,7 +202,10 @@ func TestEndLostJobs(t *testing.T) {
 	if _, err := past.UpdateJob(ctx, w.ID, old.ID, graph.JobUpdate{Owner: "r/1", State: graph.JobSucceeded}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := s.DeleteJobs(ctx, long.Add(time.Hour))
+	if n, err := s.DeleteJobs(ctx, graph.JobAnalyticsRefresh, long.Add(time.Hour)); err != nil || n != 0 {
+		t.Fatalf("delete ended refreshes: got %d, %v; want none (the old job is an import)", n, err)
+	}
+	n, err := s.DeleteJobs(ctx, "", long.Add(time.Hour))
 	if err != nil || n != 1 {
 		t.Fatalf("delete ended jobs: got %d, %v; want the 1 that ended in 2001", n, err)
 	}
