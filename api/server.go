@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/ask"
 	"github.com/nexohq/nexo/graph/jobs"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
@@ -34,6 +36,11 @@ type Options struct {
 	// Reports makes and delivers the periodic reports (graph/report); nil
 	// gives one without email or webhook settings, owned by the server.
 	Reports *report.Service
+	// TrustedProxies are the reverse proxies (HAProxy) whose
+	// X-Forwarded-For names the client; from any other peer the header is
+	// ignored and the client is the socket's address. It is what failed
+	// authentications are counted by (authlimit.go).
+	TrustedProxies []netip.Prefix
 	// Jobs keeps the jobs in the store (graph/jobs); nil gives one owned by
 	// the server, which lets a workspace run DefaultMaxImports imports at once.
 	Jobs *jobs.Tracker
@@ -55,6 +62,7 @@ type Server struct {
 
 	auth       *auth
 	cache      *analyticsCache
+	ask        *ask.Service
 	jobs       *jobs.Tracker
 	ownJobs    bool // the server made jobs and closes it
 	metricsSet *metricsSet
@@ -62,6 +70,9 @@ type Server struct {
 
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
+
+	mcpOnce    sync.Once
+	mcpHandler http.Handler // /mcp (mcp.go), made on first use
 
 	renderMu     sync.Mutex
 	rend         *render.Renderer // started by the first map (maps.go)
@@ -95,15 +106,32 @@ func New(opt Options) *Server {
 			Limits: map[string]int{graph.JobImport: DefaultMaxImports}})
 	}
 	s.cache = newAnalyticsCache(s)
+	s.ask = ask.New(s.cache)
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
 	if s.ownReports {
 		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})
 	}
 	s.engine.ContextWithFallback = true
+	trustProxies(s.engine, opt.TrustedProxies)
 	s.engine.SetHTMLTemplate(pageTemplate)
-	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe)
+	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe, noStore)
 	s.routes()
 	return s
+}
+
+// trustProxies makes c.ClientIP() the socket's address, or the address a
+// trusted proxy puts in X-Forwarded-For (the last one not itself a trusted
+// proxy). Gin trusts every peer's header unless told otherwise.
+func trustProxies(e *gin.Engine, proxies []netip.Prefix) {
+	var list []string
+	for _, p := range proxies {
+		list = append(list, p.String())
+	}
+	if err := e.SetTrustedProxies(list); err != nil {
+		panic("api: trusted proxies: " + err.Error()) // netip.Prefix always parses
+	}
+	e.ForwardedByClientIP = len(list) > 0
+	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
 }
 
 // Handler returns the HTTP handler.

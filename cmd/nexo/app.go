@@ -15,6 +15,7 @@ import (
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/jobs"
 	"github.com/nexohq/nexo/graph/neo4j"
+	"github.com/nexohq/nexo/graph/outbound"
 	"github.com/nexohq/nexo/graph/report"
 )
 
@@ -115,8 +116,16 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Mail.Check(); err != nil {
 		return err
 	}
+	out, err := outbound.ParseAllowList(m.Config.OutboundAllow)
+	if err != nil {
+		return fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
+	}
 	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
-		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}})
+		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out})
+	proxies, err := parsePrefixes(m.Config.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("NEXO_TRUSTED_PROXIES: %w", err)
+	}
 	// Listen before the jobs start: the address names this replica, and no
 	// other live process can hold it.
 	ln, err := net.Listen("tcp", m.Config.Addr)
@@ -127,7 +136,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Jobs = jobs.New(jobs.Options{Store: m.Store, Logger: m.Logger, Replica: m.replicaName(),
 		Limits: map[string]int{graph.JobImport: m.Config.MaxImports}})
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports, Jobs: m.Jobs})
+		Reports: m.Reports, TrustedProxies: proxies, Jobs: m.Jobs})
 	if m.Config.Reports {
 		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
 		sched.Start(ctx)
