@@ -110,6 +110,7 @@ func (v *victim) attacks(own *victim) []attack {
 		attack{"GET", "/api/v1/ties/" + id["tie"] + "/ledger", nil, 404, false},
 		attack{"DELETE", "/api/v1/tokens/" + id["token"], nil, 404, false},
 		attack{"GET", "/api/v1/jobs/" + id["job"], nil, 404, false},
+		attack{"DELETE", "/api/v1/jobs/" + id["job"], nil, 404, false},
 
 		// Their ids inside my writes.
 		attack{"POST", "/api/v1/ties", map[string]any{"person_a": id["person"], "person_b": id["other"]}, 404, false},

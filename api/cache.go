@@ -9,6 +9,7 @@ import (
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/ask"
+	"github.com/nexohq/nexo/graph/jobs"
 )
 
 // Analytics answer from an in-memory analytics.Network of each workspace,
@@ -29,7 +30,8 @@ type cacheEntry struct {
 	version  uint64 // writes seen when the build started
 	writes   uint64 // writes so far
 	building chan struct{}
-	job      *Job
+	job      *jobs.Run     // of the latest build; nil when it could not be recorded
+	started  chan struct{} // closed once the latest build has its job
 	err      error
 	timer    *time.Timer
 }
@@ -71,39 +73,58 @@ func (ac *analyticsCache) entry(ws string) *cacheEntry {
 	return e
 }
 
-// refresh starts a build unless one is running, and returns its job.
-func (ac *analyticsCache) refresh(ws string) *Job {
+// refresh starts a build unless one is running, and returns its job (nil
+// when none could be recorded).
+func (ac *analyticsCache) refresh(ws string) *jobs.Run {
+	ac.mu.Lock()
+	ac.startLocked(ws)
+	e := ac.entry(ws)
+	started := e.started
+	ac.mu.Unlock()
+	if started == nil {
+		return nil
+	}
+	<-started
 	ac.mu.Lock()
 	defer ac.mu.Unlock()
-	return ac.startLocked(ws)
-}
-
-func (ac *analyticsCache) startLocked(ws string) *Job {
-	e := ac.entry(ws)
-	if e.building != nil || ac.closed {
-		return e.job
-	}
-	e.building = make(chan struct{})
-	e.version = e.writes
-	e.job = ac.s.jobs.start(ws, "analytics_refresh")
-	go ac.build(ws, e, e.job, e.building)
 	return e.job
 }
 
-// build loads the snapshot and builds the network, then warms the slower
-// results (communities, betweenness) so later questions do not wait.
-func (ac *analyticsCache) build(ws string, e *cacheEntry, job *Job, done chan struct{}) {
+func (ac *analyticsCache) startLocked(ws string) {
+	e := ac.entry(ws)
+	if e.building != nil || ac.closed {
+		return
+	}
+	e.building, e.started = make(chan struct{}), make(chan struct{})
+	e.version = e.writes
+	go ac.build(ws, e, e.building, e.started)
+}
+
+// build records a job, loads the snapshot and builds the network, then warms
+// the slower results (communities, betweenness) so later questions do not
+// wait. The job is recorded here, not under the cache's lock: it is a write
+// to Neo4j.
+func (ac *analyticsCache) build(ws string, e *cacheEntry, done, started chan struct{}) {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	job, err := ac.s.jobs.Start(context.Background(), ws, graph.JobAnalyticsRefresh)
+	if err != nil {
+		// The build goes on without a job: questions are waiting for it.
+		ac.s.logger.Warn("recording an analytics refresh job failed", slog.String("workspace", ws),
+			slog.String("error", err.Error()))
+	}
+	ac.mu.Lock()
+	e.job = job
+	ac.mu.Unlock()
+	close(started)
+	ctx, cancel := context.WithTimeout(job.Context(), 15*time.Minute)
 	defer cancel()
-	jobs := ac.s.jobs
-	jobs.progress(job, "loading snapshot", 0, 0)
+	job.Progress("loading snapshot", 0, 0)
 	snap, err := ac.s.store.LoadSnapshot(ctx, ws, graph.SnapshotOptions{Progress: func(read int) {
-		jobs.progress(job, "loading snapshot", read, 0)
+		job.Progress("loading snapshot", read, 0)
 	}})
 	var net *analytics.Network
 	if err == nil {
-		jobs.progress(job, "computing tie strengths", 0, len(snap.Ties))
+		job.Progress("computing tie strengths", 0, len(snap.Ties))
 		net, err = analytics.NewNetwork(snap, ac.now().UTC(), nil)
 	}
 	ac.mu.Lock()
@@ -118,16 +139,16 @@ func (ac *analyticsCache) build(ws string, e *cacheEntry, job *Job, done chan st
 	ac.mu.Unlock()
 	if err != nil {
 		ac.s.logger.Error("analytics refresh failed", slog.String("workspace", ws), slog.String("error", err.Error()))
-		jobs.finish(job, nil, err)
+		job.Finish(nil, err)
 		return
 	}
 	ac.s.logger.Info("analytics refreshed", slog.String("workspace", ws), slog.Int("people", net.Len()),
 		slog.Int("ties", net.NumTies()), slog.Duration("took", time.Since(start)))
-	jobs.progress(job, "communities", 0, 0)
+	job.Progress("communities", 0, 0)
 	net.Communities()
-	jobs.progress(job, "betweenness", 0, 0)
+	job.Progress("betweenness", 0, 0)
 	net.Betweenness()
-	jobs.finish(job, map[string]any{"people": net.Len(), "ties": net.NumTies(),
+	job.Finish(map[string]any{"people": net.Len(), "ties": net.NumTies(),
 		"seconds": time.Since(start).Seconds()}, nil)
 	if stale {
 		ac.refresh(ws) // writes landed during the build
@@ -142,8 +163,8 @@ func (ac *analyticsCache) get(ctx context.Context, ws string) (*analytics.Networ
 		if e.net != nil {
 			f := Freshness{BuiltAt: e.builtAt, AgeSeconds: ac.now().Sub(e.builtAt).Seconds(),
 				Stale: e.writes != e.version || e.building != nil, People: e.net.Len(), Ties: e.net.NumTies()}
-			if f.Stale && e.job != nil {
-				f.RefreshJob = e.job.ID
+			if f.Stale {
+				f.RefreshJob = e.job.ID()
 			}
 			net := e.net
 			ac.mu.Unlock()
@@ -179,16 +200,14 @@ func (ac *analyticsCache) status(ws string) (Freshness, bool) {
 	e, ok := ac.entries[ws]
 	if !ok || e.net == nil {
 		f := Freshness{}
-		if ok && e.job != nil {
-			f.RefreshJob = e.job.ID
+		if ok {
+			f.RefreshJob = e.job.ID()
 		}
 		return f, false
 	}
 	f := Freshness{BuiltAt: e.builtAt, AgeSeconds: ac.now().Sub(e.builtAt).Seconds(),
 		Stale: e.writes != e.version || e.building != nil, People: e.net.Len(), Ties: e.net.NumTies()}
-	if e.job != nil {
-		f.RefreshJob = e.job.ID
-	}
+	f.RefreshJob = e.job.ID()
 	return f, true
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/importer"
+	"github.com/nexohq/nexo/graph/jobs"
 )
 
 // createImport accepts a multipart upload (field "file"; optional fields
@@ -96,11 +97,17 @@ func (s *Server) createImport(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
-	job := s.jobs.start(ws(c), "import")
-	go s.runImport(job, p.User, tmp, size, format, charset, dryRun)
-	c.Header("Location", "/api/v1/jobs/"+job.ID)
-	j, _ := s.jobs.get(ws(c), job.ID)
-	c.JSON(http.StatusAccepted, j)
+	run, err := s.jobs.Start(c, ws(c), graph.JobImport)
+	if err != nil {
+		if graph.ErrorCode(err) == graph.ERATELIMITED {
+			c.Header("Retry-After", "5")
+		}
+		s.Error(c, err)
+		return
+	}
+	go s.runImport(run, p.User, tmp, size, format, charset, dryRun)
+	c.Header("Location", "/api/v1/jobs/"+run.ID())
+	c.JSON(http.StatusAccepted, run.Job())
 }
 
 // ownersRestore refuses a backup (Nexo's export) from anyone but an owner
@@ -131,14 +138,16 @@ func uploadErr(err error, limit int64) error {
 	return badRequest("The upload could not be read: %v.", err)
 }
 
-// runImport imports a spooled upload and records progress and the report on the job.
-func (s *Server) runImport(job *Job, me *graph.User, f *os.File, size int64, format importer.Format, charset string, dryRun bool) {
+// runImport imports a spooled upload and records progress and the report on
+// the job; a cancel of the job, or the server stopping, cancels the import.
+func (s *Server) runImport(run *jobs.Run, me *graph.User, f *os.File, size int64, format importer.Format, charset string, dryRun bool) {
 	defer os.Remove(f.Name())
 	defer f.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	ctx, cancel := context.WithTimeout(run.Context(), time.Hour)
 	defer cancel()
+	job := run.Job()
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		s.jobs.finish(job, nil, err)
+		run.Finish(nil, err)
 		return
 	}
 	start := time.Now()
@@ -148,13 +157,13 @@ func (s *Server) runImport(job *Job, me *graph.User, f *os.File, size int64, for
 			if p.Phase == importer.PhaseWriting {
 				done, total = p.Written, p.ToWrite
 			}
-			s.jobs.progress(job, string(p.Phase), done, total)
+			run.Progress(string(p.Phase), done, total)
 		}})
 	if err != nil {
-		if graph.ErrorCode(err) == graph.EINTERNAL {
+		if graph.ErrorCode(err) == graph.EINTERNAL && ctx.Err() == nil {
 			s.logger.Error("import failed", slog.String("job", job.ID), slog.String("error", err.Error()))
 		}
-		s.jobs.finish(job, nil, err)
+		run.Finish(nil, err)
 		return
 	}
 	s.logger.Info("import done", slog.String("job", job.ID), slog.String("workspace", job.WorkspaceID),
@@ -162,7 +171,7 @@ func (s *Server) runImport(job *Job, me *graph.User, f *os.File, size int64, for
 	if !dryRun {
 		s.changed(job.WorkspaceID)
 	}
-	s.jobs.finish(job, rep, nil)
+	run.Finish(rep, nil)
 }
 
 // export streams the workspace as Nexo's JSON Lines backup. Other members'

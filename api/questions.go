@@ -177,12 +177,16 @@ func (s *Server) analyticsStatus(c *gin.Context) {
 
 // refreshAnalytics starts a rebuild and returns its job.
 func (s *Server) refreshAnalytics(c *gin.Context) {
-	job := s.cache.refresh(ws(c))
-	if job == nil {
-		s.Error(c, graph.Errorf(graph.EUNAVAILABLE, "The server is shutting down."))
+	run := s.cache.refresh(ws(c))
+	if run == nil {
+		s.Error(c, graph.Errorf(graph.EUNAVAILABLE, "The refresh could not be started; try again in a moment."))
 		return
 	}
-	c.Header("Location", "/api/v1/jobs/"+job.ID)
-	j, _ := s.jobs.get(ws(c), job.ID)
+	j, err := s.jobs.Get(c, ws(c), run.ID())
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/jobs/"+j.ID)
 	c.JSON(http.StatusAccepted, j)
 }

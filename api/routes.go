@@ -111,6 +111,7 @@ func (s *Server) routes() {
 
 	v1.GET("/jobs", s.listJobs)
 	v1.GET("/jobs/:job_id", s.getJob)
+	w.DELETE("/jobs/:job_id", s.cancelJob) // on whichever replica runs it
 
 	// Periodic reports (reports.go, graph/report): history, on-demand runs,
 	// previews, delivery retries, and each member's report settings.

@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/ask"
+	"github.com/nexohq/nexo/graph/jobs"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -39,7 +41,13 @@ type Options struct {
 	// ignored and the client is the socket's address. It is what failed
 	// authentications are counted by (authlimit.go).
 	TrustedProxies []netip.Prefix
+	// Jobs keeps the jobs in the store (graph/jobs); nil gives one owned by
+	// the server, which lets a workspace run DefaultMaxImports imports at once.
+	Jobs *jobs.Tracker
 }
+
+// DefaultMaxImports is how many imports one workspace may run at once.
+const DefaultMaxImports = 2
 
 // Server serves Nexo's HTTP API.
 type Server struct {
@@ -55,8 +63,10 @@ type Server struct {
 	auth       *auth
 	cache      *analyticsCache
 	ask        *ask.Service
-	jobs       *jobs
+	jobs       *jobs.Tracker
+	ownJobs    bool // the server made jobs and closes it
 	metricsSet *metricsSet
+	draining   atomic.Bool // /readyz answers 503 (Drain)
 
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
@@ -89,7 +99,12 @@ func New(opt Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
 		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
-		jobs: newJobs(), metricsSet: newMetrics()}
+		metricsSet: newMetrics()}
+	s.jobs, s.ownJobs = opt.Jobs, opt.Jobs == nil
+	if s.ownJobs {
+		s.jobs = jobs.New(jobs.Options{Store: opt.Store, Logger: opt.Logger,
+			Limits: map[string]int{graph.JobImport: DefaultMaxImports}})
+	}
 	s.cache = newAnalyticsCache(s)
 	s.ask = ask.New(s.cache)
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
@@ -122,12 +137,20 @@ func trustProxies(e *gin.Engine, proxies []netip.Prefix) {
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler { return s.engine }
 
+// Drain makes /readyz answer 503, so that load balancers stop sending
+// requests here; everything else keeps working until the HTTP server shuts
+// down. It is the first step of a graceful stop (cmd/nexo).
+func (s *Server) Drain() { s.draining.Store(true) }
+
 // Close stops background work.
 func (s *Server) Close() error {
 	s.cache.close()
 	err := s.closeRenderer()
 	if s.ownReports {
 		err = errors.Join(err, s.reports.Close())
+	}
+	if s.ownJobs {
+		err = errors.Join(err, s.jobs.Close())
 	}
 	return err
 }
@@ -189,8 +212,16 @@ func (s *Server) health(c *gin.Context) {
 		"uptime_seconds": int(time.Since(s.started).Seconds())})
 }
 
-// ready answers 200 only when Neo4j answers and the schema is in place.
+// ready answers 200 only when Neo4j answers and the schema is in place, and
+// 503 once the server is draining.
 func (s *Server) ready(c *gin.Context) {
+	if s.draining.Load() {
+		// Not through s.Error: load balancers ask every second, and this is
+		// no fault to log.
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{errorDetail{Code: graph.EUNAVAILABLE,
+			Message: "The server is shutting down."}})
+		return
+	}
 	ctx, cancel := context.WithTimeout(c, 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {

@@ -17,6 +17,9 @@ type Store interface {
 	// Ping reports whether the database answers and the schema is in place.
 	Ping(ctx context.Context) error
 
+	// JobStore keeps the jobs (job.go): long work any replica can answer for.
+	JobStore
+
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 	FindWorkspace(ctx context.Context, id string) (*Workspace, error)
 	FindWorkspaces(ctx context.Context) ([]*Workspace, error)

@@ -5,7 +5,8 @@
 # runs `go vet` and `go test ./...` against it, and stops it whatever happens, leaving no process behind.
 # Extra arguments go to `go test` (e.g. scripts/test.sh -run TestStore ./graph/...).
 # With CI=true, a Neo4j that cannot start fails the run; elsewhere the store tests skip with a warning.
-# It installs Debian's chromium package for the browser test when /usr/bin/chromium is missing.
+# It installs Debian's chromium package for the browser test when /usr/bin/chromium is missing, and
+# Debian's haproxy package for the cluster test (scripts/cluster/cluster.sh) when haproxy is missing.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -51,6 +52,17 @@ if [ ! -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] || [ ! -f 
   [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
   echo "test.sh: installing Debian's Noto fonts for the PNG maps" >&2
   apt_install fonts "the PNG script tests will be skipped" fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+fi
+
+# The cluster test (cmd/nexo/cluster_test.go) puts Debian's haproxy in front of three servers.
+# Install it when it is missing: with CI=true a failed install fails the run; elsewhere the
+# cluster test skips and says why.
+if ! scripts/cluster/cluster.sh install; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "test.sh: haproxy could not be installed; with CI=true that fails the run" >&2
+    exit 1
+  fi
+  echo "test.sh: WARNING: haproxy could not be installed; the cluster test will be skipped" >&2
 fi
 
 if scripts/neo4j/neo4j.sh start --mode test --dir "$dir"; then

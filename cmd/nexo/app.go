@@ -13,6 +13,7 @@ import (
 
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/jobs"
 	"github.com/nexohq/nexo/graph/neo4j"
 	"github.com/nexohq/nexo/graph/outbound"
 	"github.com/nexohq/nexo/graph/report"
@@ -27,6 +28,8 @@ type Main struct {
 	API    *api.Server
 	// Reports makes, schedules and delivers the periodic reports.
 	Reports *report.Service
+	// Jobs keeps the jobs (imports, refreshes) in Neo4j, shared by replicas.
+	Jobs *jobs.Tracker
 
 	// StopLocalNeo4j makes Close stop the local Neo4j when Open started it,
 	// and makes Open take the data folder's lock first (lock.go): one serve
@@ -135,8 +138,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("NEXO_TRUSTED_PROXIES: %w", err)
 	}
+	// Listen before the jobs start: the address names this replica, and no
+	// other live process can hold it.
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.listener = ln
+	m.Jobs = jobs.New(jobs.Options{Store: m.Store, Logger: m.Logger, Replica: m.replicaName(),
+		Limits: map[string]int{graph.JobImport: m.Config.MaxImports}})
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports, TrustedProxies: proxies})
+		Reports: m.Reports, TrustedProxies: proxies, Jobs: m.Jobs})
 	if m.Config.Reports {
 		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
 		sched.Start(ctx)
@@ -144,11 +156,6 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Logger.Info("report scheduler on", slog.Bool("email", m.Config.Mail.Addr != ""),
 			slog.Bool("webhook", m.Config.WebhookSecret != ""))
 	}
-	ln, err := net.Listen("tcp", m.Config.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
-	}
-	m.listener = ln
 	m.http = &http.Server{Handler: m.API.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	m.Logger.Info("nexo serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("version", version))
@@ -160,13 +167,47 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	case <-ctx.Done():
 	}
-	m.Logger.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	return m.drain()
+}
+
+// drain stops gracefully: /readyz answers 503 first, for Config.DrainDelay,
+// so that a load balancer takes this replica out while it still serves; then
+// the server stops accepting, and in-flight requests and running jobs get
+// Config.DrainTimeout to finish. Jobs still running then are stopped and
+// recorded as failed ("the server stopped before the job finished"), so a
+// client polling one learns it, from any replica, after any restart.
+func (m *Main) drain() error {
+	m.Logger.Info("shutting down", slog.Duration("drain_delay", m.Config.DrainDelay),
+		slog.Duration("drain_timeout", m.Config.DrainTimeout))
+	m.API.Drain()
+	time.Sleep(m.Config.DrainDelay)
+	ctx, cancel := context.WithTimeout(context.Background(), m.Config.DrainTimeout)
 	defer cancel()
-	if err := m.http.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- m.Jobs.Drain(ctx) }()
+	err := m.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		m.Logger.Warn("requests still running when the drain timeout ran out; closing their connections")
+		err = m.http.Close()
+	}
+	if jerr := <-jobsDone; jerr != nil {
+		m.Logger.Warn("drain: "+jerr.Error(), slog.String("reason", graph.ErrJobLost.Message))
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	m.Logger.Info("stopped")
 	return nil
+}
+
+// replicaName names this replica among those sharing the store:
+// NEXO_REPLICA_NAME, or the host name and the address it listens on.
+func (m *Main) replicaName() string {
+	if m.Config.ReplicaName != "" {
+		return m.Config.ReplicaName
+	}
+	host, _ := os.Hostname()
+	return host + "@" + m.listener.Addr().String()
 }
 
 // Addr returns the address the server listens on, once Run has started.
@@ -183,6 +224,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.API != nil {
 		errs = append(errs, m.API.Close())
+	}
+	if m.Jobs != nil {
+		errs = append(errs, m.Jobs.Close())
 	}
 	if m.Reports != nil {
 		errs = append(errs, m.Reports.Close())

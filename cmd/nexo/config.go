@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph/neo4j"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -44,6 +45,19 @@ type Config struct {
 	// prefixes of the reverse proxies (HAProxy) whose X-Forwarded-For is
 	// believed, comma-separated; by default none.
 	TrustedProxies string
+
+	// Replicas and graceful stops (README "Several replicas"): on SIGTERM
+	// /readyz answers 503 for NEXO_DRAIN_DELAY (default 0; behind a load
+	// balancer, longer than its health checks take to notice), then the
+	// server stops accepting and gives requests and jobs NEXO_DRAIN_TIMEOUT
+	// (default 30s) to finish. NEXO_MAX_IMPORTS caps the imports one
+	// workspace runs at once across replicas (default 2). NEXO_REPLICA_NAME
+	// names this replica (default host@address) so that a restarted replica
+	// ends the jobs its previous run left.
+	DrainDelay   time.Duration
+	DrainTimeout time.Duration
+	MaxImports   int
+	ReplicaName  string
 }
 
 func configFromEnv() Config {
@@ -63,6 +77,13 @@ func configFromEnv() Config {
 	if v, err := strconv.ParseFloat(os.Getenv("NEXO_RATE_LIMIT"), 64); err == nil {
 		c.RateLimit = v
 	}
+	c.DrainDelay = envDuration("NEXO_DRAIN_DELAY", 0)
+	c.DrainTimeout = envDuration("NEXO_DRAIN_TIMEOUT", 30*time.Second)
+	c.MaxImports = api.DefaultMaxImports
+	if v, err := strconv.Atoi(os.Getenv("NEXO_MAX_IMPORTS")); err == nil && v > 0 {
+		c.MaxImports = v
+	}
+	c.ReplicaName = os.Getenv("NEXO_REPLICA_NAME")
 	if c.Neo4j.User == "" {
 		c.Neo4j.User = "neo4j"
 	}
@@ -98,6 +119,18 @@ func parsePrefixes(list string) ([]netip.Prefix, error) {
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {
 		return v
+	}
+	return def
+}
+
+// envDuration reads a duration ("30s", "1m"); a bare number is seconds.
+func envDuration(k string, def time.Duration) time.Duration {
+	v := os.Getenv(k)
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return d
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
+		return time.Duration(n * float64(time.Second))
 	}
 	return def
 }

@@ -195,8 +195,18 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 	}
 	bar := &progressLine{w: stderr, start: time.Now()}
 	for job.State == "running" {
-		time.Sleep(250 * time.Millisecond)
-		if err := c.do(ctx, "GET", "/api/v1/jobs/"+job.ID, nil, nil, &job); err != nil {
+		select {
+		case <-ctx.Done():
+			// Ctrl-C: the import runs on the server; cancel it there, or it
+			// would go on writing after the command has returned.
+			stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = c.do(stop, "DELETE", "/api/v1/jobs/"+job.ID, nil, nil, nil)
+			bar.done()
+			return nil, fmt.Errorf("import canceled (job %s): %w", job.ID, ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+		if err := c.do(ctx, "GET", "/api/v1/jobs/"+job.ID, nil, nil, &job); err != nil && ctx.Err() == nil {
 			return nil, err
 		}
 		bar.show(job.Phase, job.Done, job.Total, "")
@@ -204,6 +214,9 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 	bar.done()
 	if job.Error != nil {
 		return nil, &graph.Error{Code: job.Error.Code, Message: job.Error.Message, Field: job.Error.Field}
+	}
+	if job.State == "canceled" {
+		return nil, graph.Errorf(graph.ECONFLICT, "The import was canceled (job %s); nothing was written.", job.ID)
 	}
 	var rep importer.Report
 	return &rep, json.Unmarshal(job.Result, &rep)

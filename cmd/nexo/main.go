@@ -43,6 +43,9 @@ func newRootCmd() *cobra.Command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal starts a graceful stop (serve drains); a second one
+	// ends the process at once.
+	go func() { <-ctx.Done(); stop() }()
 	err := newRootCmd().ExecuteContext(ctx)
 	stop()
 	if err != nil {

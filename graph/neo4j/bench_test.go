@@ -9,6 +9,7 @@ import (
 
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/demo"
+	"github.com/nexohq/nexo/graph/neo4j"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
 )
 
@@ -50,16 +51,7 @@ func BenchmarkLoadDemo(b *testing.B) {
 func BenchmarkLoadSnapshot(b *testing.B) {
 	s := neo4jtest.Open(b)
 	ctx := context.Background()
-	wsID := *benchWorkspace
-	if wsID == "" {
-		w, owner := neo4jtest.Workspace(b, s)
-		if _, err := demo.Generate(demo.Options{People: *benchPeople, Seed: 1}, owner.ID, func(batch *graph.Batch) error {
-			return s.Upsert(ctx, w.ID, batch, nil)
-		}); err != nil {
-			b.Fatal(err)
-		}
-		wsID = w.ID
-	}
+	wsID := benchDemoWorkspace(b, s)
 	b.ResetTimer()
 	var snap *graph.Snapshot
 	for i := 0; i < b.N; i++ {
@@ -76,4 +68,20 @@ func BenchmarkLoadSnapshot(b *testing.B) {
 	b.ReportMetric(float64(len(snap.Ties)), "ties")
 	b.ReportMetric(float64(len(snap.Events)), "events")
 	b.ReportMetric(float64(m.HeapAlloc)/(1<<20), "MiB-heap-live")
+}
+
+// benchDemoWorkspace returns -bench.workspace, or a new demo workspace of
+// -bench.people people (deleted when the benchmark ends).
+func benchDemoWorkspace(b *testing.B, s *neo4j.Store) string {
+	b.Helper()
+	if *benchWorkspace != "" {
+		return *benchWorkspace
+	}
+	w, owner := neo4jtest.Workspace(b, s)
+	if _, err := demo.Generate(demo.Options{People: *benchPeople, Seed: 1}, owner.ID, func(batch *graph.Batch) error {
+		return s.Upsert(context.Background(), w.ID, batch, nil)
+	}); err != nil {
+		b.Fatal(err)
+	}
+	return w.ID
 }

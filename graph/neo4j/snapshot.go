@@ -27,8 +27,9 @@ func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn 
 }
 
 func (s *Store) streamTx(ctx context.Context, q string, params map[string]any, fn func(v []any) error) error {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
-		FetchSize: snapshotFetchSize})
+	cfg := s.sessionConfig(neo4j.AccessModeRead)
+	cfg.FetchSize = snapshotFetchSize
+	sess := s.driver.NewSession(ctx, cfg)
 	defer sess.Close(context.Background())
 	tx, err := sess.BeginTransaction(ctx)
 	if err != nil {

@@ -170,6 +170,12 @@ var schema = []string{
 	"CREATE INDEX report_workspace IF NOT EXISTS FOR (n:Report) ON (n.workspaceId, n.generatedAt)",
 	"CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (n:Delivery) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX delivery_workspace IF NOT EXISTS FOR (n:Delivery) ON (n.workspaceId, n.state)",
+	// Jobs (job.go): listed per workspace newest first; the running ones
+	// are scanned for lost leases, the ended ones for pruning.
+	"CREATE CONSTRAINT job_id IF NOT EXISTS FOR (n:Job) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX job_workspace IF NOT EXISTS FOR (n:Job) ON (n.workspaceId, n.startedAt)",
+	"CREATE INDEX job_state IF NOT EXISTS FOR (n:Job) ON (n.state)",
+	"CREATE INDEX job_finished IF NOT EXISTS FOR (n:Job) ON (n.finishedAt)",
 }
 
 // createSchema creates constraints and indexes and waits until they are online.
@@ -211,6 +217,14 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// sessionConfig configures every session of the store. They share the
+// driver's bookmark manager, so that a read sees every write this process
+// made before it: on a cluster (neo4j:// or neo4j+s:// URIs) reads go to
+// followers, which may trail the leader by a few milliseconds.
+func (s *Store) sessionConfig(mode neo4j.AccessMode) neo4j.SessionConfig {
+	return neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode, BookmarkManager: s.driver.ExecuteQueryBookmarkManager()}
+}
+
 // read runs fn in a managed read transaction (retried by the driver on
 // transient errors) and maps driver errors to graph errors.
 // While the breaker is open it fails at once with EUNAVAILABLE.
@@ -220,7 +234,7 @@ func read[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransact
 	if err != nil {
 		return t, err
 	}
-	sess := s.driver.NewSession(callCtx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+	sess := s.driver.NewSession(callCtx, s.sessionConfig(neo4j.AccessModeRead))
 	defer sess.Close(context.Background())
 	v, err := sess.ExecuteRead(callCtx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(callTx{tx, callCtx}) })
 	t, _ = v.(T) // v is nil after an error, or for T = any when fn returns nil
@@ -234,7 +248,7 @@ func write[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransac
 	if err != nil {
 		return t, err
 	}
-	sess := s.driver.NewSession(callCtx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	sess := s.driver.NewSession(callCtx, s.sessionConfig(neo4j.AccessModeWrite))
 	defer sess.Close(context.Background())
 	v, err := sess.ExecuteWrite(callCtx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(callTx{tx, callCtx}) })
 	t, _ = v.(T)
