@@ -3,33 +3,13 @@ package importer
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/nexohq/nexo/graph/identity"
 )
 
 // fold lower-cases s and strips its accents, so that "Ángel" and "angel",
 // "März" and "marz" compare equal.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(out)
-}
+func fold(s string) string { return identity.Fold(s) }
 
 // words folds s and reduces it to its letters and digits separated by single
 // spaces: "E-Mail-Adresse" → "e mail adresse".

@@ -22,7 +22,7 @@ func personFrom(m map[string]any) *graph.Person {
 		Title: str(m, "title"), Company: str(m, "company"), Location: str(m, "location"),
 		Tags: strs(m, "tags"), Skills: strs(m, "skills"), Needs: strs(m, "needs"),
 		Source: str(m, "source"), ExternalID: str(m, "externalId"), UserEdited: strs(m, "userEdited"),
-		CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
+		MatchKeys: strs(m, "matchKeys"), CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
 	}
 }
 
@@ -33,6 +33,7 @@ func personParams(p *graph.Person) map[string]any {
 		"linkedinUrl": p.LinkedInURL, "urls": list(p.URLs), "title": p.Title, "location": p.Location,
 		"tags": list(p.Tags), "skills": list(p.Skills), "needs": list(p.Needs), "source": p.Source,
 		"externalId": p.ExternalID, "userEdited": list(p.UserEdited),
+		"matchKeys": list(p.MatchKeys),
 		"createdAt": tparam(p.CreatedAt), "updatedAt": tparam(p.UpdatedAt),
 	})
 }
