@@ -78,3 +78,19 @@ func UIDKey(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	return strings.TrimPrefix(s, "urn:uuid:")
 }
+
+// freeMail are email domains that say nothing about a person's employer.
+var freeMail = map[string]bool{
+	"gmail.com": true, "googlemail.com": true, "yahoo.com": true, "yahoo.co.uk": true, "yahoo.fr": true,
+	"yahoo.es": true, "yahoo.de": true, "hotmail.com": true, "hotmail.fr": true, "hotmail.es": true,
+	"outlook.com": true, "live.com": true, "msn.com": true, "icloud.com": true, "me.com": true,
+	"mac.com": true, "aol.com": true, "gmx.de": true, "gmx.net": true, "web.de": true,
+	"t-online.de": true, "proton.me": true, "protonmail.com": true, "yandex.ru": true,
+	"mail.ru": true, "qq.com": true, "163.com": true, "orange.fr": true, "free.fr": true,
+	"wanadoo.fr": true, "laposte.net": true, "libero.it": true, "uol.com.br": true,
+	"bol.com.br": true, "terra.com.br": true, "fastmail.com": true, "hey.com": true,
+}
+
+// FreeMail reports whether an email domain is a free mail provider's, which
+// says nothing about a person's employer.
+func FreeMail(domain string) bool { return freeMail[strings.ToLower(domain)] }
