@@ -41,6 +41,10 @@ type Person struct {
 	// all ("row:<source>:<name>|<organisation>"), which a re-import of that
 	// row finds. See MatchKey.
 	MatchKeys []string `json:"match_keys,omitempty"`
+	// Provenance says where the value of a field came from ("linkedin",
+	// "google, manual", ...), by field name, once a merge combined two
+	// people; a field without an entry came from Source.
+	Provenance map[string]string `json:"provenance,omitempty"`
 }
 
 // Limits on person fields; longer input is rejected, not truncated.

@@ -124,6 +124,9 @@ var schema = []string{
 	"CREATE INDEX report_workspace IF NOT EXISTS FOR (n:Report) ON (n.workspaceId, n.generatedAt)",
 	"CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (n:Delivery) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX delivery_workspace IF NOT EXISTS FOR (n:Delivery) ON (n.workspaceId, n.state)",
+	// Merges (merge.go): looked up by id, and by the person they absorbed.
+	"CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (n:Merge) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX merge_workspace IF NOT EXISTS FOR (n:Merge) ON (n.workspaceId, n.absorbedId)",
 }
 
 // createSchema creates constraints and indexes and waits until they are online.
