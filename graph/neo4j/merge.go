@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -305,9 +306,7 @@ func applyMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, mer
 		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
 		  WITH i, r, a, type(r) AS role
 		  DELETE r
-		  FOREACH (_ IN CASE role WHEN 'BY' THEN [1] ELSE [] END | CREATE (i)-[:BY]->(a))
-		  FOREACH (_ IN CASE role WHEN 'OF' THEN [1] ELSE [] END | CREATE (i)-[:OF]->(a))
-		  FOREACH (_ IN CASE role WHEN 'TO' THEN [1] ELSE [] END | CREATE (i)-[:TO]->(a))`, p},
+` + relinkRole("role", "a"), p},
 		{`MATCH (n:Note {workspaceId: $ws})-[r:ABOUT]->(:Person {id: $b})
 		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
 		  DELETE r CREATE (n)-[:ABOUT]->(a) SET n.personId = $a`, p},
@@ -339,6 +338,17 @@ func with(p map[string]any, k string, v any) map[string]any {
 	}
 	c[k] = v
 	return c
+}
+
+// relinkRole links introduction i to person variable to in the role named
+// by the expression role (BY, OF or TO); relationship types cannot be
+// parameters.
+func relinkRole(role, to string) string {
+	var b strings.Builder
+	for _, t := range []string{"BY", "OF", "TO"} {
+		fmt.Fprintf(&b, "\nFOREACH (_ IN CASE %s WHEN '%s' THEN [1] ELSE [] END | CREATE (i)-[:%s]->(%s))", role, t, t, to)
+	}
+	return b.String()
 }
 
 // idsOf maps a list to its ids.
@@ -575,9 +585,7 @@ func applyUnmerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, m
 		  MATCH (i)-[r]->(:Person {id: $a}) WHERE type(r) = row.role
 		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		  DELETE r
-		  FOREACH (_ IN CASE row.role WHEN 'BY' THEN [1] ELSE [] END | CREATE (i)-[:BY]->(b))
-		  FOREACH (_ IN CASE row.role WHEN 'OF' THEN [1] ELSE [] END | CREATE (i)-[:OF]->(b))
-		  FOREACH (_ IN CASE row.role WHEN 'TO' THEN [1] ELSE [] END | CREATE (i)-[:TO]->(b))`, with(p, "rows", intros)},
+` + relinkRole("row.role", "b"), with(p, "rows", intros)},
 		{`UNWIND $rows AS row
 		  MATCH (by:Person {id: row.by}) USING INDEX by:Person(id) WHERE by.workspaceId = $ws
 		  MATCH (of:Person {id: row.of}) USING INDEX of:Person(id) WHERE of.workspaceId = $ws
@@ -645,8 +653,6 @@ func sinceSteps(p map[string]any) []struct {
 		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		  WITH i, r, b, type(r) AS role
 		  DELETE r
-		  FOREACH (_ IN CASE role WHEN 'BY' THEN [1] ELSE [] END | CREATE (i)-[:BY]->(b))
-		  FOREACH (_ IN CASE role WHEN 'OF' THEN [1] ELSE [] END | CREATE (i)-[:OF]->(b))
-		  FOREACH (_ IN CASE role WHEN 'TO' THEN [1] ELSE [] END | CREATE (i)-[:TO]->(b))`, p},
+` + relinkRole("role", "b"), p},
 	}
 }
