@@ -1,6 +1,10 @@
 package identity
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/nexohq/nexo/graph"
+)
 
 var keyTests = []struct {
 	name, in, want string
@@ -54,5 +58,24 @@ func TestNamesAgree(t *testing.T) {
 		if got := NamesAgree(tc.a, tc.b); got != tc.want {
 			t.Errorf("NamesAgree(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+func TestOrganizations(t *testing.T) {
+	orgs := []*graph.Organization{
+		{ID: "o1", Name: "Acme"}, {ID: "o2", Name: "ACME Inc."}, {ID: "o3", Name: "acme.com"},
+		{ID: "o4", Name: "Acme Labs"}, {ID: "o5", Name: "Globex", Domain: "globex.com"}, {ID: "o6", Name: "Globex Corporation", Domain: "globex.com"},
+	}
+	got := map[[2]string]bool{}
+	for _, p := range Organizations(orgs) {
+		got[[2]string{p.A, p.B}] = true
+	}
+	for _, want := range [][2]string{{"o1", "o2"}, {"o1", "o3"}, {"o2", "o3"}, {"o5", "o6"}} {
+		if !got[want] {
+			t.Errorf("pair %v not proposed; got %v", want, got)
+		}
+	}
+	if got[[2]string{"o1", "o4"}] || len(got) != 4 {
+		t.Errorf("proposed %v: Acme Labs is another organisation", got)
 	}
 }
