@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	r.GET("/app/map", s.page)
 	r.GET("/app/search", s.page)
 	r.GET("/app/dormant", s.page)
+	r.GET("/app/duplicates", s.page)
 	r.GET("/app/people/:person_id", s.page)
 	r.GET("/assets/:file", s.asset)
 
