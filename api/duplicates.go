@@ -294,10 +294,10 @@ func (s *Server) mayMerge(c *gin.Context, ids ...string) error {
 }
 
 type mergeInput struct {
-	SurvivorID      string     `json:"survivor_id"`
-	AbsorbedID      string     `json:"absorbed_id"`
-	SurvivorVersion *time.Time `json:"survivor_version"`
-	AbsorbedVersion *time.Time `json:"absorbed_version"`
+	SurvivorID      string `json:"survivor_id"`
+	AbsorbedID      string `json:"absorbed_id"`
+	SurvivorVersion *Date  `json:"survivor_version"`
+	AbsorbedVersion *Date  `json:"absorbed_version"`
 }
 
 func (s *Server) createMerge(c *gin.Context) {
@@ -328,10 +328,10 @@ func (s *Server) createMerge(c *gin.Context) {
 	}
 	opt := graph.MergeOptions{By: who(c).User.ID}
 	if in.SurvivorVersion != nil {
-		opt.SurvivorVersion = *in.SurvivorVersion
+		opt.SurvivorVersion = in.SurvivorVersion.Time
 	}
 	if in.AbsorbedVersion != nil {
-		opt.AbsorbedVersion = *in.AbsorbedVersion
+		opt.AbsorbedVersion = in.AbsorbedVersion.Time
 	}
 	m, err := s.store.MergePeople(c, ws(c), in.SurvivorID, in.AbsorbedID, opt)
 	if err != nil {

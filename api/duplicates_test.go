@@ -37,6 +37,9 @@ func dupWorld(t *testing.T, c *client) (ana, ana2, xavi map[string]any) {
 
 func TestDuplicatesAndMerge(t *testing.T) {
 	c := newServer(t)
+	if code := c.do("GET", "/app/duplicates", nil, nil); code != 200 {
+		t.Errorf("the page: %d", code)
+	}
 	ana, ana2, _ := dupWorld(t, c)
 	if code := c.do("POST", "/api/v1/people/"+ana2["id"].(string)+"/notes", map[string]any{"body": "Owner's private note."}, nil); code != 201 {
 		t.Fatalf("note: %d", code)

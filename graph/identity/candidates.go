@@ -31,6 +31,9 @@ type Input struct {
 	Dismissed map[[2]string]bool
 	// MinScore is the least score of a proposed pair; default DefaultMinScore.
 	MinScore float64
+	// ExactOnly finds only the pairs that share an identifier (for an
+	// import's automatic merges): no name keys, no fuzzy pairs.
+	ExactOnly bool
 }
 
 // DefaultMinScore is the least score of a pair the finder proposes.
@@ -297,6 +300,11 @@ func (f *finder) block() {
 		}
 		for _, ph := range r.phones {
 			add(true, "p", ph)
+		}
+		if f.in.ExactOnly {
+			slices.Sort(keys)
+			r.keys = slices.Compact(keys)
+			continue
 		}
 		if r.fromEmail != "" {
 			add(false, "c", r.fromEmail)

@@ -157,7 +157,7 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 	} else {
 		p.Score = 1 / (1 + math.Exp(-s.sum))
 	}
-	return p, exact || p.Score >= f.in.MinScore
+	return p, exact || (p.Score >= f.in.MinScore && !f.in.ExactOnly)
 }
 
 // organisationEvidence weighs shared organisations and email domains.

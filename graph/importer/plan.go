@@ -425,6 +425,13 @@ func (p *planner) resolveOrg(row int, c *contact) *graph.Organization {
 // position.
 func (p *planner) ensureJob(personID, orgID, title string) {
 	title = strings.TrimSpace(title)
+	// A merge can leave a person two current positions at one organisation
+	// (one from each record): the one with this title is the row's.
+	if slices.ContainsFunc(p.idx.jobs[personID], func(j *graph.Employment) bool {
+		return j.OrganizationID == orgID && j.Current() && title != "" && j.Title == title
+	}) {
+		return
+	}
 	for _, j := range p.idx.jobs[personID] {
 		if j.OrganizationID != orgID || !j.Current() {
 			continue
