@@ -3,9 +3,12 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
@@ -193,4 +196,109 @@ func TestMergeBadInput(t *testing.T) {
 func fmtJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestMergeEqualsNeverSplit builds one network twice: once as it is, once
+// with Ana split in two records (a LinkedIn one holding part of her ties,
+// interactions and her position), and merges the split. Intro paths,
+// strengths and the dormant report must then be the same in both.
+func TestMergeEqualsNeverSplit(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Hour)
+	build := func(split bool) (*client, map[string]string) {
+		c := newServer(t)
+		ids := map[string]string{"Me": c.user.PersonID}
+		for _, n := range []string{"Ana García", "Xavi Puig", "Yolanda Sanz", "Zoe Ortiz"} {
+			ids[n] = c.person(map[string]any{"name": n}).ID
+		}
+		twin := ids["Ana García"]
+		if split {
+			twin = c.person(map[string]any{"name": "Ana Garcia", "linkedin_url": "https://www.linkedin.com/in/ana-g"}).ID
+		}
+		var org graph.Organization
+		c.must(201, "POST", "/api/v1/organizations", map[string]any{"name": "Umbrella"}, &org)
+		c.must(201, "POST", "/api/v1/employment", map[string]any{"person_id": twin, "organization_id": org.ID, "title": "CTO"}, nil)
+		c.must(201, "POST", "/api/v1/employment", map[string]any{"person_id": ids["Zoe Ortiz"], "organization_id": org.ID}, nil)
+		since := now.AddDate(-3, 0, 0).Format(time.RFC3339)
+		strength := 0.9
+		for _, tie := range []struct {
+			a, b     string
+			strength *float64
+		}{
+			{ids["Me"], ids["Ana García"], &strength}, {ids["Me"], ids["Xavi Puig"], nil},
+			{ids["Ana García"], ids["Yolanda Sanz"], nil}, {twin, ids["Zoe Ortiz"], nil}, {ids["Yolanda Sanz"], ids["Zoe Ortiz"], nil},
+		} {
+			body := map[string]any{"person_a": tie.a, "person_b": tie.b, "since": since}
+			if tie.strength != nil {
+				body["strength"] = *tie.strength
+			}
+			c.must(201, "POST", "/api/v1/ties", body, nil)
+		}
+		if split { // the LinkedIn record's own tie to me, as an import makes it
+			c.must(201, "POST", "/api/v1/ties", map[string]any{"person_a": ids["Me"], "person_b": twin, "since": since}, nil)
+		}
+		for i, days := range []int{400, 300, 250, 200} {
+			who := ids["Ana García"]
+			if i%2 == 1 {
+				who = twin
+			}
+			c.must(201, "POST", "/api/v1/interactions", map[string]any{"kind": "coffee", "with": []string{who},
+				"at": now.AddDate(0, 0, -days).Format(time.RFC3339), "initiated_by": "me"}, nil)
+		}
+		c.must(201, "POST", "/api/v1/interactions", map[string]any{"kind": "call", "with": []string{ids["Xavi Puig"]},
+			"at": now.AddDate(0, 0, -3).Format(time.RFC3339)}, nil)
+		if split {
+			c.must(201, "POST", "/api/v1/merges", map[string]any{"survivor_id": ids["Ana García"], "absorbed_id": twin}, nil)
+		}
+		return c, ids
+	}
+	type answers struct {
+		Paths     []string
+		Strengths []string
+		Dormant   []string
+	}
+	ask := func(c *client, ids map[string]string) answers {
+		var a answers
+		var paths struct {
+			Paths []struct {
+				Names []string
+				Score float64
+			}
+		}
+		c.must(200, "GET", "/api/v1/intro-paths?k=5&to="+ids["Zoe Ortiz"], nil, &paths)
+		for _, p := range paths.Paths {
+			a.Paths = append(a.Paths, fmt.Sprintf("%v %.6f", p.Names[1:], p.Score))
+		}
+		var st struct {
+			Ties []struct {
+				Name     string
+				Strength float64
+				Reasons  []string
+			}
+		}
+		c.must(200, "GET", "/api/v1/people/"+ids["Ana García"]+"/strengths", nil, &st)
+		for _, tie := range st.Ties {
+			a.Strengths = append(a.Strengths, fmt.Sprintf("%s %.6f %v", tie.Name, tie.Strength, tie.Reasons))
+		}
+		var dormant struct {
+			Dormant []struct {
+				Name  string
+				Value float64
+				Days  int `json:"days_dormant"`
+			}
+		}
+		c.must(200, "GET", "/api/v1/dormant?days=180", nil, &dormant)
+		for _, d := range dormant.Dormant {
+			a.Dormant = append(a.Dormant, fmt.Sprintf("%s %.6f %d", d.Name, d.Value, d.Days))
+		}
+		return a
+	}
+	whole, wholeIDs := build(false)
+	merged, mergedIDs := build(true)
+	want, got := ask(whole, wholeIDs), ask(merged, mergedIDs)
+	if len(want.Paths) == 0 || len(want.Strengths) == 0 || len(want.Dormant) == 0 {
+		t.Fatalf("the network asks nothing: %+v", want)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after the merge:\n%+v\nnever split:\n%+v", got, want)
+	}
 }
