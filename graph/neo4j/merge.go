@@ -169,22 +169,19 @@ func readMergeUndo(ctx context.Context, tx neo4j.ManagedTransaction, ws string, 
 	if people[a.ID] && people[b.ID] {
 		return nil, graph.Errorf(graph.ECONFLICT, "Both are members' own people; a member's person cannot absorb another's.")
 	}
-	ties, err := collect(ctx, tx, `MATCH (b:Person {id: $b, workspaceId: $ws})-[t:KNOWS]-(x:Person)
-		WITH DISTINCT t MATCH (a:Person)-[t]->(b:Person) RETURN `+tieReturn, p, tieFrom)
+	// Both ends are known: no need to match each tie's direction again.
+	const ends = "t {.*, workspaceId: $ws, personA: p.id, personB: x.id}"
+	ties, err := collect(ctx, tx, `MATCH (p:Person {id: $b, workspaceId: $ws})-[t:KNOWS]-(x:Person) RETURN `+ends, p, tieFrom)
 	if err != nil {
 		return nil, err
 	}
-	others := make([]string, 0, len(ties))
 	for _, t := range ties {
 		if t.Other(b.ID) == a.ID {
 			u.Between = t
-			continue
 		}
-		others = append(others, t.Other(b.ID))
 	}
-	mine, err := collect(ctx, tx, `MATCH (s:Person {id: $a, workspaceId: $ws})-[t:KNOWS]-(x:Person) WHERE x.id IN $others
-		WITH DISTINCT t MATCH (a:Person)-[t]->(b:Person) RETURN `+tieReturn,
-		map[string]any{"ws": ws, "a": a.ID, "others": others}, tieFrom)
+	// The survivor's ties, all read: a person has thousands at most.
+	mine, err := collect(ctx, tx, `MATCH (p:Person {id: $a, workspaceId: $ws})-[t:KNOWS]-(x:Person) RETURN `+ends, p, tieFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +195,7 @@ func readMergeUndo(ctx context.Context, tx neo4j.ManagedTransaction, ws string, 
 		}
 		u.Ties = append(u.Ties, undoTie{Tie: t, Survivor: byOther[t.Other(b.ID)]})
 	}
-	u.Interactions, err = collect(ctx, tx, `MATCH (i:Interaction {workspaceId: $ws})-[:WITH]->(:Person {id: $b})
+	u.Interactions, err = collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[:WITH]-(i:Interaction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
 		RETURN {id: i.id, both: EXISTS { (i)-[:WITH]->(:Person {id: $a}) }, initiator: i.initiatorId = $b}`, p,
 		func(m map[string]any) undoInteraction {
 			both, _ := m["both"].(bool)
@@ -208,7 +205,7 @@ func readMergeUndo(ctx context.Context, tx neo4j.ManagedTransaction, ws string, 
 	if err != nil {
 		return nil, err
 	}
-	intros, err := collect(ctx, tx, `MATCH (i:Introduction {workspaceId: $ws})-[r:BY|OF|TO]->(:Person {id: $b})
+	intros, err := collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[r:BY|OF|TO]-(i:Introduction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
 		RETURN {role: type(r), both: EXISTS { (i)-[:BY|OF|TO]->(:Person {id: $a}) }, intro: `+introReturn+`}`, p,
 		func(m map[string]any) map[string]any { return m })
 	if err != nil {
@@ -222,7 +219,7 @@ func readMergeUndo(ctx context.Context, tx neo4j.ManagedTransaction, ws string, 
 			u.Introductions = append(u.Introductions, undoIntroduction{ID: in.ID, Role: str(m, "role")})
 		}
 	}
-	u.Notes, err = collect(ctx, tx, `MATCH (n:Note {workspaceId: $ws})-[:ABOUT]->(:Person {id: $b}) RETURN {id: n.id}`, p,
+	u.Notes, err = collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[:ABOUT]-(n:Note) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND n.workspaceId = $ws RETURN {id: n.id}`, p,
 		func(m map[string]any) string { return str(m, "id") })
 	if err != nil {
 		return nil, err
@@ -291,23 +288,26 @@ func applyMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, mer
 		  CREATE (a)-[t:KNOWS]->(x) SET t = row.props`, with(p, "rows", create)},
 		{`UNWIND $rows AS row
 		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
-		  MATCH (a)-[t:KNOWS]-(x:Person {id: row.x})
+		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
+		  MATCH (a)-[t:KNOWS]-(x)
 		  SET t = row.props`, with(p, "rows", combine)},
 		{`UNWIND $rows AS row
-		  MATCH (i:Introduction {workspaceId: $ws, tieId: row.old}) SET i.tieId = row.new`, with(p, "rows", retie)},
-		{`MATCH (i:Interaction {workspaceId: $ws})-[w:WITH]->(:Person {id: $b})
+		  MATCH (i:Introduction {workspaceId: $ws}) WHERE i.tieId IN $olds
+		  WITH i, [r IN $rows WHERE r.old = i.tieId][0] AS row
+		  SET i.tieId = row.new`, with(with(p, "rows", retie), "olds", idsOf(retie, func(r map[string]any) string { return r["old"].(string) }))},
+		{`MATCH (anchor:Person {id: $b})<-[w:WITH]-(i:Interaction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
 		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
 		  DELETE w
 		  MERGE (i)-[:WITH]->(a)
 		  SET i.initiatorId = CASE WHEN i.initiatorId = $b THEN $a ELSE i.initiatorId END`, p},
 		{`UNWIND $ids AS id MATCH (i:Introduction {id: id, workspaceId: $ws}) DETACH DELETE i`,
 			with(p, "ids", idsOf(u.Dropped, func(in *graph.Introduction) string { return in.ID }))},
-		{`MATCH (i:Introduction {workspaceId: $ws})-[r:BY|OF|TO]->(:Person {id: $b})
+		{`MATCH (anchor:Person {id: $b})<-[r:BY|OF|TO]-(i:Introduction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
 		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
 		  WITH i, r, a, type(r) AS role
 		  DELETE r
 ` + relinkRole("role", "a"), p},
-		{`MATCH (n:Note {workspaceId: $ws})-[r:ABOUT]->(:Person {id: $b})
+		{`MATCH (anchor:Person {id: $b})<-[r:ABOUT]-(n:Note) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND n.workspaceId = $ws
 		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
 		  DELETE r CREATE (n)-[:ABOUT]->(a) SET n.personId = $a`, p},
 		{`MATCH (:Person {id: $b, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
@@ -557,21 +557,27 @@ func applyUnmerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, m
 		{"CREATE (b:Person) SET b = $props", with(p, "props", personParams(absorbed))},
 		{"MATCH (a:Person {id: $a, workspaceId: $ws}) SET a = $props", with(p, "props", personParams(survivor))},
 		{`UNWIND $ids AS id
-		  MATCH (a:Person {id: $a, workspaceId: $ws})-[t:KNOWS {id: id}]-(x:Person)
+		  MATCH (s:Person)-[t:KNOWS {id: id}]->(e:Person)
+		  WITH t, CASE WHEN s.id = $a THEN e ELSE s END AS x, s, e
+		  WHERE $a IN [s.id, e.id] AND x.workspaceId = $ws
 		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		  WITH t, x, b, properties(t) AS props
 		  DELETE t
 		  CREATE (b)-[n:KNOWS]->(x) SET n = props`, with(p, "ids", moveBack)},
 		{`UNWIND $rows AS row
 		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
-		  MATCH (a)-[t:KNOWS]-(x:Person {id: row.x})
+		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
+		  MATCH (a)-[t:KNOWS]-(x)
 		  SET t = row.props`, with(p, "rows", restore)},
 		{`UNWIND $rows AS row
 		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
 		  MERGE (b)-[t:KNOWS]-(x) ON CREATE SET t = row.props`, with(p, "rows", recreate)},
-		{`UNWIND $rows AS row
-		  MATCH (i:Introduction {workspaceId: $ws, tieId: row.new}) WHERE i.id IN $moved SET i.tieId = row.old`,
+		{`UNWIND $moved AS id
+		  MATCH (i:Introduction {id: id}) WHERE i.workspaceId = $ws
+		  WITH i, [r IN $rows WHERE r.new = i.tieId][0] AS row
+		  WHERE row IS NOT NULL
+		  SET i.tieId = row.old`,
 			with(with(p, "rows", restore), "moved", idsOf(u.Introductions, func(in undoIntroduction) string { return in.ID }))},
 		{`UNWIND $rows AS row
 		  MATCH (i:Interaction {id: row.id}) USING INDEX i:Interaction(id) WHERE i.workspaceId = $ws
@@ -635,12 +641,12 @@ func sinceSteps(p map[string]any) []struct {
 		  WHERE NOT EXISTS { (b)-[:KNOWS]-(x) }
 		  DELETE t
 		  CREATE (b)-[n:KNOWS]->(x) SET n = props`, p},
-		{`MATCH (i:Interaction {workspaceId: $ws})-[w:WITH]->(:Person {id: $a}) WHERE i.createdAt > $at
+		{`MATCH (anchor:Person {id: $a})<-[w:WITH]-(i:Interaction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws AND i.createdAt > $at
 		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		  DELETE w
 		  MERGE (i)-[:WITH]->(b)
 		  SET i.initiatorId = CASE WHEN i.initiatorId = $a THEN $b ELSE i.initiatorId END`, p},
-		{`MATCH (n:Note {workspaceId: $ws})-[r:ABOUT]->(:Person {id: $a}) WHERE n.createdAt > $at
+		{`MATCH (anchor:Person {id: $a})<-[r:ABOUT]-(n:Note) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND n.workspaceId = $ws AND n.createdAt > $at
 		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		  DELETE r CREATE (n)-[:ABOUT]->(b) SET n.personId = $b`, p},
 		{`MATCH (:Person {id: $a, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization) WHERE w.createdAt > $at
@@ -648,7 +654,7 @@ func sinceSteps(p map[string]any) []struct {
 		  WITH w, o, b, properties(w) AS props
 		  DELETE w
 		  CREATE (b)-[n:WORKS_AT]->(o) SET n = props`, p},
-		{`MATCH (i:Introduction {workspaceId: $ws})-[r:BY|OF|TO]->(:Person {id: $a}) WHERE i.createdAt > $at
+		{`MATCH (anchor:Person {id: $a})<-[r:BY|OF|TO]-(i:Introduction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws AND i.createdAt > $at
 		    AND NOT EXISTS { (i)-[:BY|OF|TO]->(:Person {id: $b}) }
 		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		  WITH i, r, b, type(r) AS role
