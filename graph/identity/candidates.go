@@ -112,6 +112,8 @@ type rec struct {
 	linkedIn  []string // profile and merged profiles
 	uids      []string
 	phones    []string // PhoneKey
+	e164      []string // the phones in E.164
+	work      []string // work email domains
 	orgs      []int32  // organisations worked at, sorted
 	current   []int32  // current ones, sorted
 	member    bool
@@ -261,6 +263,7 @@ func newRec(p *graph.Person, region string, member bool) rec {
 			r.phones = append(r.phones, k)
 		}
 	}
+	r.e164, r.work = e164(r.phones), workDomains(r.emails)
 	return r
 }
 

@@ -104,7 +104,7 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 	}
 
 	rel, w, how := compareNames(a, b, detail)
-	if rel == nameConflict && !exact && sharedPhone == "" {
+	if (rel == nameConflict || rel == nameUnknown) && !exact && sharedPhone == "" {
 		return Pair{}, false
 	}
 	switch {
@@ -140,7 +140,7 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 	if diffAll(a.uids, b.uids) {
 		s.add(EvConflict, wUIDs, "different vCard UIDs")
 	}
-	if sharedPhone == "" && diffAll(e164(a.phones), e164(b.phones)) {
+	if sharedPhone == "" && diffAll(a.e164, b.e164) {
 		s.add(EvConflict, wPhones, "different phone numbers")
 	}
 	if _, found := slices.BinarySearch(f.adj[i], j); found {
@@ -169,7 +169,7 @@ func (f *finder) organisationEvidence(s *scorer, a, b *rec) {
 			return
 		}
 	}
-	da, db := workDomains(a.emails), workDomains(b.emails)
+	da, db := a.work, b.work
 	for _, d := range da {
 		if slices.Contains(db, d) {
 			s.add(EvOrganization, wSameOrg, "both have @%s email", d)
@@ -178,7 +178,7 @@ func (f *finder) organisationEvidence(s *scorer, a, b *rec) {
 		}
 	}
 	for _, pair := range [2][2]*rec{{a, b}, {b, a}} {
-		for _, d := range workDomains(pair[0].emails) {
+		for _, d := range pair[0].work {
 			for _, o := range pair[1].orgs {
 				if f.orgDomain[o] == d {
 					s.add(EvOrganization, wSameOrg, "@%s email and a position at %s", d, f.orgNames[o])
@@ -353,21 +353,22 @@ const (
 // part too.
 func compareNames(a, b *rec, detail bool) (nameRel, float64, string) {
 	rel, w, how := relateNames(a, b)
-	if !detail || how == nil {
+	if !detail || how.format == "" {
 		return rel, w, ""
 	}
-	return rel, w, how()
+	return rel, w, fmt.Sprintf(how.format, how.x, how.y)
 }
 
-// lazy formats a description only when it is shown.
-func lazy(format string, args ...any) func() string {
-	return func() string { return fmt.Sprintf(format, args...) }
-}
+// nameHow describes a name relation: a format and its two names, formatted
+// only when shown (millions of pairs are compared, a few shown).
+type nameHow struct{ format, x, y string }
 
-func relateNames(a, b *rec) (nameRel, float64, func() string) {
+func lazy(format, x, y string) nameHow { return nameHow{format, x, y} }
+
+func relateNames(a, b *rec) (nameRel, float64, nameHow) {
 	ta, tb := a.tokens, b.tokens
 	if len(ta) == 0 || len(tb) == 0 {
-		return nameUnknown, 0, nil
+		return nameUnknown, 0, nameHow{}
 	}
 	for _, x := range [2][2]*rec{{a, b}, {b, a}} {
 		if x[0].fromEmail == "" || x[1].fromEmail != "" {
@@ -379,7 +380,7 @@ func relateNames(a, b *rec) (nameRel, float64, func() string) {
 	}
 	if a.nameKey == b.nameKey {
 		if len(ta) == 1 {
-			return nameOneWord, wNameOneWord, lazy("the same name (%s)", b.name)
+			return nameOneWord, wNameOneWord, lazy("the same name (%s%s)", b.name, "")
 		}
 		if slices.ContainsFunc(ta, func(t string) bool { return len(t) == 1 }) {
 			return nameInitial, wNameInitial, lazy("the same initials and name (%s, %s)", a.name, b.name)
@@ -430,7 +431,7 @@ func relateNames(a, b *rec) (nameRel, float64, func() string) {
 		whole = whole || best != nameInitial
 	}
 	if !whole {
-		return nameUnknown, 0, nil
+		return nameUnknown, 0, nameHow{}
 	}
 	if len(short) == 1 {
 		return nameOneWord, wNameOneWord, lazy("one name is part of the other (%s, %s)", a.name, b.name)
