@@ -26,6 +26,7 @@ import (
 var publicRoutes = []string{
 	"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/openapi.json",
 	"GET /", "GET /app/map", "GET /app/search", "GET /app/dormant", "GET /app/people/:person_id", "GET /assets/:file",
+	"GET /app/duplicates",
 }
 
 // viewerWrites are the writes a viewer may make: their own notes, tokens,
@@ -64,12 +65,14 @@ func routeIDs(ids map[string]string) map[string]string {
 	return map[string]string{"user_id": ids["owner"], "person_id": ids["person"], "note_id": ids["note"],
 		"organization_id": ids["org"], "employment_id": ids["employment"], "tie_id": ids["tie"],
 		"interaction_id": ids["interaction"], "introduction_id": ids["introduction"], "token_id": ids["token"],
-		"job_id": ids["job"], "report_id": ids["report"], "delivery_id": ids["delivery"], "file": "app.js"}
+		"job_id": ids["job"], "report_id": ids["report"], "delivery_id": ids["delivery"], "merge_id": ids["merge"],
+		"file": "app.js"}
 }
 
-// addReport makes a report of c's owner with one (email) delivery and puts
-// their ids into ids.
-func addReport(c *client, ids map[string]string) {
+// addReport makes a report of c's owner with one (email) delivery, and a
+// merge, and puts their ids into ids.
+func addReport(c *client, v *victim) {
+	ids := v.ids
 	c.tb.Helper()
 	c.must(200, "PATCH", "/api/v1/members/"+c.user.ID+"/report-settings", map[string]any{"email": "owner@private.example"}, nil)
 	var rep graph.Report
@@ -78,13 +81,19 @@ func addReport(c *client, ids map[string]string) {
 		c.tb.Fatalf("report: %d deliveries, want 1", len(rep.Deliveries))
 	}
 	ids["report"], ids["delivery"] = rep.ID, rep.Deliveries[0].ID
+	// A merge of two people made for it, so the merge routes have an id.
+	a, b := c.person(map[string]any{"name": "Merged Twin"}), c.person(map[string]any{"name": "Merged Twin"})
+	var m graph.Merge
+	c.must(201, "POST", "/api/v1/merges", map[string]any{"survivor_id": a.ID, "absorbed_id": b.ID}, &m)
+	ids["merge"] = m.ID
+	v.people++ // the survivor
 }
 
 // TestAdversarialRoutes walks every route without a token and with another
 // workspace's.
 func TestAdversarialRoutes(t *testing.T) {
 	a, va, vb := twoVictims(t)
-	addReport(a, va.ids)
+	addReport(a, va)
 	va.secrets = append(va.secrets, va.ids["report"], va.ids["delivery"], "owner@private.example")
 	all := routes(a)
 	if len(all) < 70 {
@@ -146,7 +155,7 @@ func TestAdversarialRoutes(t *testing.T) {
 func TestAdversarialRoles(t *testing.T) {
 	owner := newServer(t, quietLogs)
 	v := seedVictim(owner)
-	addReport(owner, v.ids)
+	addReport(owner, v)
 	var tok struct{ ID string }
 	owner.must(201, "POST", "/api/v1/tokens", map[string]any{"name": "owner-laptop"}, &tok)
 	v.ids["owner_token"] = tok.ID

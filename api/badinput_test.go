@@ -64,9 +64,12 @@ func newFixtures(c *client) fixtures {
 	var n graph.Note
 	c.must(201, "POST", "/api/v1/people/"+p.ID+"/notes", map[string]any{"body": "fuzz"}, &n)
 	m := c.member("Fuzz Member", graph.RoleMember)
+	var mg graph.Merge
+	c.must(201, "POST", "/api/v1/merges", map[string]any{"survivor_id": c.person(map[string]any{"name": "Fuzz Twin"}).ID,
+		"absorbed_id": c.person(map[string]any{"name": "Fuzz Twin"}).ID}, &mg)
 	return fixtures{
 		ids: map[string]string{"person_id": p.ID, "organization_id": o.ID, "employment_id": e.ID, "tie_id": t.ID,
-			"interaction_id": i.ID, "introduction_id": in.ID, "note_id": n.ID, "user_id": m.user.ID},
+			"interaction_id": i.ID, "introduction_id": in.ID, "note_id": n.ID, "user_id": m.user.ID, "merge_id": mg.ID},
 		// A valid body of each create; one field at a time is spoilt.
 		base: map[string]map[string]any{
 			"createMember":       {"name": "Fuzzed Member"},
@@ -79,6 +82,8 @@ func newFixtures(c *client) fixtures {
 			"createInteraction":  {"kind": "call", "with": []string{p.ID}},
 			"createIntroduction": {"introducer_id": q.ID, "target_id": p.ID},
 			"updateNote":         {"body": "fuzzed"},
+			"createMerge":        {"survivor_id": p.ID, "absorbed_id": q.ID},
+			"undoMerge":          {"new_to": "survivor"},
 		},
 	}
 }

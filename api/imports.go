@@ -33,7 +33,7 @@ func (s *Server) createImport(c *gin.Context) {
 	}
 	var format importer.Format
 	var charset string
-	var dryRun bool
+	var dryRun, noAutoMerge bool
 	var tmp *os.File
 	defer func() {
 		if tmp != nil && err != nil {
@@ -65,6 +65,9 @@ func (s *Server) createImport(c *gin.Context) {
 		case "dry_run":
 			b, _ := io.ReadAll(io.LimitReader(part, 10))
 			dryRun = string(b) == "true" || string(b) == "1"
+		case "auto_merge":
+			b, _ := io.ReadAll(io.LimitReader(part, 10))
+			noAutoMerge = string(b) == "false" || string(b) == "0"
 		case "file":
 			if tmp, err = os.CreateTemp("", "nexo-import-*"); err != nil {
 				s.Error(c, err)
@@ -105,7 +108,7 @@ func (s *Server) createImport(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
-	go s.runImport(run, p.User, tmp, size, format, charset, dryRun)
+	go s.runImport(run, p.User, tmp, size, format, charset, dryRun, noAutoMerge)
 	c.Header("Location", "/api/v1/jobs/"+run.ID())
 	c.JSON(http.StatusAccepted, run.Job())
 }
@@ -140,7 +143,7 @@ func uploadErr(err error, limit int64) error {
 
 // runImport imports a spooled upload and records progress and the report on
 // the job; a cancel of the job, or the server stopping, cancels the import.
-func (s *Server) runImport(run *jobs.Run, me *graph.User, f *os.File, size int64, format importer.Format, charset string, dryRun bool) {
+func (s *Server) runImport(run *jobs.Run, me *graph.User, f *os.File, size int64, format importer.Format, charset string, dryRun, noAutoMerge bool) {
 	defer os.Remove(f.Name())
 	defer f.Close()
 	ctx, cancel := context.WithTimeout(run.Context(), time.Hour)
@@ -152,7 +155,7 @@ func (s *Server) runImport(run *jobs.Run, me *graph.User, f *os.File, size int64
 	}
 	start := time.Now()
 	rep, err := importer.Import(ctx, s.store, job.WorkspaceID, me, f, format, importer.Options{Size: size,
-		MaxBytes: s.maxImport, Charset: charset, DryRun: dryRun, Progress: func(p importer.Progress) {
+		MaxBytes: s.maxImport, Charset: charset, DryRun: dryRun, NoAutoMerge: noAutoMerge, Progress: func(p importer.Progress) {
 			done, total := int(p.Bytes), int(p.TotalBytes)
 			if p.Phase == importer.PhaseWriting {
 				done, total = p.Written, p.ToWrite

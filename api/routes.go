@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	r.GET("/app/map", s.page)
 	r.GET("/app/search", s.page)
 	r.GET("/app/dormant", s.page)
+	r.GET("/app/duplicates", s.page)
 	r.GET("/app/people/:person_id", s.page)
 	r.GET("/assets/:file", s.asset)
 
@@ -122,4 +123,14 @@ func (s *Server) routes() {
 	v1.POST("/reports/:report_id/deliveries/:delivery_id/retry", s.retryDelivery)
 	v1.GET("/members/:user_id/report-settings", s.getReportSettings)
 	v1.PATCH("/members/:user_id/report-settings", s.updateReportSettings)
+
+	// Duplicates and merges (duplicates.go, graph/identity): candidates with
+	// evidence, a preview, the merge, its undo, the history.
+	v1.GET("/duplicates/people", s.peopleDuplicates)
+	v1.GET("/duplicates/organizations", s.organizationDuplicates)
+	v1.GET("/merges/preview", s.previewMerge)
+	w.POST("/merges", s.createMerge)
+	v1.GET("/merges", s.listMerges)
+	v1.GET("/merges/:merge_id", s.getMerge)
+	w.POST("/merges/:merge_id/undo", s.undoMerge)
 }

@@ -33,6 +33,18 @@ type Person struct {
 	UserEdited  []string  `json:"user_edited,omitempty"` // fields a user changed by hand; imports leave them alone
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+
+	// MatchKeys are further identities imports match the person by, besides
+	// Emails, Phones, LinkedInURL and ExternalID: the LinkedIn URLs
+	// ("linkedin:<url>") and vCard UIDs ("uid:<uid>") of people merged into
+	// this one, and the key of an imported row that carried no identifier at
+	// all ("row:<source>:<name>|<organisation>"), which a re-import of that
+	// row finds. See MatchKey.
+	MatchKeys []string `json:"match_keys,omitempty"`
+	// Provenance says where the value of a field came from ("linkedin",
+	// "google, manual", ...), by field name, once a merge combined two
+	// people; a field without an entry came from Source.
+	Provenance map[string]string `json:"provenance,omitempty"`
 }
 
 // Limits on person fields; longer input is rejected, not truncated.
@@ -74,7 +86,7 @@ func (p *Person) Validate() error {
 	}
 	p.LinkedInURL = NormalizeLinkedInURL(p.LinkedInURL)
 	lists := map[string]*[]string{"emails": &p.Emails, "phones": &p.Phones, "urls": &p.URLs,
-		"tags": &p.Tags, "skills": &p.Skills, "needs": &p.Needs}
+		"tags": &p.Tags, "skills": &p.Skills, "needs": &p.Needs, "match_keys": &p.MatchKeys}
 	for field, l := range lists {
 		*l = CleanList(*l)
 		if len(*l) > MaxListLen {
@@ -91,6 +103,16 @@ func (p *Person) Validate() error {
 	}
 	return nil
 }
+
+// Kinds of Person.MatchKeys.
+const (
+	MatchLinkedIn = "linkedin" // a LinkedIn profile URL, normalised
+	MatchUID      = "uid"      // a vCard UID, lower-cased, without urn:uuid:
+	MatchRow      = "row"      // an imported row without identifiers: "<source>:<name key>|<organisation key>"
+)
+
+// MatchKey makes a Person.MatchKeys entry of a kind and a value.
+func MatchKey(kind, value string) string { return kind + ":" + value }
 
 // CleanList trims entries, drops empty ones and case-insensitive duplicates,
 // keeping the first spelling and the order.

@@ -140,6 +140,18 @@ type Store interface {
 	// UpdateDelivery applies a state change, ECONFLICT unless the delivery is
 	// in upd.From.
 	UpdateDelivery(ctx context.Context, workspaceID, id string, upd DeliveryUpdate) (*Delivery, error)
+
+	// MergePeople merges absorbed into survivor in one transaction (see
+	// Merge): EINVALID for a person with themselves, ENOTFOUND for someone
+	// not in the workspace, ECONFLICT for someone a concurrent merge
+	// absorbed or when both are members' own people.
+	MergePeople(ctx context.Context, workspaceID, survivorID, absorbedID string, opt MergeOptions) (*Merge, error)
+	// UnmergePeople undoes a merge; ECONFLICT when it was undone already or
+	// the merged person was deleted or merged again since.
+	UnmergePeople(ctx context.Context, workspaceID, mergeID string, opt UnmergeOptions) (*Merge, error)
+	FindMerge(ctx context.Context, workspaceID, id string) (*Merge, error)
+	// FindMerges returns merges newest first, and how many match in all.
+	FindMerges(ctx context.Context, workspaceID string, f MergeFilter) ([]*Merge, int, error)
 }
 
 // Batch is a set of writes for Store.Upsert. Every entity must carry its

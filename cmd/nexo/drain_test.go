@@ -177,7 +177,7 @@ func TestImportCommandCancel(t *testing.T) {
 		}
 	}()
 	_, err := importViaServer(ctx, clientFlags{token: token, format: "table"}, "http://"+m.Addr(), path,
-		importer.FormatAuto, "", false, io.Discard)
+		importer.FormatAuto, "", false, false, io.Discard)
 	if err == nil {
 		t.Fatal("import interrupted: got no error")
 	}

@@ -27,7 +27,7 @@ func init() {
 func newImportCmd() *cobra.Command {
 	var cf clientFlags
 	var format, charset string
-	var dryRun bool
+	var dryRun, noAutoMerge bool
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Import contacts or interactions: LinkedIn (CSV or export ZIP), Google CSV, vCard, interactions CSV, .ics, Nexo backup",
@@ -52,9 +52,9 @@ interactions are written as yours: a file never speaks for anyone else.`,
 			}
 			var rep *importer.Report
 			if server := firstNonEmpty(cf.server, os.Getenv("NEXO_URL")); server != "" {
-				rep, err = importViaServer(cmd.Context(), cf, server, args[0], f, charset, dryRun, cmd.ErrOrStderr())
+				rep, err = importViaServer(cmd.Context(), cf, server, args[0], f, charset, dryRun, noAutoMerge, cmd.ErrOrStderr())
 			} else {
-				rep, err = importDirect(cmd.Context(), cf, args[0], f, charset, dryRun, cmd.ErrOrStderr())
+				rep, err = importDirect(cmd.Context(), cf, args[0], f, charset, dryRun, noAutoMerge, cmd.ErrOrStderr())
 			}
 			if err != nil {
 				return err
@@ -66,6 +66,7 @@ interactions are written as yours: a file never speaks for anyone else.`,
 	cmd.Flags().StringVar(&format, "type", "auto", "the file's format: auto, linkedin, google, vcard, interactions, ics or nexo")
 	cmd.Flags().StringVar(&charset, "charset", "", "the file's encoding when not UTF-8 (e.g. windows-1252)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "report what would change without writing")
+	cmd.Flags().BoolVar(&noAutoMerge, "no-auto-merge", false, "leave people who share an email, profile or UID with someone for you to merge")
 	return cmd
 }
 
@@ -78,7 +79,7 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-func importDirect(ctx context.Context, cf clientFlags, path string, f importer.Format, charset string, dryRun bool,
+func importDirect(ctx context.Context, cf clientFlags, path string, f importer.Format, charset string, dryRun, noAutoMerge bool,
 	stderr io.Writer) (*importer.Report, error) {
 	file, err := os.Open(path)
 	if err != nil {
@@ -96,7 +97,7 @@ func importDirect(ctx context.Context, cf clientFlags, path string, f importer.F
 	defer m.Close()
 	bar := &progressLine{w: stderr, start: time.Now()}
 	rep, err := importer.Import(ctx, m.Store, user.WorkspaceID, user, file, f, importer.Options{Size: st.Size(),
-		Charset: charset, DryRun: dryRun, Progress: func(p importer.Progress) {
+		Charset: charset, DryRun: dryRun, NoAutoMerge: noAutoMerge, Progress: func(p importer.Progress) {
 			switch p.Phase {
 			case importer.PhaseWriting:
 				bar.show(string(p.Phase), p.Written, p.ToWrite, "entities")
@@ -139,7 +140,7 @@ func principalFromToken(ctx context.Context, cf clientFlags, stderr io.Writer) (
 
 // importViaServer uploads the file to a running server and follows the job.
 func importViaServer(ctx context.Context, cf clientFlags, server, path string, f importer.Format, charset string,
-	dryRun bool, stderr io.Writer) (*importer.Report, error) {
+	dryRun, noAutoMerge bool, stderr io.Writer) (*importer.Report, error) {
 	cf.server = server
 	c, err := cf.connect(ctx, stderr)
 	if err != nil {
@@ -154,7 +155,8 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
-		fields := map[string]string{"format": string(f), "charset": charset, "dry_run": fmt.Sprint(dryRun)}
+		fields := map[string]string{"format": string(f), "charset": charset, "dry_run": fmt.Sprint(dryRun),
+			"auto_merge": fmt.Sprint(!noAutoMerge)}
 		for k, v := range fields {
 			if v != "" {
 				mw.WriteField(k, v)
@@ -238,6 +240,9 @@ func printReport(w io.Writer, format string, rep *importer.Report) error {
 	wc := rep.Written
 	fmt.Fprintf(tw, "Written: %d people, %d organisations, %d positions, %d ties, %d interactions, %d notes.\n",
 		wc.People, wc.Organizations, wc.Employments, wc.Ties, wc.Interactions, wc.Notes)
+	for _, m := range rep.Merges {
+		fmt.Fprintf(tw, "Merged %s into %s: they share an identifier (undo: nexo unmerge %s).\n", m.AbsorbedName, m.SurvivorID, m.ID)
+	}
 	if len(rep.Details) > 0 {
 		fmt.Fprintln(tw, "ROW\tOUTCOME\tREASON")
 		for _, d := range rep.Details {

@@ -10,9 +10,16 @@
 //	plan:   the workspace's existing entities + the records → a graph.Batch and a Report
 //	write:  Store.Upsert of the batch, in one transaction
 //
-// Records are matched to existing people by email, then LinkedIn URL, then
-// normalised name and organisation, so importing the same file twice changes
-// nothing. A re-import updates what came from imports but never what a user
+// Records are matched to existing people only by an identifier they share:
+// vCard UID, email (normalised: case, plus-addressing, Gmail's dots),
+// LinkedIn URL, or phone number (E.164) when the names agree too. Two
+// records with different identifiers are never one person automatically,
+// and a name with an organisation is never a match (two María Garcías at
+// Telefónica are ordinary); package identity proposes such pairs for a
+// person to confirm. A record without any identifier finds the person an
+// earlier import of the same row made, by the row's key (source, name and
+// organisation) kept in Person.MatchKeys. So importing the same file twice
+// changes nothing. A re-import updates what came from imports but never what a user
 // changed by hand (Person.UserEdited), never a manual tie strength, and never
 // a note: imported notes are only ever added. Tags are united.
 //

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/identity"
 )
 
 // Format names a kind of file Import reads.
@@ -76,6 +77,14 @@ type Options struct {
 	// TempDir is where a ZIP read from a stream is spooled to be opened; the
 	// system's temporary folder when empty.
 	TempDir string
+	// NoAutoMerge leaves exact-identifier duplicates for a person to merge.
+	// By default, once the import is written, people it touched who share
+	// an identifier (an email, a LinkedIn profile, a vCard UID, a phone with
+	// a name that agrees) with someone else of the workspace, and have
+	// nothing against being one (package identity), are merged into the
+	// older record, each merge on its own and undoable. Fuzzy candidates
+	// always wait for a person.
+	NoAutoMerge bool
 	// Progress, when set, is called from the importing goroutine as the
 	// import advances: every few hundred rows, at each phase, and at the end.
 	Progress func(Progress)
@@ -155,6 +164,9 @@ type Report struct {
 	Written   Counts      `json:"written"` // entities in the transaction, by kind
 	Details   []RowResult `json:"details,omitempty"`
 	Truncated bool        `json:"truncated,omitempty"` // Details stopped at MaxReportRows
+	// Merges are the automatic merges of exact-identifier duplicates made
+	// after the import (see Options.NoAutoMerge), each undoable.
+	Merges []*graph.Merge `json:"merges,omitempty"`
 }
 
 // Counts counts entities by kind.
@@ -305,6 +317,13 @@ func importFile(ctx context.Context, store graph.Store, workspaceID string, me *
 	if err := writeBatch(ctx, store, workspaceID, batch, report, &opts, prog); err != nil {
 		return nil, fmt.Errorf("import: write: %w", err)
 	}
+	if !opts.DryRun && !opts.NoAutoMerge && len(batch.People) > 0 {
+		merges, err := autoMerge(ctx, store, workspaceID, me, batch.People)
+		if err != nil {
+			return nil, fmt.Errorf("import: merge exact duplicates: %w", err)
+		}
+		report.Merges = merges
+	}
 	return report, nil
 }
 
@@ -385,4 +404,55 @@ func (p *progressor) rows(n int) {
 func (p *progressor) written(done, total int) {
 	p.last.Written, p.last.ToWrite = done, total
 	p.emit()
+}
+
+// autoMerge merges the exact-identifier duplicates among the people an
+// import wrote and the rest of the workspace: pairs identity.People marks
+// AutoMerge (a shared identifier, nothing against). The older record
+// survives. Each merge is its own transaction: the import stands written
+// whatever becomes of them, and a merge a concurrent one made moot is
+// skipped.
+func autoMerge(ctx context.Context, store graph.Store, ws string, me *graph.User, touched []*graph.Person) ([]*graph.Merge, error) {
+	in := identity.Input{ExactOnly: true}
+	users, err := store.FindUsers(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		in.Members = append(in.Members, u.PersonID)
+	}
+	people := map[string]*graph.Person{}
+	if err := store.Walk(ctx, ws, graph.KindPeople, func(v any) error {
+		p := v.(*graph.Person)
+		in.People = append(in.People, p)
+		people[p.ID] = p
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	mine := map[string]bool{}
+	for _, p := range touched {
+		mine[p.ID] = true
+	}
+	var out []*graph.Merge
+	gone := map[string]bool{}
+	for _, pr := range identity.People(in).Pairs {
+		if !pr.AutoMerge || !(mine[pr.A] || mine[pr.B]) || gone[pr.A] || gone[pr.B] {
+			continue
+		}
+		a, b := people[pr.A], people[pr.B]
+		if b.CreatedAt.Before(a.CreatedAt) || (b.CreatedAt.Equal(a.CreatedAt) && b.ID < a.ID) {
+			a, b = b, a
+		}
+		m, err := store.MergePeople(ctx, ws, a.ID, b.ID, graph.MergeOptions{By: me.ID, Auto: true})
+		switch graph.ErrorCode(err) {
+		case "":
+			out = append(out, m)
+			gone[b.ID] = true
+		case graph.ECONFLICT, graph.ENOTFOUND:
+		default:
+			return out, err
+		}
+	}
+	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/identity"
 )
 
 // index is what the planner knows of the workspace: its people,
@@ -16,11 +17,12 @@ import (
 // later row of the same file finds the person an earlier row made.
 type index struct {
 	people     map[string]*graph.Person
-	byEmail    map[string]string   // email → person id
+	byEmail    map[string]string   // identity.CanonicalEmail → person id
 	byLinkedIn map[string]string   // normalised profile URL → person id
-	byExternal map[string]string   // uidKey(ExternalID) → person id
-	byNameOrg  map[string]string   // nameKey \x00 orgKey → person id
-	byName     map[string][]string // nameKey → person ids
+	byExternal map[string]string   // identity.UIDKey(ExternalID) → person id
+	byPhone    map[string]string   // identity.PhoneKey → person id
+	byRow      map[string]string   // rowKey of a row without identifiers → person id
+	byName     map[string][]string // nameKey → person ids, for references by name (not for matching rows)
 
 	orgs        map[string]*graph.Organization
 	orgByName   map[string]string // orgKey → organisation id
@@ -35,7 +37,7 @@ type index struct {
 func newIndex() *index {
 	return &index{
 		people: map[string]*graph.Person{}, byEmail: map[string]string{}, byLinkedIn: map[string]string{},
-		byExternal: map[string]string{}, byNameOrg: map[string]string{}, byName: map[string][]string{},
+		byExternal: map[string]string{}, byPhone: map[string]string{}, byRow: map[string]string{}, byName: map[string][]string{},
 		orgs: map[string]*graph.Organization{}, orgByName: map[string]string{}, orgByDomain: map[string]string{},
 		jobs: map[string][]*graph.Employment{}, ties: map[[2]string]*graph.Tie{},
 		notes: map[string]bool{}, interactions: map[string]bool{},
@@ -62,48 +64,79 @@ func (x *index) add(v any) error {
 	return nil
 }
 
-// finish indexes people by name and organisation, once employments are in.
+// finish files the people an import made before row keys were kept under
+// the key their row would have now, once employments are in: a person of
+// an import source with no identifier and no row key was made from a row
+// without identifiers, by name and organisation.
 func (x *index) finish() {
 	for _, p := range x.people {
-		x.indexNameOrg(p)
+		if !legacyRowPerson(p) {
+			continue
+		}
+		for _, k := range x.rowKeys(p) {
+			setIfAbsent(x.byRow, k, p.ID)
+		}
 	}
 }
 
-// indexPerson files p under its email, LinkedIn URL, external id and name;
+func legacyRowPerson(p *graph.Person) bool {
+	if p.Source == "" || p.Source == "manual" || p.Source == "demo" || len(p.Emails) > 0 || len(p.Phones) > 0 ||
+		p.LinkedInURL != "" || p.ExternalID != "" {
+		return false
+	}
+	for _, k := range p.MatchKeys {
+		if strings.HasPrefix(k, graph.MatchRow+":") {
+			return false
+		}
+	}
+	return true
+}
+
+// rowKeys are the row keys of a person's name at each of their organisations.
+func (x *index) rowKeys(p *graph.Person) []string {
+	var keys []string
+	if p.Company != "" {
+		keys = append(keys, rowKey(p.Source, p.Name, p.Company))
+	}
+	for _, j := range x.jobs[p.ID] {
+		if o := x.orgs[j.OrganizationID]; o != nil {
+			keys = append(keys, rowKey(p.Source, p.Name, o.Name))
+		}
+	}
+	if len(keys) == 0 {
+		keys = append(keys, rowKey(p.Source, p.Name, ""))
+	}
+	return keys
+}
+
+// indexPerson files p under its identifiers, its match keys and its name;
 // keys another person holds stay theirs.
 func (x *index) indexPerson(p *graph.Person) {
 	for _, e := range p.Emails {
-		setIfAbsent(x.byEmail, strings.ToLower(e), p.ID)
+		setIfAbsent(x.byEmail, identity.CanonicalEmail(e), p.ID)
 	}
 	if p.LinkedInURL != "" {
 		setIfAbsent(x.byLinkedIn, graph.NormalizeLinkedInURL(p.LinkedInURL), p.ID)
 	}
 	if p.ExternalID != "" {
-		setIfAbsent(x.byExternal, uidKey(p.ExternalID), p.ID)
+		setIfAbsent(x.byExternal, identity.UIDKey(p.ExternalID), p.ID)
+	}
+	for _, ph := range p.Phones {
+		setIfAbsent(x.byPhone, identity.PhoneKey(ph, ""), p.ID)
+	}
+	for _, k := range p.MatchKeys {
+		kind, v, _ := strings.Cut(k, ":")
+		switch kind {
+		case graph.MatchLinkedIn:
+			setIfAbsent(x.byLinkedIn, v, p.ID)
+		case graph.MatchUID:
+			setIfAbsent(x.byExternal, identity.UIDKey(v), p.ID)
+		case graph.MatchRow:
+			setIfAbsent(x.byRow, k, p.ID)
+		}
 	}
 	if k := nameKey(p.Name); k != "" && !slices.Contains(x.byName[k], p.ID) {
 		x.byName[k] = append(x.byName[k], p.ID)
-	}
-}
-
-func (x *index) indexNameOrg(p *graph.Person) {
-	n := nameKey(p.Name)
-	if n == "" {
-		return
-	}
-	orgs := 0
-	if p.Company != "" {
-		setIfAbsent(x.byNameOrg, n+"\x00"+orgKey(p.Company), p.ID)
-		orgs++
-	}
-	for _, j := range x.jobs[p.ID] {
-		if o := x.orgs[j.OrganizationID]; o != nil {
-			setIfAbsent(x.byNameOrg, n+"\x00"+orgKey(o.Name), p.ID)
-			orgs++
-		}
-	}
-	if orgs == 0 {
-		setIfAbsent(x.byNameOrg, n+"\x00", p.ID)
 	}
 }
 
@@ -132,11 +165,13 @@ func pair(a, b string) [2]string {
 	return [2]string{a, b}
 }
 
-// uidKey reduces a vCard UID (or a RELATED urn:uuid: reference to one) to a
-// matching key.
-func uidKey(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.TrimPrefix(s, "urn:uuid:")
+// rowKey is the Person.MatchKeys entry of an imported row that carries no
+// identifier: its source, name and organisation. A re-import of the same row
+// finds the person it made by it; a person from another source, or one a
+// user made, is never found by it (a name and an organisation make a
+// candidate for a person to confirm, not a match).
+func rowKey(source, name, org string) string {
+	return graph.MatchKey(graph.MatchRow, source+":"+nameKey(name)+"|"+orgKey(org))
 }
 
 func noteKey(personID, authorID, body string) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/identity"
 )
 
 // planner turns records into the batch an import writes and its report. It
@@ -142,29 +143,55 @@ func (p *planner) finish(ctx context.Context) (*graph.Batch, *Report, error) {
 	return &p.batch, p.report, nil
 }
 
-// match finds the person a contact describes: by vCard UID, then email,
-// then LinkedIn URL, then normalised name and organisation.
-func (p *planner) match(c *contact) string {
+// match finds the person a contact describes. Only an identifier they
+// share counts: the vCard UID, an email (identity.CanonicalEmail), the
+// LinkedIn URL, or a phone number when the names agree too (a switchboard or
+// a family line is shared by people who are not one). A contact without any
+// identifier finds the person an earlier import of the same row made, by its
+// row key. A name and an organisation alone never match: two María Garcías
+// at Telefónica with their own profiles are two people, whom the duplicate
+// finder (graph/identity) may propose for a person to confirm.
+//
+// When the contact's identifiers lead to different people, the first in
+// that order wins and others lists the rest.
+func (p *planner) match(c *contact) (id string, others []string) {
 	x := p.idx
-	if c.uid != "" {
-		if id := x.byExternal[uidKey(c.uid)]; id != "" {
-			return id
+	var hits []string
+	hit := func(id string) {
+		if id != "" && !slices.Contains(hits, id) {
+			hits = append(hits, id)
 		}
+	}
+	if c.uid != "" {
+		hit(x.byExternal[identity.UIDKey(c.uid)])
 	}
 	for _, e := range c.emails {
-		if id := x.byEmail[strings.ToLower(e)]; id != "" {
-			return id
-		}
+		hit(x.byEmail[identity.CanonicalEmail(e)])
 	}
 	if c.linkedIn != "" {
-		if id := x.byLinkedIn[graph.NormalizeLinkedInURL(c.linkedIn)]; id != "" {
-			return id
+		hit(x.byLinkedIn[graph.NormalizeLinkedInURL(c.linkedIn)])
+	}
+	for _, ph := range c.phones {
+		if id := x.byPhone[identity.PhoneKey(ph, "")]; id != "" && identity.NamesAgree(x.people[id].Name, contactName(c)) {
+			hit(id)
 		}
 	}
-	if n := nameKey(contactName(c)); n != "" {
-		return x.byNameOrg[n+"\x00"+orgKey(c.org)]
+	if len(hits) > 0 {
+		return hits[0], hits[1:]
 	}
-	return ""
+	if !hasIdentifier(c) {
+		return x.byRow[rowKey(p.source, contactName(c), c.org)], nil
+	}
+	return "", nil
+}
+
+// hasIdentifier reports whether a contact carries anything that tells one
+// person from another beyond a name.
+func hasIdentifier(c *contact) bool {
+	if c.uid != "" || len(c.emails) > 0 || strings.TrimSpace(c.linkedIn) != "" {
+		return true
+	}
+	return slices.ContainsFunc(c.phones, func(ph string) bool { return identity.PhoneKey(ph, "") != "" })
 }
 
 func contactName(c *contact) string {
@@ -176,7 +203,7 @@ func contactName(c *contact) string {
 
 func (p *planner) addContact(row int, c *contact) {
 	c.emails = p.validEmails(row, c.emails)
-	id := p.match(c)
+	id, others := p.match(c)
 	if id != "" && id == p.me.PersonID {
 		p.report.add(RowResult{Row: row, Outcome: Skipped, PersonID: id, Reason: "this is you: your own person is not changed by imports"})
 		return
@@ -187,6 +214,10 @@ func (p *planner) addContact(row int, c *contact) {
 	if id != "" {
 		before = p.idx.people[id]
 		per = clonePerson(before)
+	}
+	if len(others) > 0 {
+		p.warn(row, id, fmt.Sprintf("identifiers of the row also belong to other people (%s); it updates the first, the others stay apart (see possible duplicates)",
+			strings.Join(others, ", ")))
 	}
 	p.applyContact(row, per, c)
 	if err := per.Validate(); err != nil {
@@ -268,16 +299,32 @@ func (p *planner) applyContact(row int, per *graph.Person, c *contact) {
 	set("last_name", &per.LastName, c.last)
 	set("title", &per.Title, c.title)
 	set("location", &per.Location, c.location)
+	// A second LinkedIn profile or vCard UID of a person (matched by another
+	// identifier) is kept as a match key, so that it finds them next time;
+	// one that belongs to someone else stays theirs.
 	if c.linkedIn != "" {
 		u := graph.NormalizeLinkedInURL(c.linkedIn)
-		if owner := p.idx.byLinkedIn[u]; owner == "" || owner == per.ID {
+		switch owner := p.idx.byLinkedIn[u]; {
+		case owner != "" && owner != per.ID:
+		case per.LinkedInURL == "" || per.LinkedInURL == u:
 			set("linkedin_url", &per.LinkedInURL, u)
+		default:
+			p.addMatchKey(per, graph.MatchLinkedIn, u)
 		}
 	}
-	if per.ExternalID == "" {
-		per.ExternalID = c.uid
+	if c.uid != "" {
+		switch owner := p.idx.byExternal[identity.UIDKey(c.uid)]; {
+		case owner != "" && owner != per.ID:
+		case per.ExternalID == "":
+			per.ExternalID = c.uid
+		case identity.UIDKey(per.ExternalID) != identity.UIDKey(c.uid):
+			p.addMatchKey(per, graph.MatchUID, identity.UIDKey(c.uid))
+		}
 	}
-	unite := func(field string, dst *[]string, vs []string, owned map[string]string) {
+	if !hasIdentifier(c) {
+		p.addMatchKey(per, graph.MatchRow, strings.TrimPrefix(rowKey(p.source, contactName(c), c.org), graph.MatchRow+":"))
+	}
+	unite := func(field string, dst *[]string, vs []string, owned map[string]string, key func(string) string) {
 		if edited[field] {
 			return
 		}
@@ -286,9 +333,11 @@ func (p *planner) applyContact(row int, per *graph.Person, c *contact) {
 			if v == "" || containsFold(*dst, v) {
 				continue
 			}
-			if owned != nil && owned[strings.ToLower(v)] != "" && owned[strings.ToLower(v)] != per.ID {
-				p.warn(row, per.ID, fmt.Sprintf("%s already belongs to someone else; left out", v))
-				continue
+			if owned != nil {
+				if o := owned[key(v)]; o != "" && o != per.ID {
+					p.warn(row, per.ID, fmt.Sprintf("%s already belongs to someone else; left out", v))
+					continue
+				}
 			}
 			if len(*dst) >= graph.MaxListLen {
 				p.warn(row, per.ID, fmt.Sprintf("more than %d %s; the rest left out", graph.MaxListLen, strings.ReplaceAll(field, "_", " ")))
@@ -297,13 +346,21 @@ func (p *planner) applyContact(row int, per *graph.Person, c *contact) {
 			*dst = append(*dst, v)
 		}
 	}
-	unite("emails", &per.Emails, c.emails, p.idx.byEmail)
-	unite("phones", &per.Phones, c.phones, nil)
-	unite("urls", &per.URLs, c.urls, nil)
+	unite("emails", &per.Emails, c.emails, p.idx.byEmail, identity.CanonicalEmail)
+	unite("phones", &per.Phones, c.phones, p.idx.byPhone, func(ph string) string { return identity.PhoneKey(ph, "") })
+	unite("urls", &per.URLs, c.urls, nil, nil)
 	// Tags are united even when the user edited them: an import adds tags,
 	// it never takes one away.
 	delete(edited, "tags")
-	unite("tags", &per.Tags, c.tags, nil)
+	unite("tags", &per.Tags, c.tags, nil, nil)
+}
+
+// addMatchKey adds a match key to per unless it has it.
+func (p *planner) addMatchKey(per *graph.Person, kind, value string) {
+	k := graph.MatchKey(kind, value)
+	if !slices.Contains(per.MatchKeys, k) {
+		per.MatchKeys = append(per.MatchKeys, k)
+	}
 }
 
 func containsFold(l []string, v string) bool {
@@ -312,7 +369,7 @@ func containsFold(l []string, v string) bool {
 
 func clonePerson(p *graph.Person) *graph.Person {
 	c := *p
-	for _, l := range []*[]string{&c.Emails, &c.Phones, &c.URLs, &c.Tags, &c.Skills, &c.Needs, &c.UserEdited} {
+	for _, l := range []*[]string{&c.Emails, &c.Phones, &c.URLs, &c.Tags, &c.Skills, &c.Needs, &c.UserEdited, &c.MatchKeys} {
 		*l = slices.Clone(*l)
 	}
 	c.UpdatedAt = time.Time{}
@@ -327,7 +384,7 @@ func samePerson(a, b *graph.Person) bool {
 		slices.Equal(a.Emails, b.Emails) && slices.Equal(a.Phones, b.Phones) &&
 		a.LinkedInURL == b.LinkedInURL && slices.Equal(a.URLs, b.URLs) && a.Title == b.Title &&
 		a.Location == b.Location && slices.Equal(a.Tags, b.Tags) &&
-		a.ExternalID == b.ExternalID
+		a.ExternalID == b.ExternalID && slices.Equal(a.MatchKeys, b.MatchKeys)
 }
 
 // putPerson puts per in the batch, or replaces the copy already there, and
@@ -342,7 +399,6 @@ func (p *planner) putPerson(per *graph.Person) {
 		p.idx.people[per.ID] = per
 	}
 	p.idx.indexPerson(per)
-	p.idx.indexNameOrg(per)
 }
 
 // resolveOrg finds the contact's organisation by name, or by the domain of a
@@ -375,6 +431,13 @@ func (p *planner) resolveOrg(row int, c *contact) *graph.Organization {
 // position.
 func (p *planner) ensureJob(personID, orgID, title string) {
 	title = strings.TrimSpace(title)
+	// A merge can leave a person two current positions at one organisation
+	// (one from each record): the one with this title is the row's.
+	if slices.ContainsFunc(p.idx.jobs[personID], func(j *graph.Employment) bool {
+		return j.OrganizationID == orgID && j.Current() && title != "" && j.Title == title
+	}) {
+		return
+	}
 	for _, j := range p.idx.jobs[personID] {
 		if j.OrganizationID != orgID || !j.Current() {
 			continue
@@ -487,7 +550,7 @@ func (p *planner) relationTarget(target string) (string, string) {
 	low := strings.ToLower(strings.TrimSpace(target))
 	switch {
 	case strings.HasPrefix(low, "mailto:"):
-		if id := x.byEmail[strings.TrimPrefix(low, "mailto:")]; id != "" {
+		if id := x.byEmail[identity.CanonicalEmail(strings.TrimPrefix(low, "mailto:"))]; id != "" {
 			return id, ""
 		}
 		return "", "no one has that email"
@@ -497,7 +560,7 @@ func (p *planner) relationTarget(target string) (string, string) {
 		}
 		return "", "no one has that LinkedIn profile"
 	}
-	if id := x.byExternal[uidKey(target)]; id != "" {
+	if id := x.byExternal[identity.UIDKey(target)]; id != "" {
 		return id, ""
 	}
 	if strings.Contains(low, ":") {
@@ -598,7 +661,7 @@ func (p *planner) isMe(ref personRef) bool {
 func (p *planner) findRef(ref personRef) string {
 	x := p.idx
 	if ref.email != "" {
-		if id := x.byEmail[ref.email]; id != "" {
+		if id := x.byEmail[identity.CanonicalEmail(ref.email)]; id != "" {
 			return id
 		}
 	}
@@ -607,7 +670,9 @@ func (p *planner) findRef(ref personRef) string {
 			return id
 		}
 	}
-	if ids := x.byName[nameKey(ref.name)]; len(ids) == 1 && ref.email == "" {
+	// A reference by name alone names the one person of that name; one
+	// with an identifier that no one has is someone new.
+	if ids := x.byName[nameKey(ref.name)]; len(ids) == 1 && ref.email == "" && ref.linkedIn == "" {
 		return ids[0]
 	}
 	return ""

@@ -3,33 +3,13 @@ package importer
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/nexohq/nexo/graph/identity"
 )
 
 // fold lower-cases s and strips its accents, so that "Ángel" and "angel",
 // "März" and "marz" compare equal.
-func fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(out)
-}
+func fold(s string) string { return identity.Fold(s) }
 
 // words folds s and reduces it to its letters and digits separated by single
 // spaces: "E-Mail-Adresse" → "e mail adresse".
@@ -73,18 +53,6 @@ func orgKey(name string) string {
 // nameKey is the matching key of a person's name.
 func nameKey(name string) string { return words(name) }
 
-// freeMail are email domains that say nothing about a person's employer.
-var freeMail = map[string]bool{
-	"gmail.com": true, "googlemail.com": true, "yahoo.com": true, "yahoo.co.uk": true, "yahoo.fr": true,
-	"yahoo.es": true, "yahoo.de": true, "hotmail.com": true, "hotmail.fr": true, "hotmail.es": true,
-	"outlook.com": true, "live.com": true, "msn.com": true, "icloud.com": true, "me.com": true,
-	"mac.com": true, "aol.com": true, "gmx.de": true, "gmx.net": true, "web.de": true,
-	"t-online.de": true, "proton.me": true, "protonmail.com": true, "yandex.ru": true,
-	"mail.ru": true, "qq.com": true, "163.com": true, "orange.fr": true, "free.fr": true,
-	"wanadoo.fr": true, "laposte.net": true, "libero.it": true, "uol.com.br": true,
-	"bol.com.br": true, "terra.com.br": true, "fastmail.com": true, "hey.com": true,
-}
-
 // emailDomain returns the domain of an email address when it can name an
 // employer.
 func emailDomain(email string) string {
@@ -93,7 +61,7 @@ func emailDomain(email string) string {
 		return ""
 	}
 	d := strings.ToLower(email[i+1:])
-	if freeMail[d] {
+	if identity.FreeMail(d) {
 		return ""
 	}
 	return d

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -22,7 +23,7 @@ func personFrom(m map[string]any) *graph.Person {
 		Title: str(m, "title"), Company: str(m, "company"), Location: str(m, "location"),
 		Tags: strs(m, "tags"), Skills: strs(m, "skills"), Needs: strs(m, "needs"),
 		Source: str(m, "source"), ExternalID: str(m, "externalId"), UserEdited: strs(m, "userEdited"),
-		CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
+		MatchKeys: strs(m, "matchKeys"), Provenance: provenanceFrom(str(m, "provenance")), CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
 	}
 }
 
@@ -33,6 +34,7 @@ func personParams(p *graph.Person) map[string]any {
 		"linkedinUrl": p.LinkedInURL, "urls": list(p.URLs), "title": p.Title, "location": p.Location,
 		"tags": list(p.Tags), "skills": list(p.Skills), "needs": list(p.Needs), "source": p.Source,
 		"externalId": p.ExternalID, "userEdited": list(p.UserEdited),
+		"matchKeys": list(p.MatchKeys), "provenance": provenanceParam(p.Provenance),
 		"createdAt": tparam(p.CreatedAt), "updatedAt": tparam(p.UpdatedAt),
 	})
 }
@@ -286,4 +288,25 @@ func (s *Store) DeleteNote(ctx context.Context, ws, id string) error {
 		return nil, nil
 	})
 	return err
+}
+
+// Provenance is stored as a JSON object in a string property: Neo4j
+// properties cannot be maps.
+func provenanceParam(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func provenanceFrom(s string) map[string]string {
+	if s == "" {
+		return nil
+	}
+	var m map[string]string
+	if json.Unmarshal([]byte(s), &m) != nil {
+		return nil
+	}
+	return m
 }

@@ -176,6 +176,9 @@ var schema = []string{
 	"CREATE INDEX job_workspace IF NOT EXISTS FOR (n:Job) ON (n.workspaceId, n.startedAt)",
 	"CREATE INDEX job_state IF NOT EXISTS FOR (n:Job) ON (n.state)",
 	"CREATE INDEX job_finished IF NOT EXISTS FOR (n:Job) ON (n.finishedAt)",
+	// Merges (merge.go): looked up by id, and by the person they absorbed.
+	"CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (n:Merge) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX merge_workspace IF NOT EXISTS FOR (n:Merge) ON (n.workspaceId, n.absorbedId)",
 }
 
 // createSchema creates constraints and indexes and waits until they are online.

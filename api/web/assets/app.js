@@ -1,7 +1,7 @@
 // Nexo's web page: plain JavaScript, no build step. The access token lives in
 // this tab's sessionStorage and goes to the server only as a bearer header;
 // everything shown comes from /api/v1. Views follow the path (/app/map,
-// /app/search, /app/dormant, /app/people/ID) through the History API, so
+// /app/search, /app/dormant, /app/duplicates, /app/people/ID) through the History API, so
 // links, the back button and a click on a person in a map all work alike.
 'use strict';
 
@@ -70,7 +70,7 @@
 
   // ---- Views ----
 
-  const VIEWS = ['signin', 'map', 'search', 'dormant', 'person'];
+  const VIEWS = ['signin', 'map', 'search', 'dormant', 'duplicates', 'person'];
   const CANVASES = ['map', 'diagram', 'person-map'];
 
   function show(view, title) {
@@ -111,6 +111,7 @@
       if (path.startsWith('/app/people/')) await showPerson(decodeURIComponent(path.slice('/app/people/'.length)), seq);
       else if (path === '/app/search') await showSearch(params, seq);
       else if (path === '/app/dormant') await showDormant(seq);
+      else if (path === '/app/duplicates') await showDuplicates(seq);
       else await showMap(params, seq);
     } catch (e) {
       if (seq === state.seq && e.status !== 401) say(e.message, true);
@@ -628,6 +629,105 @@
         el('meter', { min: 0, max: 1, value: d.value, 'aria-label': 'Value of the tie' })),
       el('ul', { class: 'reasons' }, ...(d.reasons || []).map((r) => el('li', { text: r.text }))),
       button);
+  }
+
+  // ---- Possible duplicates ----
+
+  async function showDuplicates(seq) {
+    show('duplicates', 'Possible duplicates');
+    const list = $('duplicates');
+    list.replaceChildren();
+    const [res, merges] = await Promise.all([getJSON('/api/v1/duplicates/people?limit=20'), getJSON('/api/v1/merges?limit=10')]);
+    if (seq !== state.seq) return;
+    if (!res.items.length) list.append(el('li', { class: 'card', text: 'No possible duplicates: one person, one entry.' }));
+    for (const p of res.items) list.append(duplicateItem(p));
+    $('merges').replaceChildren(...merges.items.map(mergeItem));
+    if (!merges.items.length) $('merges').append(el('li', { class: 'card', text: 'No merges yet.' }));
+  }
+
+  function duplicateItem(p) {
+    const li = el('li', { class: 'card duplicate', 'data-a': p.a.id, 'data-b': p.b.id });
+    const compare = el('button', { type: 'button', text: 'Compare side by side',
+      'aria-label': 'Compare ' + p.a.name + ' and ' + p.b.name + ' side by side' });
+    compare.addEventListener('click', () => showMergePreview(li, p.a.id, p.b.id));
+    li.append(
+      el('h2', {}, personLink(p.a.id, p.a.name), ' and ', personLink(p.b.id, p.b.name)),
+      el('p', { class: 'meta' }, (p.exact ? 'Share an identifier · ' : '') + 'likelihood ' + fixed(p.score) + ' ',
+        el('meter', { min: 0, max: 1, value: p.score, 'aria-label': 'How likely they are one person' })),
+      el('ul', { class: 'reasons' }, ...p.evidence.map((e) => el('li', { class: e.weight < 0 ? 'against' : 'for',
+        text: (e.weight < 0 ? 'Against: ' : '') + e.detail }))),
+      compare);
+    return li;
+  }
+
+  const PREVIEW_FIELDS = [['name', 'Name'], ['emails', 'Emails'], ['phones', 'Phones'], ['linkedin_url', 'LinkedIn'],
+    ['title', 'Title'], ['company', 'Organisation'], ['location', 'Location'], ['tags', 'Tags']];
+  const shown = (v) => (Array.isArray(v) ? v.join(', ') : v) || '–';
+
+  async function showMergePreview(li, a, b) {
+    const old = li.querySelector('.preview');
+    if (old) old.remove();
+    const pv = await getJSON('/api/v1/merges/preview?survivor_id=' + encodeURIComponent(a) + '&absorbed_id=' + encodeURIComponent(b));
+    const prov = pv.result.provenance || {};
+    const table = el('table', { class: 'preview-table' },
+      el('caption', { text: 'Merging ' + pv.absorbed.name + ' into ' + pv.survivor.name }),
+      el('thead', {}, el('tr', {}, ...['Field', 'Keeps (' + pv.survivor.source + ')', 'Merged in (' + pv.absorbed.source + ')',
+        'Result', 'From'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...PREVIEW_FIELDS.map(([f, label]) => el('tr', {},
+        el('th', { scope: 'row', text: label }), el('td', { text: shown(pv.survivor[f]) }),
+        el('td', { text: shown(pv.absorbed[f]) }), el('td', { text: shown(pv.result[f]) }), el('td', { text: prov[f] || '' })))));
+    const m = pv.moves;
+    const moves = el('p', { class: 'meta', text: 'Moves to ' + pv.survivor.name + ': ' + m.ties + ' ties (' + m.combined +
+      ' combined with ' + pv.survivor.name + "'s), " + m.interactions + ' interactions, ' + m.introductions +
+      ' introductions, ' + m.positions + ' positions, ' + m.your_notes + " of your notes (teammates' notes move too, unseen)." });
+    const box = el('div', { class: 'preview' }, table, moves);
+    if (pv.allowed) {
+      const merge = el('button', { type: 'button', text: 'Merge into ' + pv.survivor.name });
+      merge.addEventListener('click', async () => {
+        merge.disabled = true;
+        try {
+          await api('/api/v1/merges', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ survivor_id: a, absorbed_id: b, survivor_version: pv.survivor.updated_at,
+              absorbed_version: pv.absorbed.updated_at }) });
+          say('Merged ' + pv.absorbed.name + ' into ' + pv.survivor.name + '. You can undo it in the history.');
+          await showDuplicates(state.seq);
+        } catch (e) {
+          merge.disabled = false;
+          say(e.message, true);
+        }
+      });
+      const swap = el('button', { type: 'button', class: 'secondary', text: 'Keep ' + pv.absorbed.name + ' instead' });
+      swap.addEventListener('click', () => showMergePreview(li, b, a));
+      box.append(el('p', {}, merge, ' ', swap));
+    } else {
+      box.append(el('p', { class: 'help', text: 'Only an owner can merge these two: they are not both your own contacts.' }));
+    }
+    li.append(box);
+  }
+
+  function mergeItem(m) {
+    const undone = !!m.undone_at;
+    const li = el('li', { class: 'card merge' },
+      el('p', {}, m.absorbed_name + ' merged into ', personLink(m.survivor_id, 'the surviving person'),
+        ' on ' + m.at.slice(0, 10) + (m.auto ? ' (automatically, on import)' : '') + (undone ? ' · undone ' + m.undone_at.slice(0, 10) : '')));
+    if (!undone) {
+      const undo = el('button', { type: 'button', class: 'secondary', text: 'Undo',
+        'aria-label': 'Undo the merge of ' + m.absorbed_name });
+      undo.addEventListener('click', async () => {
+        undo.disabled = true;
+        try {
+          await api('/api/v1/merges/' + encodeURIComponent(m.id) + '/undo', { method: 'POST',
+            headers: { 'Content-Type': 'application/json' }, body: '{}' });
+          say(m.absorbed_name + ' is back.');
+          await showDuplicates(state.seq);
+        } catch (e) {
+          undo.disabled = false;
+          say(e.message, true);
+        }
+      });
+      li.append(undo);
+    }
+    return li;
   }
 
   // ---- A person ----

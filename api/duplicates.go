@@ -1,0 +1,406 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/identity"
+)
+
+// Duplicates and merges (issue 13): candidates with their evidence, a
+// preview, the merge, its undo and the history.
+//
+// Who may merge: a workspace owner; or a member for two people who are
+// both their own contacts: each tied to the member's own person and to no
+// other member's (a teammate's contacts are theirs to merge). Viewers
+// never. Who may undo: an owner, or the member who merged.
+
+// PersonBrief is a person as a candidate list shows them.
+type PersonBrief struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Emails      []string `json:"emails,omitempty"`
+	Phones      []string `json:"phones,omitempty"`
+	LinkedInURL string   `json:"linkedin_url,omitempty"`
+	Title       string   `json:"title,omitempty"`
+	Company     string   `json:"company,omitempty"`
+	Source      string   `json:"source"`
+	UpdatedAt   string   `json:"updated_at"`
+}
+
+func brief(p *graph.Person) PersonBrief {
+	return PersonBrief{ID: p.ID, Name: p.Name, Emails: p.Emails, Phones: p.Phones, LinkedInURL: p.LinkedInURL,
+		Title: p.Title, Company: p.Company, Source: p.Source, UpdatedAt: p.UpdatedAt.Format(time.RFC3339Nano)}
+}
+
+// CandidatePair is two people likely to be one, with the evidence.
+type CandidatePair struct {
+	A         PersonBrief         `json:"a"`
+	B         PersonBrief         `json:"b"`
+	Score     float64             `json:"score"`
+	Exact     bool                `json:"exact"`
+	AutoMerge bool                `json:"auto_merge"`
+	Evidence  []identity.Evidence `json:"evidence"`
+}
+
+// CandidateList is a page of candidate pairs and the clusters they form.
+type CandidateList struct {
+	Items    []CandidatePair    `json:"items"`
+	Clusters []identity.Cluster `json:"clusters"`
+	Total    int                `json:"total"`
+	Offset   int                `json:"offset"`
+	Limit    int                `json:"limit"`
+	Compared int                `json:"compared"`
+}
+
+// peopleDuplicates lists pairs of people likely to be one, best first.
+func (s *Server) peopleDuplicates(c *gin.Context) {
+	offset, limit, err := page(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	in, people, err := s.identityInput(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	res := identity.People(in)
+	out := CandidateList{Items: []CandidatePair{}, Clusters: res.Clusters, Total: len(res.Pairs), Offset: offset,
+		Limit: limit, Compared: res.Compared}
+	if out.Clusters == nil {
+		out.Clusters = []identity.Cluster{}
+	}
+	for _, p := range res.Pairs[min(offset, len(res.Pairs)):min(offset+limit, len(res.Pairs))] {
+		out.Items = append(out.Items, CandidatePair{A: brief(people[p.A]), B: brief(people[p.B]), Score: p.Score,
+			Exact: p.Exact, AutoMerge: p.AutoMerge, Evidence: p.Evidence})
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// identityInput reads what the finder needs of the workspace.
+func (s *Server) identityInput(c *gin.Context) (identity.Input, map[string]*graph.Person, error) {
+	var in identity.Input
+	people := map[string]*graph.Person{}
+	err := s.store.Walk(c, ws(c), graph.KindPeople|graph.KindOrganizations|graph.KindEmployments|graph.KindTies, func(v any) error {
+		switch e := v.(type) {
+		case *graph.Person:
+			in.People = append(in.People, e)
+			people[e.ID] = e
+		case *graph.Organization:
+			in.Organizations = append(in.Organizations, e)
+		case *graph.Employment:
+			in.Employments = append(in.Employments, e)
+		case *graph.Tie:
+			in.Ties = append(in.Ties, [2]string{e.PersonA, e.PersonB})
+		}
+		return nil
+	})
+	if err != nil {
+		return in, nil, err
+	}
+	users, err := s.store.FindUsers(c, ws(c))
+	if err != nil {
+		return in, nil, err
+	}
+	for _, u := range users {
+		if u.PersonID != "" {
+			in.Members = append(in.Members, u.PersonID)
+		}
+	}
+	return in, people, nil
+}
+
+// OrgPair is two organisations likely to be one, with the evidence.
+type OrgPair struct {
+	A        *graph.Organization `json:"a"`
+	B        *graph.Organization `json:"b"`
+	Score    float64             `json:"score"`
+	Exact    bool                `json:"exact"`
+	Evidence []identity.Evidence `json:"evidence"`
+}
+
+// organizationDuplicates lists pairs of organisations likely to be one.
+func (s *Server) organizationDuplicates(c *gin.Context) {
+	offset, limit, err := page(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	var orgs []*graph.Organization
+	byID := map[string]*graph.Organization{}
+	if err := s.store.Walk(c, ws(c), graph.KindOrganizations, func(v any) error {
+		o := v.(*graph.Organization)
+		orgs = append(orgs, o)
+		byID[o.ID] = o
+		return nil
+	}); err != nil {
+		s.Error(c, err)
+		return
+	}
+	pairs := identity.Organizations(orgs)
+	items := []OrgPair{}
+	for _, p := range pairs[min(offset, len(pairs)):min(offset+limit, len(pairs))] {
+		items = append(items, OrgPair{A: byID[p.A], B: byID[p.B], Score: p.Score, Exact: p.Exact, Evidence: p.Evidence})
+	}
+	c.JSON(http.StatusOK, newList(items, len(pairs), offset, limit))
+}
+
+// MergePreview is what a merge would do, without doing it.
+type MergePreview struct {
+	Survivor *graph.Person `json:"survivor"`
+	Absorbed *graph.Person `json:"absorbed"`
+	Result   *graph.Person `json:"result"`
+	Moves    PreviewMoves  `json:"moves"`
+	// Allowed says whether the caller may make this merge (see above).
+	Allowed bool `json:"allowed"`
+}
+
+// PreviewMoves counts what would move to the survivor. Notes counts only
+// the caller's own: teammates' notes are private, they move with the
+// person unseen.
+type PreviewMoves struct {
+	Ties          int `json:"ties"`
+	Combined      int `json:"combined"`
+	Interactions  int `json:"interactions"`
+	Introductions int `json:"introductions"`
+	YourNotes     int `json:"your_notes"`
+	Positions     int `json:"positions"`
+}
+
+func (s *Server) previewMerge(c *gin.Context) {
+	a, b, err := s.mergePair(c, c.Query("survivor_id"), c.Query("absorbed_id"))
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	p := MergePreview{Survivor: a, Absorbed: b, Result: graph.MergePeople(a, b)}
+	p.Result.Company = a.Company
+	if p.Result.Company == "" {
+		p.Result.Company = b.Company
+	}
+	if p.Moves, err = s.countMoves(c, a.ID, b.ID); err != nil {
+		s.Error(c, err)
+		return
+	}
+	p.Allowed = s.mayMerge(c, a.ID, b.ID) == nil
+	c.JSON(http.StatusOK, p)
+}
+
+// mergePair reads the two people of a merge.
+func (s *Server) mergePair(c *gin.Context, survivorID, absorbedID string) (*graph.Person, *graph.Person, error) {
+	if survivorID == "" || absorbedID == "" {
+		return nil, nil, graph.FieldErrorf("absorbed_id", "survivor_id and absorbed_id are required.")
+	}
+	if survivorID == absorbedID {
+		return nil, nil, graph.FieldErrorf("absorbed_id", "A person cannot be merged with themselves.")
+	}
+	var out [2]*graph.Person
+	for i, id := range []string{survivorID, absorbedID} {
+		if !graph.ValidID(id) {
+			return nil, nil, graph.Errorf(graph.ENOTFOUND, "Person not found.")
+		}
+		p, err := s.store.FindPerson(c, ws(c), id)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[i] = p
+	}
+	return out[0], out[1], nil
+}
+
+func (s *Server) countMoves(c *gin.Context, a, b string) (PreviewMoves, error) {
+	var m PreviewMoves
+	theirs, _, err := s.store.FindTies(c, ws(c), graph.TieFilter{PersonID: b, Limit: graph.MaxLimit})
+	if err != nil {
+		return m, err
+	}
+	mine, _, err := s.store.FindTies(c, ws(c), graph.TieFilter{PersonID: a, Limit: graph.MaxLimit})
+	if err != nil {
+		return m, err
+	}
+	others := map[string]bool{}
+	for _, t := range mine {
+		others[t.Other(a)] = true
+	}
+	for _, t := range theirs {
+		switch o := t.Other(b); {
+		case o == a:
+		case others[o]:
+			m.Combined++
+		default:
+			m.Ties++
+		}
+	}
+	if _, m.Interactions, err = s.store.FindInteractions(c, ws(c), graph.InteractionFilter{PersonID: b, Limit: 1}); err != nil {
+		return m, err
+	}
+	if _, m.Introductions, err = s.store.FindIntroductions(c, ws(c), graph.IntroductionFilter{PersonID: b, Limit: 1}); err != nil {
+		return m, err
+	}
+	notes, err := s.store.FindNotes(c, ws(c), b, who(c).User.ID)
+	if err != nil {
+		return m, err
+	}
+	m.YourNotes = len(notes)
+	jobs, err := s.store.FindEmployments(c, ws(c), graph.EmploymentFilter{PersonID: b})
+	m.Positions = len(jobs)
+	return m, err
+}
+
+// mayMerge says whether the caller may merge the two people: owners may;
+// a member may when both are their own contacts only.
+func (s *Server) mayMerge(c *gin.Context, ids ...string) error {
+	u := who(c).User
+	if u.Role == graph.RoleOwner {
+		return nil
+	}
+	deny := graph.Errorf(graph.EFORBIDDEN, "Only an owner can merge these two: a member merges only people who are their own contacts and no teammate's.")
+	if !u.Role.CanWrite() || u.PersonID == "" {
+		return deny
+	}
+	users, err := s.store.FindUsers(c, ws(c))
+	if err != nil {
+		return err
+	}
+	members := map[string]bool{}
+	for _, m := range users {
+		if m.PersonID != "" {
+			members[m.PersonID] = true
+		}
+	}
+	for _, id := range ids {
+		if members[id] {
+			return deny
+		}
+		ties, _, err := s.store.FindTies(c, ws(c), graph.TieFilter{PersonID: id, Limit: graph.MaxLimit})
+		if err != nil {
+			return err
+		}
+		mine := false
+		for _, t := range ties {
+			o := t.Other(id)
+			if o == u.PersonID {
+				mine = true
+			} else if members[o] {
+				return deny
+			}
+		}
+		if !mine {
+			return deny
+		}
+	}
+	return nil
+}
+
+type mergeInput struct {
+	SurvivorID      string `json:"survivor_id"`
+	AbsorbedID      string `json:"absorbed_id"`
+	SurvivorVersion *Date  `json:"survivor_version"`
+	AbsorbedVersion *Date  `json:"absorbed_version"`
+}
+
+func (s *Server) createMerge(c *gin.Context) {
+	var in mergeInput
+	if err := bind(c, &in); err != nil {
+		s.Error(c, err)
+		return
+	}
+	if in.SurvivorID == "" || in.AbsorbedID == "" {
+		s.Error(c, graph.FieldErrorf("absorbed_id", "survivor_id and absorbed_id are required."))
+		return
+	}
+	if in.SurvivorID == in.AbsorbedID {
+		s.Error(c, graph.FieldErrorf("absorbed_id", "A person cannot be merged with themselves."))
+		return
+	}
+	for _, id := range []string{in.SurvivorID, in.AbsorbedID} {
+		if !graph.ValidID(id) {
+			s.Error(c, graph.Errorf(graph.ENOTFOUND, "Person not found."))
+			return
+		}
+	}
+	// For an owner the store alone decides (a person merged away meanwhile
+	// is a conflict there); a member's own contacts are checked first.
+	if err := s.mayMerge(c, in.SurvivorID, in.AbsorbedID); err != nil {
+		s.Error(c, err)
+		return
+	}
+	opt := graph.MergeOptions{By: who(c).User.ID}
+	if in.SurvivorVersion != nil {
+		opt.SurvivorVersion = in.SurvivorVersion.Time
+	}
+	if in.AbsorbedVersion != nil {
+		opt.AbsorbedVersion = in.AbsorbedVersion.Time
+	}
+	m, err := s.store.MergePeople(c, ws(c), in.SurvivorID, in.AbsorbedID, opt)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	s.changed(ws(c))
+	c.JSON(http.StatusCreated, m)
+}
+
+func (s *Server) listMerges(c *gin.Context) {
+	offset, limit, err := page(c)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	l, total, err := s.store.FindMerges(c, ws(c), graph.MergeFilter{PersonID: c.Query("person_id"), Offset: offset, Limit: limit})
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList(l, total, offset, limit))
+}
+
+func (s *Server) getMerge(c *gin.Context) {
+	id, err := idParam(c, "merge_id")
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	m, err := s.store.FindMerge(c, ws(c), id)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+type unmergeInput struct {
+	NewTo string `json:"new_to"`
+}
+
+func (s *Server) undoMerge(c *gin.Context) {
+	id, err := idParam(c, "merge_id")
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	var in unmergeInput
+	if err := bind(c, &in); err != nil {
+		s.Error(c, err)
+		return
+	}
+	m, err := s.store.FindMerge(c, ws(c), id)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
+	if u := who(c).User; u.Role != graph.RoleOwner && (m.By == "" || m.By != u.ID) {
+		s.Error(c, graph.Errorf(graph.EFORBIDDEN, "Only an owner or the member who merged can undo a merge."))
+		return
+	}
+	if m, err = s.store.UnmergePeople(c, ws(c), id, graph.UnmergeOptions{By: who(c).User.ID, NewTo: in.NewTo}); err != nil {
+		s.Error(c, err)
+		return
+	}
+	s.changed(ws(c))
+	c.JSON(http.StatusOK, m)
+}

@@ -1,0 +1,664 @@
+package neo4j
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+// A merge is stored as (:Merge {id, workspaceId, survivorId, absorbedId, ...,
+// undo}) where undo is the JSON of mergeUndo: what the two people had, so
+// that an unmerge can put both back.
+type mergeUndo struct {
+	Survivor *graph.Person `json:"survivor"` // before the merge
+	Merged   *graph.Person `json:"merged"`   // right after it
+	Absorbed *graph.Person `json:"absorbed"`
+	// Ties of the absorbed person; Survivor is the survivor's own tie to
+	// the same person before the two were combined, if it had one.
+	Ties          []undoTie             `json:"ties,omitempty"`
+	Between       *graph.Tie            `json:"between,omitempty"` // the tie between the two, deleted
+	Interactions  []undoInteraction     `json:"interactions,omitempty"`
+	Introductions []undoIntroduction    `json:"introductions,omitempty"`
+	Dropped       []*graph.Introduction `json:"dropped,omitempty"` // introductions of both, which one person cannot make
+	Notes         []string              `json:"notes,omitempty"`
+	Positions     []*graph.Employment   `json:"positions,omitempty"`
+	Members       []string              `json:"members,omitempty"`
+}
+
+type undoTie struct {
+	Tie      *graph.Tie `json:"tie"`
+	Survivor *graph.Tie `json:"survivor,omitempty"`
+}
+
+type undoInteraction struct {
+	ID        string `json:"id"`
+	Both      bool   `json:"both,omitempty"`      // the survivor took part too
+	Initiator bool   `json:"initiator,omitempty"` // the absorbed reached out
+}
+
+type undoIntroduction struct {
+	ID   string `json:"id"`
+	Role string `json:"role"` // BY, OF or TO
+}
+
+func mergeFrom(m map[string]any) *graph.Merge {
+	g := &graph.Merge{
+		ID: str(m, "id"), WorkspaceID: str(m, "workspaceId"), SurvivorID: str(m, "survivorId"),
+		AbsorbedID: str(m, "absorbedId"), AbsorbedName: str(m, "absorbedName"), By: str(m, "by"),
+		At: tm(m, "at"), UndoneAt: tm(m, "undoneAt"), UndoneBy: str(m, "undoneBy"),
+	}
+	g.Auto, _ = m["auto"].(bool)
+	_ = json.Unmarshal([]byte(str(m, "moved")), &g.Moved)
+	return g
+}
+
+// lockMerges serialises merges and unmerges of a workspace: each takes the
+// workspace node's write lock first, so a second merge touching the same
+// people reads them only once the first has committed (and then finds an
+// absorbed person gone: a conflict, not half a merge).
+func lockMerges(ctx context.Context, tx neo4j.ManagedTransaction, ws string) error {
+	n, err := count(ctx, tx, "MATCH (w:Workspace {id: $ws}) SET w.mergeLock = coalesce(w.mergeLock, 0) + 1 RETURN count(w)",
+		map[string]any{"ws": ws})
+	if err != nil {
+		return err
+	} else if n == 0 {
+		return notFound("Workspace")
+	}
+	return nil
+}
+
+// mergedPerson explains a person who is not there: merged away (a
+// conflict) or never there (not found).
+func mergedPerson(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) error {
+	l, err := collect(ctx, tx, `MATCH (m:Merge {workspaceId: $ws, absorbedId: $id}) WHERE m.undoneAt IS NULL
+		RETURN m {.*} ORDER BY m.at DESC LIMIT 1`, map[string]any{"ws": ws, "id": id}, mergeFrom)
+	if err != nil {
+		return err
+	}
+	if len(l) > 0 {
+		return &graph.Error{Code: graph.ECONFLICT, Message: "That person was merged into " + l[0].SurvivorID + " meanwhile."}
+	}
+	return notFound("Person")
+}
+
+func findPersonOrMerged(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) (*graph.Person, error) {
+	p, err := findPerson(ctx, tx, ws, id)
+	if graph.ErrorCode(err) == graph.ENOTFOUND {
+		return nil, mergedPerson(ctx, tx, ws, id)
+	}
+	return p, err
+}
+
+// MergePeople merges absorbed into survivor in one transaction: the
+// absorbed person's ties (combined with the survivor's to the same people),
+// interactions, introductions, notes, positions and member link move to the
+// survivor, the fields are combined (graph.MergePeople), the absorbed person
+// is deleted, and a Merge keeps what an unmerge needs.
+func (s *Store) MergePeople(ctx context.Context, ws, survivorID, absorbedID string, opt graph.MergeOptions) (*graph.Merge, error) {
+	if survivorID == absorbedID {
+		return nil, graph.FieldErrorf("absorbed_id", "A person cannot be merged with themselves.")
+	}
+	if !validID(survivorID) || !validID(absorbedID) {
+		return nil, notFound("Person")
+	}
+	now := s.Now()
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Merge, error) {
+		if err := lockMerges(ctx, tx, ws); err != nil {
+			return nil, err
+		}
+		a, err := findPersonOrMerged(ctx, tx, ws, survivorID)
+		if err != nil {
+			return nil, err
+		}
+		b, err := findPersonOrMerged(ctx, tx, ws, absorbedID)
+		if err != nil {
+			return nil, err
+		}
+		if (!opt.SurvivorVersion.IsZero() && !opt.SurvivorVersion.Equal(a.UpdatedAt)) ||
+			(!opt.AbsorbedVersion.IsZero() && !opt.AbsorbedVersion.Equal(b.UpdatedAt)) {
+			return nil, graph.Errorf(graph.ECONFLICT, "One of the two people changed since the preview; look again before merging.")
+		}
+		u, err := readMergeUndo(ctx, tx, ws, a, b)
+		if err != nil {
+			return nil, err
+		}
+		merged := graph.MergePeople(a, b)
+		merged.UpdatedAt = now
+		if err := merged.Validate(); err != nil {
+			return nil, err
+		}
+		u.Merged = merged
+		m := &graph.Merge{ID: graph.NewID(), WorkspaceID: ws, SurvivorID: a.ID, AbsorbedID: b.ID, AbsorbedName: b.Name,
+			By: opt.By, Auto: opt.Auto, At: now}
+		if err := applyMerge(ctx, tx, ws, merged, u, &m.Moved); err != nil {
+			return nil, err
+		}
+		// feed: the survivor person changed; the absorbed person was deleted;
+		// the ties, interactions, introductions, notes and positions of u
+		// moved from the absorbed to the survivor (combined ties changed).
+		if err := createMerge(ctx, tx, m, u); err != nil {
+			return nil, err
+		}
+		return m, nil
+	})
+}
+
+// readMergeUndo reads what the absorbed person has, and the survivor's ties
+// to the same people.
+func readMergeUndo(ctx context.Context, tx neo4j.ManagedTransaction, ws string, a, b *graph.Person) (*mergeUndo, error) {
+	u := &mergeUndo{Survivor: a, Absorbed: b}
+	p := map[string]any{"ws": ws, "a": a.ID, "b": b.ID}
+	members, err := collect(ctx, tx, `MATCH (u:User {workspaceId: $ws})-[:IS]->(p:Person) WHERE p.id IN [$a, $b]
+		RETURN {user: u.id, person: p.id}`, p, func(m map[string]any) [2]string { return [2]string{str(m, "user"), str(m, "person")} })
+	if err != nil {
+		return nil, err
+	}
+	people := map[string]bool{}
+	for _, m := range members {
+		people[m[1]] = true
+		if m[1] == b.ID {
+			u.Members = append(u.Members, m[0])
+		}
+	}
+	if people[a.ID] && people[b.ID] {
+		return nil, graph.Errorf(graph.ECONFLICT, "Both are members' own people; a member's person cannot absorb another's.")
+	}
+	// Both ends are known: no need to match each tie's direction again.
+	const ends = "t {.*, workspaceId: $ws, personA: p.id, personB: x.id}"
+	ties, err := collect(ctx, tx, `MATCH (p:Person {id: $b, workspaceId: $ws})-[t:KNOWS]-(x:Person) RETURN `+ends, p, tieFrom)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ties {
+		if t.Other(b.ID) == a.ID {
+			u.Between = t
+		}
+	}
+	// The survivor's ties, all read: a person has thousands at most.
+	mine, err := collect(ctx, tx, `MATCH (p:Person {id: $a, workspaceId: $ws})-[t:KNOWS]-(x:Person) RETURN `+ends, p, tieFrom)
+	if err != nil {
+		return nil, err
+	}
+	byOther := map[string]*graph.Tie{}
+	for _, t := range mine {
+		byOther[t.Other(a.ID)] = t
+	}
+	for _, t := range ties {
+		if t == u.Between {
+			continue
+		}
+		u.Ties = append(u.Ties, undoTie{Tie: t, Survivor: byOther[t.Other(b.ID)]})
+	}
+	u.Interactions, err = collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[:WITH]-(i:Interaction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
+		RETURN {id: i.id, both: EXISTS { (i)-[:WITH]->(:Person {id: $a}) }, initiator: i.initiatorId = $b}`, p,
+		func(m map[string]any) undoInteraction {
+			both, _ := m["both"].(bool)
+			init, _ := m["initiator"].(bool)
+			return undoInteraction{ID: str(m, "id"), Both: both, Initiator: init}
+		})
+	if err != nil {
+		return nil, err
+	}
+	intros, err := collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[r:BY|OF|TO]-(i:Introduction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
+		RETURN {role: type(r), both: EXISTS { (i)-[:BY|OF|TO]->(:Person {id: $a}) }, intro: `+introReturn+`}`, p,
+		func(m map[string]any) map[string]any { return m })
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range intros {
+		in := introFrom(m["intro"].(map[string]any))
+		if both, _ := m["both"].(bool); both {
+			u.Dropped = append(u.Dropped, in)
+		} else {
+			u.Introductions = append(u.Introductions, undoIntroduction{ID: in.ID, Role: str(m, "role")})
+		}
+	}
+	u.Notes, err = collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[:ABOUT]-(n:Note) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND n.workspaceId = $ws RETURN {id: n.id}`, p,
+		func(m map[string]any) string { return str(m, "id") })
+	if err != nil {
+		return nil, err
+	}
+	u.Positions, err = collect(ctx, tx, `MATCH (p:Person {id: $b, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
+		RETURN `+employmentReturn, p, employmentFrom)
+	return u, err
+}
+
+// combineTies makes one tie of the survivor's and the absorbed's ties to
+// the same person: the earlier since, the stronger source (manual, then
+// introduced, then imported), the survivor's manual strength or else the
+// absorbed's, and both contexts.
+func combineTies(mine, theirs *graph.Tie) *graph.Tie {
+	c := *mine
+	if c.Since.IsZero() || (!theirs.Since.IsZero() && theirs.Since.Before(c.Since)) {
+		c.Since = theirs.Since
+	}
+	rank := map[graph.TieSource]int{graph.TieManual: 3, graph.TieIntroduced: 2, graph.TieImported: 1}
+	if rank[theirs.Source] > rank[c.Source] {
+		c.Source = theirs.Source
+	}
+	if c.Strength == nil && theirs.Strength != nil {
+		v := *theirs.Strength
+		c.Strength = &v
+	}
+	switch {
+	case c.Context == "":
+		c.Context = theirs.Context
+	case theirs.Context != "" && theirs.Context != c.Context && len(c.Context)+len(theirs.Context)+2 <= graph.MaxTextLen:
+		c.Context += "; " + theirs.Context
+	}
+	return &c
+}
+
+// applyMerge writes the merge.
+func applyMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, merged *graph.Person, u *mergeUndo, moved *graph.MergeCounts) error {
+	a, b := u.Survivor.ID, u.Absorbed.ID
+	p := map[string]any{"ws": ws, "a": a, "b": b}
+	run := func(q string, params map[string]any) error {
+		_, err := tx.Run(ctx, q, params)
+		return err
+	}
+	var create, combine []map[string]any
+	var retie []map[string]any // introductions' tieId: absorbed's tie id → the survivor's
+	for _, t := range u.Ties {
+		other := t.Tie.Other(b)
+		if t.Survivor == nil {
+			c := *t.Tie
+			create = append(create, map[string]any{"x": other, "props": tieParams(&c)})
+			continue
+		}
+		c := combineTies(t.Survivor, t.Tie)
+		combine = append(combine, map[string]any{"x": other, "props": tieParams(c)})
+		retie = append(retie, map[string]any{"old": t.Tie.ID, "new": t.Survivor.ID})
+	}
+	moved.Ties, moved.Combined = len(create), len(combine)
+	steps := []struct {
+		q      string
+		params map[string]any
+	}{
+		{"MATCH (b:Person {id: $b, workspaceId: $ws})-[t:KNOWS]-() DELETE t", p},
+		{`UNWIND $rows AS row
+		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
+		  CREATE (a)-[t:KNOWS]->(x) SET t = row.props`, with(p, "rows", create)},
+		{`UNWIND $rows AS row
+		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
+		  MATCH (a)-[t:KNOWS]-(x)
+		  SET t = row.props`, with(p, "rows", combine)},
+		{`UNWIND $rows AS row
+		  MATCH (i:Introduction {workspaceId: $ws}) WHERE i.tieId IN $olds
+		  WITH i, [r IN $rows WHERE r.old = i.tieId][0] AS row
+		  SET i.tieId = row.new`, with(with(p, "rows", retie), "olds", idsOf(retie, func(r map[string]any) string { return r["old"].(string) }))},
+		{`MATCH (anchor:Person {id: $b})<-[w:WITH]-(i:Interaction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
+		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		  DELETE w
+		  MERGE (i)-[:WITH]->(a)
+		  SET i.initiatorId = CASE WHEN i.initiatorId = $b THEN $a ELSE i.initiatorId END`, p},
+		{`UNWIND $ids AS id MATCH (i:Introduction {id: id, workspaceId: $ws}) DETACH DELETE i`,
+			with(p, "ids", idsOf(u.Dropped, func(in *graph.Introduction) string { return in.ID }))},
+		{`MATCH (anchor:Person {id: $b})<-[r:BY|OF|TO]-(i:Introduction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
+		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		  WITH i, r, a, type(r) AS role
+		  DELETE r
+` + relinkRole("role", "a"), p},
+		{`MATCH (anchor:Person {id: $b})<-[r:ABOUT]-(n:Note) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND n.workspaceId = $ws
+		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		  DELETE r CREATE (n)-[:ABOUT]->(a) SET n.personId = $a`, p},
+		{`MATCH (:Person {id: $b, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
+		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		  WITH w, o, a, properties(w) AS props
+		  DELETE w
+		  CREATE (a)-[n:WORKS_AT]->(o) SET n = props`, p},
+		{`MATCH (u:User {workspaceId: $ws})-[r:IS]->(:Person {id: $b})
+		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		  DELETE r CREATE (u)-[:IS]->(a)`, p},
+		{"MATCH (b:Person {id: $b, workspaceId: $ws}) DETACH DELETE b", p},
+		{"MATCH (a:Person {id: $a, workspaceId: $ws}) SET a = $props", with(p, "props", personParams(merged))},
+	}
+	for _, st := range steps {
+		if err := run(st.q, st.params); err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+	}
+	moved.Interactions, moved.Introductions = len(u.Interactions), len(u.Introductions)
+	moved.Notes, moved.Positions, moved.Members = len(u.Notes), len(u.Positions), len(u.Members)
+	return nil
+}
+
+func with(p map[string]any, k string, v any) map[string]any {
+	c := make(map[string]any, len(p)+1)
+	for x, y := range p {
+		c[x] = y
+	}
+	c[k] = v
+	return c
+}
+
+// relinkRole links introduction i to person variable to in the role named
+// by the expression role (BY, OF or TO); relationship types cannot be
+// parameters.
+func relinkRole(role, to string) string {
+	var b strings.Builder
+	for _, t := range []string{"BY", "OF", "TO"} {
+		fmt.Fprintf(&b, "\nFOREACH (_ IN CASE %s WHEN '%s' THEN [1] ELSE [] END | CREATE (i)-[:%s]->(%s))", role, t, t, to)
+	}
+	return b.String()
+}
+
+// idsOf maps a list to its ids.
+func idsOf[T any](l []T, id func(T) string) []string {
+	ids := make([]string, len(l))
+	for i, v := range l {
+		ids[i] = id(v)
+	}
+	return ids
+}
+
+func createMerge(ctx context.Context, tx neo4j.ManagedTransaction, m *graph.Merge, u *mergeUndo) error {
+	undo, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	moved, _ := json.Marshal(m.Moved)
+	_, err = tx.Run(ctx, "CREATE (m:Merge) SET m = $props", map[string]any{"props": sparse(map[string]any{
+		"id": m.ID, "workspaceId": m.WorkspaceID, "survivorId": m.SurvivorID, "absorbedId": m.AbsorbedID,
+		"absorbedName": m.AbsorbedName, "by": m.By, "auto": m.Auto, "at": tparam(m.At), "moved": string(moved),
+		"undo": string(undo),
+	})})
+	return err
+}
+
+// FindMerges lists a workspace's merges, newest first.
+func (s *Store) FindMerges(ctx context.Context, ws string, f graph.MergeFilter) ([]*graph.Merge, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	params := map[string]any{"ws": ws, "person": f.PersonID, "offset": f.Offset, "limit": f.Limit}
+	match := "MATCH (m:Merge {workspaceId: $ws}) WHERE $person = '' OR $person IN [m.survivorId, m.absorbedId]"
+	type page struct {
+		l     []*graph.Merge
+		total int
+	}
+	res, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (page, error) {
+		total, err := count(ctx, tx, match+" RETURN count(m)", params)
+		if err != nil {
+			return page{}, err
+		}
+		l, err := collect(ctx, tx, match+" RETURN m {.*, undo: null} ORDER BY m.at DESC, m.id SKIP $offset LIMIT $limit",
+			params, mergeFrom)
+		return page{l, total}, err
+	})
+	return res.l, res.total, err
+}
+
+// FindMerge returns a merge.
+func (s *Store) FindMerge(ctx context.Context, ws, id string) (*graph.Merge, error) {
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Merge, error) {
+		m, _, err := findMerge(ctx, tx, ws, id)
+		return m, err
+	})
+}
+
+func findMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) (*graph.Merge, *mergeUndo, error) {
+	if !validID(id) {
+		return nil, nil, notFound("Merge")
+	}
+	rec, err := single(ctx, tx, "MATCH (m:Merge {id: $id, workspaceId: $ws}) RETURN m {.*}", map[string]any{"id": id, "ws": ws})
+	if err != nil {
+		return nil, nil, err
+	} else if rec == nil {
+		return nil, nil, notFound("Merge")
+	}
+	props, _ := rec.Values[0].(map[string]any)
+	u := &mergeUndo{}
+	if err := json.Unmarshal([]byte(str(props, "undo")), u); err != nil {
+		return nil, nil, fmt.Errorf("merge %s: read undo: %w", id, err)
+	}
+	return mergeFrom(props), u, nil
+}
+
+// UnmergePeople undoes a merge in one transaction: the absorbed person
+// comes back with what they had (fields, ties, interactions,
+// introductions, notes, positions, member link), the survivor gets back its
+// fields and its own ties as they were, and what was added to the survivor
+// since the merge stays with it or goes to the absorbed (opt.NewTo).
+func (s *Store) UnmergePeople(ctx context.Context, ws, id string, opt graph.UnmergeOptions) (*graph.Merge, error) {
+	switch opt.NewTo {
+	case "":
+		opt.NewTo = graph.KeepSurvivor
+	case graph.KeepSurvivor, graph.KeepAbsorbed:
+	default:
+		return nil, graph.FieldErrorf("new_to", "new_to must be survivor or absorbed.")
+	}
+	now := s.Now()
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Merge, error) {
+		if err := lockMerges(ctx, tx, ws); err != nil {
+			return nil, err
+		}
+		m, u, err := findMerge(ctx, tx, ws, id)
+		if err != nil {
+			return nil, err
+		}
+		if !m.UndoneAt.IsZero() {
+			return nil, graph.Errorf(graph.ECONFLICT, "This merge was undone already.")
+		}
+		current, err := findPerson(ctx, tx, ws, m.SurvivorID)
+		if graph.ErrorCode(err) == graph.ENOTFOUND {
+			if later := mergedPerson(ctx, tx, ws, m.SurvivorID); graph.ErrorCode(later) == graph.ECONFLICT {
+				return nil, graph.Errorf(graph.ECONFLICT, "The merged person was merged again since; undo that merge first.")
+			}
+			return nil, graph.Errorf(graph.ECONFLICT, "The merged person was deleted since; the merge cannot be undone.")
+		} else if err != nil {
+			return nil, err
+		}
+		survivor, absorbed := splitSince(u, current, opt.NewTo)
+		survivor.UpdatedAt, absorbed.UpdatedAt = now, now
+		if err := applyUnmerge(ctx, tx, ws, m, u, survivor, absorbed, opt.NewTo); err != nil {
+			return nil, err
+		}
+		// feed: both people changed (the absorbed one is back); the ties,
+		// interactions, introductions, notes and positions of u moved back
+		// to the absorbed person, and those added since if opt.NewTo says so.
+		m.UndoneAt, m.UndoneBy = now, opt.By
+		_, err = tx.Run(ctx, "MATCH (m:Merge {id: $id}) SET m.undoneAt = $at, m.undoneBy = $by",
+			map[string]any{"id": m.ID, "at": tparam(now), "by": opt.By})
+		return m, err
+	})
+}
+
+// splitSince returns the two people an unmerge writes: each as they were,
+// with what changed on the merged person since the merge given to keep.
+func splitSince(u *mergeUndo, current *graph.Person, keep string) (survivor, absorbed *graph.Person) {
+	survivor, absorbed = clonePerson(u.Survivor), clonePerson(u.Absorbed)
+	to := survivor
+	if keep == graph.KeepAbsorbed {
+		to = absorbed
+	}
+	was := u.Merged
+	scalar := []struct{ now, then *string }{{&current.Name, &was.Name}, {&current.FirstName, &was.FirstName},
+		{&current.LastName, &was.LastName}, {&current.Title, &was.Title}, {&current.Location, &was.Location}}
+	targets := []*string{&to.Name, &to.FirstName, &to.LastName, &to.Title, &to.Location}
+	for i, f := range scalar {
+		if *f.now != *f.then {
+			*targets[i] = *f.now
+		}
+	}
+	lists := []struct{ now, then, dst *[]string }{{&current.Emails, &was.Emails, &to.Emails},
+		{&current.Phones, &was.Phones, &to.Phones}, {&current.URLs, &was.URLs, &to.URLs},
+		{&current.Tags, &was.Tags, &to.Tags}, {&current.Skills, &was.Skills, &to.Skills},
+		{&current.Needs, &was.Needs, &to.Needs}, {&current.UserEdited, &was.UserEdited, &to.UserEdited}}
+	for _, l := range lists {
+		for _, v := range *l.now {
+			if !slices.Contains(*l.then, v) {
+				*l.dst = graph.CleanList(append(*l.dst, v))
+			}
+		}
+	}
+	if current.LinkedInURL != was.LinkedInURL {
+		to.LinkedInURL = current.LinkedInURL
+	}
+	return survivor, absorbed
+}
+
+func clonePerson(p *graph.Person) *graph.Person {
+	c := *p
+	for _, l := range []*[]string{&c.Emails, &c.Phones, &c.URLs, &c.Tags, &c.Skills, &c.Needs, &c.UserEdited, &c.MatchKeys} {
+		*l = slices.Clone(*l)
+	}
+	c.Company = ""
+	return &c
+}
+
+// applyUnmerge writes an unmerge.
+func applyUnmerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, m *graph.Merge, u *mergeUndo,
+	survivor, absorbed *graph.Person, keep string) error {
+	a, b := m.SurvivorID, m.AbsorbedID
+	p := map[string]any{"ws": ws, "a": a, "b": b, "at": tparam(m.At)}
+	// The ties the absorbed had: a moved one (now the survivor's, same id,
+	// maybe changed since) goes back as it is now; a combined one goes back
+	// as the absorbed had it, and the survivor's is as it was.
+	var moveBack []string
+	var recreate, restore []map[string]any
+	for _, t := range u.Ties {
+		if t.Survivor == nil {
+			moveBack = append(moveBack, t.Tie.ID)
+			continue
+		}
+		recreate = append(recreate, map[string]any{"x": t.Tie.Other(b), "props": tieParams(t.Tie)})
+		restore = append(restore, map[string]any{"x": t.Tie.Other(b), "props": tieParams(t.Survivor), "old": t.Tie.ID, "new": t.Survivor.ID})
+	}
+	if u.Between != nil {
+		recreate = append(recreate, map[string]any{"x": a, "props": tieParams(u.Between)})
+	}
+	var ints []map[string]any
+	for _, i := range u.Interactions {
+		ints = append(ints, map[string]any{"id": i.ID, "both": i.Both, "initiator": i.Initiator})
+	}
+	var intros []map[string]any
+	for _, in := range u.Introductions {
+		intros = append(intros, map[string]any{"id": in.ID, "role": in.Role})
+	}
+	var dropped []map[string]any
+	for _, in := range u.Dropped {
+		dropped = append(dropped, map[string]any{"id": in.ID, "by": in.IntroducerID, "of": in.PersonID, "to": in.TargetID,
+			"props": introParams(in)})
+	}
+	positions := idsOf(u.Positions, func(e *graph.Employment) string { return e.ID })
+	steps := []struct {
+		q      string
+		params map[string]any
+	}{
+		{"CREATE (b:Person) SET b = $props", with(p, "props", personParams(absorbed))},
+		{"MATCH (a:Person {id: $a, workspaceId: $ws}) SET a = $props", with(p, "props", personParams(survivor))},
+		{`UNWIND $ids AS id
+		  MATCH (s:Person)-[t:KNOWS {id: id}]->(e:Person)
+		  WITH t, CASE WHEN s.id = $a THEN e ELSE s END AS x, s, e
+		  WHERE $a IN [s.id, e.id] AND x.workspaceId = $ws
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  WITH t, x, b, properties(t) AS props
+		  DELETE t
+		  CREATE (b)-[n:KNOWS]->(x) SET n = props`, with(p, "ids", moveBack)},
+		{`UNWIND $rows AS row
+		  MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
+		  MATCH (a)-[t:KNOWS]-(x)
+		  SET t = row.props`, with(p, "rows", restore)},
+		{`UNWIND $rows AS row
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
+		  MERGE (b)-[t:KNOWS]-(x) ON CREATE SET t = row.props`, with(p, "rows", recreate)},
+		{`UNWIND $moved AS id
+		  MATCH (i:Introduction {id: id}) WHERE i.workspaceId = $ws
+		  WITH i, [r IN $rows WHERE r.new = i.tieId][0] AS row
+		  WHERE row IS NOT NULL
+		  SET i.tieId = row.old`,
+			with(with(p, "rows", restore), "moved", idsOf(u.Introductions, func(in undoIntroduction) string { return in.ID }))},
+		{`UNWIND $rows AS row
+		  MATCH (i:Interaction {id: row.id}) USING INDEX i:Interaction(id) WHERE i.workspaceId = $ws
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  OPTIONAL MATCH (i)-[w:WITH]->(:Person {id: $a})
+		  FOREACH (_ IN CASE WHEN w IS NOT NULL AND NOT row.both THEN [1] ELSE [] END | DELETE w)
+		  MERGE (i)-[:WITH]->(b)
+		  SET i.initiatorId = CASE WHEN row.initiator THEN $b ELSE i.initiatorId END`, with(p, "rows", ints)},
+		{`UNWIND $rows AS row
+		  MATCH (i:Introduction {id: row.id}) WHERE i.workspaceId = $ws
+		  MATCH (i)-[r]->(:Person {id: $a}) WHERE type(r) = row.role
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  DELETE r
+` + relinkRole("row.role", "b"), with(p, "rows", intros)},
+		{`UNWIND $rows AS row
+		  MATCH (by:Person {id: row.by}) USING INDEX by:Person(id) WHERE by.workspaceId = $ws
+		  MATCH (of:Person {id: row.of}) USING INDEX of:Person(id) WHERE of.workspaceId = $ws
+		  MATCH (to:Person {id: row.to}) USING INDEX to:Person(id) WHERE to.workspaceId = $ws
+		  CREATE (i:Introduction)-[:BY]->(by) SET i = row.props
+		  CREATE (i)-[:OF]->(of), (i)-[:TO]->(to)`, with(p, "rows", dropped)},
+		{`UNWIND $ids AS id
+		  MATCH (n:Note {id: id})-[r:ABOUT]->(:Person {id: $a}) WHERE n.workspaceId = $ws
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  DELETE r CREATE (n)-[:ABOUT]->(b) SET n.personId = $b`, with(p, "ids", u.Notes)},
+		{`UNWIND $ids AS id
+		  MATCH (:Person {id: $a, workspaceId: $ws})-[w:WORKS_AT {id: id}]->(o:Organization)
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  WITH w, o, b, properties(w) AS props
+		  DELETE w
+		  CREATE (b)-[n:WORKS_AT]->(o) SET n = props`, with(p, "ids", positions)},
+		{`UNWIND $ids AS id
+		  MATCH (u:User {id: id, workspaceId: $ws})-[r:IS]->(:Person {id: $a})
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  DELETE r CREATE (u)-[:IS]->(b)`, with(p, "ids", u.Members)},
+	}
+	if keep == graph.KeepAbsorbed {
+		steps = append(steps, sinceSteps(p)...)
+	}
+	for _, st := range steps {
+		if _, err := tx.Run(ctx, st.q, st.params); err != nil {
+			return fmt.Errorf("unmerge: %w", err)
+		}
+	}
+	return nil
+}
+
+// sinceSteps move to the absorbed person what the merged person got after
+// the merge: ties and positions created since, interactions and notes
+// created since, introductions requested since.
+func sinceSteps(p map[string]any) []struct {
+	q      string
+	params map[string]any
+} {
+	return []struct {
+		q      string
+		params map[string]any
+	}{
+		{`MATCH (a:Person {id: $a, workspaceId: $ws})-[t:KNOWS]-(x:Person) WHERE t.createdAt > $at AND x.id <> $b
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  WITH t, x, b, properties(t) AS props
+		  WHERE NOT EXISTS { (b)-[:KNOWS]-(x) }
+		  DELETE t
+		  CREATE (b)-[n:KNOWS]->(x) SET n = props`, p},
+		{`MATCH (anchor:Person {id: $a})<-[w:WITH]-(i:Interaction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws AND i.createdAt > $at
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  DELETE w
+		  MERGE (i)-[:WITH]->(b)
+		  SET i.initiatorId = CASE WHEN i.initiatorId = $a THEN $b ELSE i.initiatorId END`, p},
+		{`MATCH (anchor:Person {id: $a})<-[r:ABOUT]-(n:Note) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND n.workspaceId = $ws AND n.createdAt > $at
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  DELETE r CREATE (n)-[:ABOUT]->(b) SET n.personId = $b`, p},
+		{`MATCH (:Person {id: $a, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization) WHERE w.createdAt > $at
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  WITH w, o, b, properties(w) AS props
+		  DELETE w
+		  CREATE (b)-[n:WORKS_AT]->(o) SET n = props`, p},
+		{`MATCH (anchor:Person {id: $a})<-[r:BY|OF|TO]-(i:Introduction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws AND i.createdAt > $at
+		    AND NOT EXISTS { (i)-[:BY|OF|TO]->(:Person {id: $b}) }
+		  MATCH (b:Person {id: $b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
+		  WITH i, r, b, type(r) AS role
+		  DELETE r
+` + relinkRole("role", "b"), p},
+	}
+}
