@@ -96,6 +96,9 @@ func jsonRoutes(tb testing.TB, ids map[string]string) []jsonRoute {
 			if op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
 				continue
 			}
+			if path == "/mcp" {
+				continue // JSON-RPC, whose bad input the MCP tests send (mcp_test.go)
+			}
 			concrete := path
 			for name, id := range ids {
 				concrete = strings.ReplaceAll(concrete, "{"+name+"}", id)

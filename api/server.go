@@ -7,12 +7,14 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/ask"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -32,6 +34,11 @@ type Options struct {
 	// Reports makes and delivers the periodic reports (graph/report); nil
 	// gives one without email or webhook settings, owned by the server.
 	Reports *report.Service
+	// TrustedProxies are the reverse proxies (HAProxy) whose
+	// X-Forwarded-For names the client; from any other peer the header is
+	// ignored and the client is the socket's address. It is what failed
+	// authentications are counted by (authlimit.go).
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves Nexo's HTTP API.
@@ -47,11 +54,15 @@ type Server struct {
 
 	auth       *auth
 	cache      *analyticsCache
+	ask        *ask.Service
 	jobs       *jobs
 	metricsSet *metricsSet
 
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
+
+	mcpOnce    sync.Once
+	mcpHandler http.Handler // /mcp (mcp.go), made on first use
 
 	renderMu     sync.Mutex
 	rend         *render.Renderer // started by the first map (maps.go)
@@ -80,15 +91,32 @@ func New(opt Options) *Server {
 		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
 		jobs: newJobs(), metricsSet: newMetrics()}
 	s.cache = newAnalyticsCache(s)
+	s.ask = ask.New(s.cache)
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
 	if s.ownReports {
 		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})
 	}
 	s.engine.ContextWithFallback = true
+	trustProxies(s.engine, opt.TrustedProxies)
 	s.engine.SetHTMLTemplate(pageTemplate)
-	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe)
+	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe, noStore)
 	s.routes()
 	return s
+}
+
+// trustProxies makes c.ClientIP() the socket's address, or the address a
+// trusted proxy puts in X-Forwarded-For (the last one not itself a trusted
+// proxy). Gin trusts every peer's header unless told otherwise.
+func trustProxies(e *gin.Engine, proxies []netip.Prefix) {
+	var list []string
+	for _, p := range proxies {
+		list = append(list, p.String())
+	}
+	if err := e.SetTrustedProxies(list); err != nil {
+		panic("api: trusted proxies: " + err.Error()) // netip.Prefix always parses
+	}
+	e.ForwardedByClientIP = len(list) > 0
+	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
 }
 
 // Handler returns the HTTP handler.

@@ -14,6 +14,7 @@ import (
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j"
+	"github.com/nexohq/nexo/graph/outbound"
 	"github.com/nexohq/nexo/graph/report"
 )
 
@@ -112,10 +113,18 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Mail.Check(); err != nil {
 		return err
 	}
+	out, err := outbound.ParseAllowList(m.Config.OutboundAllow)
+	if err != nil {
+		return fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
+	}
 	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
-		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}})
+		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out})
+	proxies, err := parsePrefixes(m.Config.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("NEXO_TRUSTED_PROXIES: %w", err)
+	}
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports})
+		Reports: m.Reports, TrustedProxies: proxies})
 	if m.Config.Reports {
 		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
 		sched.Start(ctx)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,6 +34,16 @@ type Config struct {
 	Reports       bool
 	Mail          report.MailConfig
 	WebhookSecret string
+
+	// OutboundAllow is NEXO_OUTBOUND_ALLOW: the hosts, addresses and CIDR
+	// prefixes that webhooks and connectors may reach although they are
+	// loopback, private or link-local (graph/outbound), comma-separated.
+	OutboundAllow string
+
+	// TrustedProxies is NEXO_TRUSTED_PROXIES: the addresses or CIDR
+	// prefixes of the reverse proxies (HAProxy) whose X-Forwarded-For is
+	// believed, comma-separated; by default none.
+	TrustedProxies string
 }
 
 func configFromEnv() Config {
@@ -47,6 +58,8 @@ func configFromEnv() Config {
 	c.Mail = report.MailConfig{Addr: os.Getenv("NEXO_SMTP_ADDR"), Username: os.Getenv("NEXO_SMTP_USER"),
 		Password: os.Getenv("NEXO_SMTP_PASSWORD"), From: os.Getenv("NEXO_SMTP_FROM"), TLS: envOr("NEXO_SMTP_TLS", report.TLSStartTLS)}
 	c.WebhookSecret = os.Getenv("NEXO_WEBHOOK_SECRET")
+	c.OutboundAllow = os.Getenv("NEXO_OUTBOUND_ALLOW")
+	c.TrustedProxies = os.Getenv("NEXO_TRUSTED_PROXIES")
 	if v, err := strconv.ParseFloat(os.Getenv("NEXO_RATE_LIMIT"), 64); err == nil {
 		c.RateLimit = v
 	}
@@ -61,6 +74,25 @@ func configFromEnv() Config {
 		}
 	}
 	return c
+}
+
+// parsePrefixes reads a comma-separated list of addresses (each its own
+// prefix) and CIDR prefixes.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, e := range strings.Split(list, ",") {
+		if e = strings.TrimSpace(e); e == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(e); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(e); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR prefix", e)
+		}
+	}
+	return out, nil
 }
 
 func envOr(k, def string) string {
