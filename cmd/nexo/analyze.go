@@ -58,18 +58,11 @@ weight winning.`,
 }
 
 // analyzeNode is one node of `nexo analyze --format json`.
+// Burt's measures are analytics.Holes as they are; betweenness is added.
 type analyzeNode struct {
-	Degree                int             `json:"degree"`
-	Constraint            analytics.Float `json:"constraint"`
-	EffectiveSize         analytics.Float `json:"effective_size"`
-	ConstraintWeighted    analytics.Float `json:"constraint_weighted"`
-	EffectiveSizeWeighted analytics.Float `json:"effective_size_weighted"`
-	Betweenness           float64         `json:"betweenness"`
-	BetweennessNorm       float64         `json:"betweenness_norm"`
-	Efficiency            analytics.Float `json:"efficiency"`
-	EfficiencyWeighted    analytics.Float `json:"efficiency_weighted"`
-	Hierarchy             analytics.Float `json:"hierarchy"`
-	HierarchyWeighted     analytics.Float `json:"hierarchy_weighted"`
+	analytics.Holes
+	Betweenness     float64 `json:"betweenness"`
+	BetweennessNorm float64 `json:"betweenness_norm"`
 }
 
 type analyzeEdge struct {
@@ -113,13 +106,7 @@ func runAnalyze(stdout, stderr io.Writer, o analyzeOptions) error {
 	out := analyzeOutput{Nodes: make(map[string]analyzeNode, net.Len()),
 		LocalBridges: []analyzeLocalBridge{}, Bridges: []analyzeEdge{}}
 	for i, h := range holes {
-		out.Nodes[net.ID(int32(i))] = analyzeNode{
-			Degree: h.Degree, Constraint: h.Constraint, EffectiveSize: h.EffectiveSize,
-			ConstraintWeighted: h.ConstraintWeighted, EffectiveSizeWeighted: h.EffectiveSizeWeighted,
-			Betweenness: btw.Values[i], BetweennessNorm: btw.Normalized[i],
-			Efficiency: h.Efficiency, EfficiencyWeighted: h.EfficiencyWeighted,
-			Hierarchy: h.Hierarchy, HierarchyWeighted: h.HierarchyWeighted,
-		}
+		out.Nodes[net.ID(int32(i))] = analyzeNode{Holes: h, Betweenness: btw.Values[i], BetweennessNorm: btw.Normalized[i]}
 	}
 	for _, b := range net.LocalBridges() {
 		out.LocalBridges = append(out.LocalBridges, analyzeLocalBridge{b.Source, b.Target, b.Span})

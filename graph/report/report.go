@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -367,10 +368,12 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 func (b *builder) dormant(all []analytics.DormantTie) []DormantEntry {
 	thresholdDays := b.threshold.Hours() / 24
 	out := []DormantEntry{}
+	said := map[string][]analytics.Reason{} // the analytics' reasons, by person
 	for _, d := range all {
 		if float64(d.DaysDormant) < thresholdDays || d.Value < b.opt.MinValue {
 			continue
 		}
+		said[d.PersonID] = d.Reasons
 		c := b.contact(d.Person)
 		_, kind := c.last()
 		e := DormantEntry{PersonID: d.PersonID, Name: d.Name, Headline: netmap.Headline(b.net, d.Person),
@@ -388,7 +391,7 @@ func (b *builder) dormant(all []analytics.DormantTie) []DormantEntry {
 	out = out[:min(len(out), b.opt.Dormant)]
 	for i := range out {
 		e := &out[i]
-		e.Reasons = b.dormantReasons(e)
+		e.Reasons = b.dormantReasons(e, said[e.PersonID])
 		p := b.net.Index(e.PersonID)
 		e.NextStep = b.nextStep(p, e.LastInteraction, b.contact(p))
 	}
@@ -403,31 +406,41 @@ func (b *builder) contact(p int32) *contact {
 	return &contact{}
 }
 
-func (b *builder) dormantReasons(e *DormantEntry) Reasons {
-	r := []analytics.Reason{
-		why(analytics.ReasonQuietFor, "days", e.DaysDormant, "last", e.LastInteraction.In(b.loc).Format(time.DateOnly),
-			"kind", string(e.LastKind)),
-		why(analytics.ReasonTieWas, "past", e.PastStrength, "count", e.Interactions),
+// dormantReasons are the analytics' reasons for a dormant tie with what the
+// report knows besides: the kind of the last interaction (and its day in the
+// member's time zone), the interactions in all, the favours they did.
+func (b *builder) dormantReasons(e *DormantEntry, said []analytics.Reason) Reasons {
+	r := make([]analytics.Reason, 0, len(said)+1)
+	for _, x := range said {
+		x.Args = maps.Clone(x.Args)
+		switch x.Code {
+		case analytics.ReasonQuietFor:
+			x.Args["last"] = e.LastInteraction.In(b.loc).Format(time.DateOnly)
+			if e.LastKind != "" {
+				x.Args["kind"] = string(e.LastKind)
+			}
+		case analytics.ReasonTieWas:
+			delete(x.Args, "now")
+			x.Args["count"] = e.Interactions
+		}
+		r = append(r, x)
 	}
-	r = append(r, b.reachReasons(e.ExclusiveReach, e.Circles, e.FollowedOrgs)...)
 	if e.FavoursFromThem > 0 {
 		r = append(r, why(analytics.ReasonFavoursFrom, "count", e.FavoursFromThem, "given", e.FavoursToThem))
 	}
 	return b.t.Reasons(r)
 }
 
-// reachReasons says what a contact gives access to: people no one else
-// brings, circles, organisations the member follows.
-func (b *builder) reachReasons(exclusive int, circles, followed []string) []analytics.Reason {
+// reachReasons are the reasons among the analytics' that say what a contact
+// gives access to: people no one else brings, circles, organisations the
+// member follows.
+func reachReasons(said []analytics.Reason) []analytics.Reason {
 	var r []analytics.Reason
-	if exclusive > 0 {
-		r = append(r, why(analytics.ReasonExclusiveReach, "count", exclusive))
-	}
-	for _, l := range circles {
-		r = append(r, why(analytics.ReasonOnlyWayInto, "circle", l))
-	}
-	if len(followed) > 0 {
-		r = append(r, why(analytics.ReasonFollowedOrgs, "orgs", followed))
+	for _, x := range said {
+		switch x.Code {
+		case analytics.ReasonExclusiveReach, analytics.ReasonOnlyWayInto, analytics.ReasonFollowedOrgs:
+			r = append(r, x)
+		}
 	}
 	return r
 }
@@ -660,7 +673,7 @@ func (b *builder) deepen(all []analytics.DormantTie) []DeepenEntry {
 		e := DeepenEntry{PersonID: d.PersonID, Name: d.Name, Headline: netmap.Headline(b.net, d.Person),
 			Strength: round(d.Strength, 3), Value: round(d.Value, 3)}
 		e.Reasons = t.Reasons(append([]analytics.Reason{why(analytics.ReasonRoomToGrow, "strength", d.Strength)},
-			b.reachReasons(d.ExclusiveReach, d.Circles, d.FollowedOrgs)...))
+			reachReasons(d.Reasons)...))
 		e.NextStep = NextStep{Kind: "call", Minutes: 15, Action: fmt.Sprintf(t.deepenAction, d.Name),
 			Draft: fmt.Sprintf(t.deepenDraft, firstName(d.Name))}
 		out = append(out, e)
