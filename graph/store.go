@@ -133,6 +133,9 @@ type Store interface {
 	// UpdateDelivery applies a state change, ECONFLICT unless the delivery is
 	// in upd.From.
 	UpdateDelivery(ctx context.Context, workspaceID, id string, upd DeliveryUpdate) (*Delivery, error)
+
+	// Connected accounts and what they capture (account.go).
+	AccountStore
 }
 
 // Batch is a set of writes for Store.Upsert. Every entity must carry its

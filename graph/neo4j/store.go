@@ -124,6 +124,7 @@ var schema = []string{
 	"CREATE INDEX report_workspace IF NOT EXISTS FOR (n:Report) ON (n.workspaceId, n.generatedAt)",
 	"CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (n:Delivery) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX delivery_workspace IF NOT EXISTS FOR (n:Delivery) ON (n.workspaceId, n.state)",
+	// Connected accounts and capture: accountSchema (account.go) is appended.
 }
 
 // createSchema creates constraints and indexes and waits until they are online.
