@@ -109,6 +109,8 @@ ssl_cert = <$dir/tls/$cert.pem
 ssl_key = <$dir/tls/$cert.key
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
+# Tests try wrong passwords on purpose: no delay after a failure.
+auth_failure_delay = 0
 passdb {
   driver = static
   args = password=$(cat "$dir/password")
@@ -148,6 +150,10 @@ service imap-login {
 }
 service anvil {
   chroot =
+  # ... and no growing penalty per address: every test connects from 127.0.0.1.
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 EOF
 }
