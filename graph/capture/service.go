@@ -239,7 +239,11 @@ func (s *Service) Sync(ctx context.Context, ws, accountID string, progress func(
 		return nil, err
 	}
 	r := &run{s: s, a: a, progress: progress, res: &Result{AccountID: a.ID}}
+	// One sync at a time plans a workspace's people, so two accounts never
+	// make the same correspondent twice.
+	unlock := s.lock(ws)
 	err = r.sync(ctx)
+	unlock()
 	r.res.Duration = time.Since(start)
 	st := graph.AccountStatus{State: graph.SyncOK, LastSyncAt: s.now()}
 	if err == nil {
@@ -362,7 +366,7 @@ func (r *run) report(p Progress, final bool) {
 	if r.progress != nil {
 		r.progress(p)
 	}
-	if final || time.Since(r.last) < 2*time.Second {
+	if final || r.a.ID == "" || time.Since(r.last) < 2*time.Second {
 		return
 	}
 	r.last = time.Now()
