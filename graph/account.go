@@ -294,9 +294,19 @@ type Capture struct {
 	AccountID string
 	Cursor    *string
 	Counts    AccountStatus // added to the account's counts (Messages, Skipped, People, Contacts)
-	// Deleted are capture keys of calendar events that were removed or
-	// cancelled: their interactions go.
+	// Deleted are capture keys of calendar events that were cancelled or
+	// lost their attendees: their interactions go. Resets replace all the
+	// meetings of a calendar event: the member's interactions whose key
+	// starts with Prefix go, but for those in Keep.
 	Deleted []string
+	Resets  []CaptureReset
+}
+
+// CaptureReset is the set of meetings of one calendar event (every
+// occurrence of a recurring one) as the calendar has it now.
+type CaptureReset struct {
+	Prefix string
+	Keep   []string
 }
 
 // CaptureResult says what CommitCapture wrote.

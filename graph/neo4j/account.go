@@ -334,6 +334,20 @@ func (s *Store) CommitCapture(ctx context.Context, ws string, c *graph.Capture) 
 				}
 			}
 		}
+		resets := make([]map[string]any, 0, len(c.Resets))
+		for _, r := range c.Resets {
+			if r.Prefix != "" {
+				resets = append(resets, map[string]any{"prefix": r.Prefix, "keep": list(r.Keep)})
+			}
+		}
+		if len(resets) > 0 {
+			if _, err := tx.Run(ctx, `UNWIND $resets AS r
+				MATCH (i:Interaction {workspaceId: $ws})
+				WHERE i.captureKey STARTS WITH r.prefix AND i.loggedBy = $user AND NOT i.captureKey IN coalesce(r.keep, [])
+				DETACH DELETE i`, with(map[string]any{"resets": resets})); err != nil {
+				return nil, fmt.Errorf("capture resets: %w", err)
+			}
+		}
 		res := &graph.CaptureResult{}
 		if len(keys) > 0 {
 			known, err := count(ctx, tx, `MATCH (i:Interaction {workspaceId: $ws}) WHERE i.captureKey IN $keys RETURN count(i)`,

@@ -188,3 +188,73 @@ func (l Loopback) HTTPClient(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout, Transport: &http.Transport{DialContext: l.DialContext},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
+
+// DAV is the test Radicale: any user name logs in with Password.
+type DAV struct {
+	URL      string // ends in /
+	Password string
+}
+
+// Radicale returns the test Radicale, skipping or failing tb without one.
+func Radicale(tb testing.TB) *DAV {
+	tb.Helper()
+	need(tb, "NEXO_TEST_DAV_URL", "NEXO_TEST_DAV_PASSWORD")
+	return &DAV{URL: os.Getenv("NEXO_TEST_DAV_URL"), Password: os.Getenv("NEXO_TEST_DAV_PASSWORD")}
+}
+
+// Do sends a DAV request as user and fails tb on anything but a 2xx answer.
+func (d *DAV) Do(tb testing.TB, user, method, path, contentType, body string) {
+	tb.Helper()
+	req, err := http.NewRequest(method, strings.TrimSuffix(d.URL, "/")+path, strings.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.SetBasicAuth(user, d.Password)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		tb.Fatalf("%s %s: %s", method, path, resp.Status)
+	}
+}
+
+// Calendar creates a calendar of user (MKCALENDAR) and returns its path.
+func (d *DAV) Calendar(tb testing.TB, user, name string) string {
+	tb.Helper()
+	p := "/" + user + "/" + name + "/"
+	d.Do(tb, user, "MKCALENDAR", p, "", "")
+	return p
+}
+
+// AddressBook creates an address book of user (extended MKCOL) and returns its path.
+func (d *DAV) AddressBook(tb testing.TB, user, name string) string {
+	tb.Helper()
+	p := "/" + user + "/" + name + "/"
+	d.Do(tb, user, "MKCOL", p, "application/xml", `<?xml version="1.0" encoding="utf-8"?>
+<mkcol xmlns="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav"><set><prop>
+<resourcetype><collection/><CR:addressbook/></resourcetype></prop></set></mkcol>`)
+	return p
+}
+
+// PutEvent stores an iCalendar object (CalDAV PUT).
+func (d *DAV) PutEvent(tb testing.TB, user, calendar, name, ics string) {
+	tb.Helper()
+	d.Do(tb, user, "PUT", calendar+name+".ics", "text/calendar; charset=utf-8", strings.ReplaceAll(ics, "\n", "\r\n"))
+}
+
+// Delete removes an object.
+func (d *DAV) Delete(tb testing.TB, user, path string) {
+	tb.Helper()
+	d.Do(tb, user, "DELETE", path, "", "")
+}
+
+// PutCard stores a vCard (CardDAV PUT).
+func (d *DAV) PutCard(tb testing.TB, user, book, name, vcf string) {
+	tb.Helper()
+	d.Do(tb, user, "PUT", book+name+".vcf", "text/vcard; charset=utf-8", strings.ReplaceAll(vcf, "\n", "\r\n"))
+}
