@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"fmt"
 	"strconv"
 	"sync"
 )
@@ -28,6 +29,20 @@ func (s Span) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return strconv.AppendInt(nil, int64(s), 10), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler; null reads as NoSpan.
+func (s *Span) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*s = NoSpan
+		return nil
+	}
+	n, err := strconv.Atoi(string(b))
+	if err != nil {
+		return fmt.Errorf("span: %w", err)
+	}
+	*s = Span(n)
+	return nil
 }
 
 // LocalBridge is a tie whose ends share no contact (Granovetter 1973, "The

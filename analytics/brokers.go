@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -19,7 +18,7 @@ type BrokerOpportunity struct {
 	NameB   string   `json:"name_b"`
 	Via     string   `json:"via"` // the member best placed to introduce them (person id)
 	Score   float64  `json:"score"`
-	Reasons []string `json:"reasons"`
+	Reasons []Reason `json:"reasons"`
 }
 
 // BrokerOptions tunes BrokerOpportunities.
@@ -107,7 +106,7 @@ func (net *Network) BrokerOpportunities(egos []int32, opt BrokerOptions) []Broke
 	}
 	type acc struct {
 		value   float64
-		reasons []string
+		reasons []Reason
 	}
 	pairs := map[[2]int32]*acc{}
 	get := func(a, b int32) *acc {
@@ -144,8 +143,8 @@ func (net *Network) BrokerOpportunities(egos []int32, opt BrokerOptions) []Broke
 					}
 					p := get(a, b)
 					p.value++
-					p.reasons = append(p.reasons, fmt.Sprintf("%s needs %s; %s offers %s",
-						net.Name(a), strings.TrimSpace(need), net.Name(b), spelled[ok]))
+					p.reasons = append(p.reasons, reason(ReasonNeedsOffers, "name_a", net.Name(a),
+						"need", strings.TrimSpace(need), "name_b", net.Name(b), "offer", spelled[ok]))
 				}
 			}
 		}
@@ -162,18 +161,18 @@ func (net *Network) BrokerOpportunities(egos []int32, opt BrokerOptions) []Broke
 			continue
 		}
 		idf := math.Log(float64(len(contacts)) / float64(len(hs)))
-		w, reason := 0.3*idf, "both into "+a.label
+		w, why := 0.3*idf, reason(ReasonBothInto, "topic", a.label)
 		switch a.kind {
 		case "org":
-			w, reason = 0.2*idf, "both have worked at "+a.label
+			w, why = 0.2*idf, reason(ReasonBothWorkedAt, "org", a.label)
 		case "skill":
-			reason = "both know " + a.label
+			why = reason(ReasonBothKnow, "skill", a.label)
 		}
 		for i, x := range hs {
 			for _, y := range hs[i+1:] {
 				p := get(x, y)
 				p.value += w
-				p.reasons = append(p.reasons, reason)
+				p.reasons = append(p.reasons, why)
 			}
 		}
 	}
@@ -215,16 +214,12 @@ func (net *Network) BrokerOpportunities(egos []int32, opt BrokerOptions) []Broke
 				}
 			}
 		}
-		reasons := slices.Compact(p.reasons)
+		reasons := slices.CompactFunc(p.reasons, sameReason)
 		if ca != cb {
-			reasons = append(reasons, fmt.Sprintf("in different circles: %s and %s",
-				comm.Circles[ca].Label, comm.Circles[cb].Label))
+			reasons = append(reasons, reason(ReasonDifferentCircles, "circle_a", comm.Circles[ca].Label,
+				"circle_b", comm.Circles[cb].Label))
 		}
-		if mutual == 0 {
-			reasons = append(reasons, "no mutual contacts besides you")
-		} else {
-			reasons = append(reasons, fmt.Sprintf("%d mutual contacts besides you", mutual))
-		}
+		reasons = append(reasons, reason(ReasonMutualBesidesYou, "count", mutual))
 		out = append(out, BrokerOpportunity{A: a, B: b, PersonA: net.ID(a), PersonB: net.ID(b),
 			NameA: net.Name(a), NameB: net.Name(b), Via: net.ID(via),
 			Score: p.value * hole * warmth, Reasons: reasons})

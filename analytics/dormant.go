@@ -2,10 +2,8 @@ package analytics
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -34,7 +32,7 @@ type DormantTie struct {
 	Reciprocity     float64   `json:"reciprocity"`
 	FollowedOrgs    []string  `json:"followed_orgs,omitempty"`
 	Value           float64   `json:"value"`
-	Reasons         []string  `json:"reasons"`
+	Reasons         []Reason  `json:"reasons"`
 }
 
 // DormantTies ranks the member me's ties that have had no interaction for at
@@ -141,20 +139,19 @@ func (net *Network) DormantTies(me int32, opt DormantOptions) []DormantTie {
 		if len(d.FollowedOrgs) > 0 {
 			d.Value += 0.15
 		}
-		d.Reasons = append(d.Reasons, fmt.Sprintf("no interaction for %d days (last %s)", d.DaysDormant, day(last)))
-		d.Reasons = append(d.Reasons, fmt.Sprintf("the tie was %s (strength %.2f, now %.2f)",
-			strengthWord(d.PastStrength), d.PastStrength, d.Strength))
+		d.Reasons = append(d.Reasons, reason(ReasonQuietFor, "days", d.DaysDormant, "last", day(last)),
+			reason(ReasonTieWas, "past", d.PastStrength, "now", d.Strength))
 		if d.ExclusiveReach > 0 {
-			d.Reasons = append(d.Reasons, fmt.Sprintf("knows %d people none of your other contacts know", d.ExclusiveReach))
+			d.Reasons = append(d.Reasons, reason(ReasonExclusiveReach, "count", d.ExclusiveReach))
 		}
 		for _, l := range d.Circles {
-			d.Reasons = append(d.Reasons, "your only way into the "+l+" circle")
+			d.Reasons = append(d.Reasons, reason(ReasonOnlyWayInto, "circle", l))
 		}
 		if len(d.FollowedOrgs) > 0 {
-			d.Reasons = append(d.Reasons, "reaches "+strings.Join(d.FollowedOrgs, ", ")+", which you follow")
+			d.Reasons = append(d.Reasons, reason(ReasonFollowedOrgs, "orgs", d.FollowedOrgs))
 		}
 		if past.initA+past.initB+past.favA+past.favB > 0 && d.Reciprocity >= 0.7 {
-			d.Reasons = append(d.Reasons, "a balanced, reciprocal tie")
+			d.Reasons = append(d.Reasons, reason(ReasonBalanced))
 		}
 		out = append(out, d)
 	}
@@ -162,14 +159,4 @@ func (net *Network) DormantTies(me int32, opt DormantOptions) []DormantTie {
 		return cmp.Or(cmp.Compare(b.Value, a.Value), cmp.Compare(a.Person, b.Person))
 	})
 	return out[:min(len(out), opt.Limit)]
-}
-
-func strengthWord(s float64) string {
-	switch {
-	case s >= 0.6:
-		return "strong"
-	case s >= 0.3:
-		return "moderate"
-	}
-	return "weak"
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/i18n"
 )
 
 // A small workspace: Ana (me) knows Bea well — they worked together at Acme
@@ -44,15 +45,15 @@ func ExampleNetwork_ExplainTie() {
 		panic(err)
 	}
 	ts := net.ExplainTie(net.TieBetween(net.Index("ana"), net.Index("bea")))
-	fmt.Printf("strength %.2f (score %d)\n", ts.Strength, ts.Score)
+	fmt.Printf("strength %.2f\n", ts.Strength)
 	for _, c := range ts.Components {
 		fmt.Printf("%-11s %.2f × %.2f\n", c.Name, c.Value, c.Weight)
 	}
 	for _, r := range ts.Reasons {
-		fmt.Println("-", r)
+		fmt.Println("-", i18n.English.Reason(r))
 	}
 	// Output:
-	// strength 0.74 (score 74)
+	// strength 0.74
 	// recency     0.41 × 0.30
 	// frequency   0.72 × 0.20
 	// depth       0.75 × 0.15
@@ -60,10 +61,10 @@ func ExampleNetwork_ExplainTie() {
 	// duration    0.92 × 0.10
 	// shared_org  1.00 × 0.15
 	// - worked together at Acme
-	// - 12 interactions, last 2026-02-06
+	// - 12 interactions, the last on 6 Feb 2026
 	// - 4 messages, 8 meetings
 	// - both reach out
-	// - known since 2019-03-01
+	// - known since 1 Mar 2019
 }
 
 func ExampleNetwork_IntroPaths() {
@@ -74,7 +75,7 @@ func ExampleNetwork_IntroPaths() {
 	me, dan := net.Index("ana"), net.Index("dan")
 	for _, p := range net.IntroPaths([]int32{me}, dan, analytics.PathOptions{K: 2}) {
 		fmt.Printf("%.3f %v\n", p.Score, p.Names)
-		fmt.Printf("      first tie: %s\n", p.Steps[0].Reasons[0])
+		fmt.Printf("      first tie: %s\n", i18n.English.Reason(p.Steps[0].Reasons[0]))
 	}
 	// Output:
 	// 0.588 [Ana Bea Dan]

@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/i18n"
 )
 
 func daysAgo(d float64) int64 { return now.Add(-time.Duration(d * 24 * float64(time.Hour))).Unix() }
@@ -88,10 +90,13 @@ func TestExplainTieAddsUp(t *testing.T) {
 	if math.Abs(sum-ts.Strength) > 1e-12 {
 		t.Errorf("components add up to %v, strength %v", sum, ts.Strength)
 	}
-	want := []string{"both worked at Acme (at different times)", "2 interactions, last " + time.Unix(daysAgo(3), 0).UTC().Format(time.DateOnly)}
+	want := []analytics.Reason{
+		{Code: analytics.ReasonSameOrgApart, Args: map[string]any{"org": "Acme"}},
+		{Code: analytics.ReasonInteractions, Args: map[string]any{"count": 2, "last": time.Unix(daysAgo(3), 0).UTC().Format(time.DateOnly)}},
+	}
 	for _, w := range want {
-		if !slices.Contains(ts.Reasons, w) {
-			t.Errorf("reasons %q lack %q", ts.Reasons, w)
+		if !slices.ContainsFunc(ts.Reasons, func(r analytics.Reason) bool { return reflect.DeepEqual(r, w) }) {
+			t.Errorf("reasons %+v lack %+v", ts.Reasons, w)
 		}
 	}
 	s.Ties[0].Override = 0.9
@@ -114,16 +119,16 @@ func TestExplainTieReasonsDistinct(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	distinct := func(what string, reasons []string) {
+	distinct := func(what string, reasons []analytics.Reason) {
 		t.Helper()
 		n := 0
 		for _, r := range reasons {
-			if strings.EqualFold(strings.TrimSuffix(r, "."), "worked together at Initech") {
+			if w := i18n.English.Reason(r); strings.EqualFold(strings.TrimSuffix(w, "."), "worked together at Initech") {
 				n++
 			}
 		}
 		if n != 1 {
-			t.Errorf("%s: got %q, want the shared organisation once", what, reasons)
+			t.Errorf("%s: got %+v, want the shared organisation once", what, reasons)
 		}
 	}
 	for e := range net.NumTies() {
@@ -187,8 +192,10 @@ func TestDormantTies(t *testing.T) {
 	if d.PastStrength <= d.Strength {
 		t.Errorf("past strength %v ≤ current %v", d.PastStrength, d.Strength)
 	}
-	if !slices.ContainsFunc(d.Reasons, func(r string) bool { return strings.Contains(r, "knows 2 people none of your other contacts know") }) {
-		t.Errorf("reasons %q lack the exclusive reach", d.Reasons)
+	if !slices.ContainsFunc(d.Reasons, func(r analytics.Reason) bool {
+		return r.Code == analytics.ReasonExclusiveReach && r.Args["count"] == 2
+	}) {
+		t.Errorf("reasons %+v lack the exclusive reach", d.Reasons)
 	}
 	if got := net.DormantTies(0, analytics.DormantOptions{Threshold: 400 * 24 * time.Hour}); len(got) != 0 {
 		t.Errorf("threshold 400 days: got %+v, want none", got)
@@ -205,8 +212,8 @@ func TestBrokerOpportunities(t *testing.T) {
 	if len(got) == 0 || got[0].PersonA != "founder" || got[0].PersonB != "investor" || got[0].Via != "me" {
 		t.Fatalf("got %+v, want founder–investor first", got)
 	}
-	if !slices.Contains(got[0].Reasons, "founder needs an investor; investor offers Investor") {
-		t.Errorf("reasons %q lack the need", got[0].Reasons)
+	if !slices.Contains(i18n.English.Texts(got[0].Reasons), "founder needs an investor; investor offers Investor") {
+		t.Errorf("reasons %+v lack the need", got[0].Reasons)
 	}
 	// Once they know each other the hole is closed.
 	s.Ties = append(s.Ties, graph.SnapTie{A: 3, B: 4})
@@ -254,8 +261,9 @@ func TestJobSearchInvertedU(t *testing.T) {
 	if !slices.Equal(order, []string{"c5", "c15", "c0"}) && !slices.Equal(order, []string{"c5", "c0", "c15"}) {
 		t.Errorf("got %v, want c5 first", order)
 	}
-	if !strings.Contains(strings.Join(leads[0].Reasons, " "), "Rajkumar") {
-		t.Errorf("reasons %q do not cite the finding", leads[0].Reasons)
+	if !analytics.HasReason(leads[0].Reasons, analytics.ReasonModeratelyWeak) ||
+		!strings.Contains(i18n.English.Join(leads[0].Reasons), "Rajkumar") {
+		t.Errorf("reasons %+v do not cite the finding", leads[0].Reasons)
 	}
 }
 

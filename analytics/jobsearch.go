@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 )
@@ -25,7 +24,7 @@ type JobLead struct {
 	Mutual   int      `json:"mutual"`   // contacts shared with the member
 	Strength float64  `json:"strength"`
 	Score    float64  `json:"score"`
-	Reasons  []string `json:"reasons"`
+	Reasons  []Reason `json:"reasons"`
 }
 
 // JobSearch ranks me's contacts to approach for a job at the organisation,
@@ -78,18 +77,18 @@ func (net *Network) JobSearch(me int32, orgID string, opt JobSearchOptions) []Jo
 		intensity := 1 - 0.5*l.Strength
 		l.Score = relevance * embedding * intensity
 		if l.AtOrg {
-			l.Reasons = append(l.Reasons, "works at "+orgName)
+			l.Reasons = append(l.Reasons, reason(ReasonWorksAt, "org", orgName))
 		}
 		if l.Insiders > 0 {
-			l.Reasons = append(l.Reasons, fmt.Sprintf("knows %d people at %s", l.Insiders, orgName))
+			l.Reasons = append(l.Reasons, reason(ReasonKnowsPeopleAt, "count", l.Insiders, "org", orgName))
 		}
 		switch {
 		case math.Abs(float64(l.Mutual)-opt.PeakMutual) <= opt.PeakMutual/2 && l.Strength < 0.5:
-			l.Reasons = append(l.Reasons, fmt.Sprintf("a moderately weak tie (%s, strength %.2f): the kind Rajkumar et al. (2022) found most useful for changing jobs", mutualText(l.Mutual), l.Strength))
+			l.Reasons = append(l.Reasons, reason(ReasonModeratelyWeak, "mutual", l.Mutual, "strength", l.Strength))
 		case float64(l.Mutual) > 1.5*opt.PeakMutual:
-			l.Reasons = append(l.Reasons, fmt.Sprintf("%s: a close circle, likely to know the same openings you do", mutualText(l.Mutual)))
+			l.Reasons = append(l.Reasons, reason(ReasonCloseCircle, "mutual", l.Mutual))
 		default:
-			l.Reasons = append(l.Reasons, fmt.Sprintf("%s, strength %.2f", mutualText(l.Mutual), l.Strength))
+			l.Reasons = append(l.Reasons, reason(ReasonMutual, "mutual", l.Mutual, "strength", l.Strength))
 		}
 		out = append(out, l)
 	}
@@ -97,11 +96,4 @@ func (net *Network) JobSearch(me int32, orgID string, opt JobSearchOptions) []Jo
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Person, b.Person))
 	})
 	return out[:min(len(out), opt.Limit)]
-}
-
-func mutualText(n int) string {
-	if n == 1 {
-		return "1 mutual contact"
-	}
-	return fmt.Sprintf("%d mutual contacts", n)
 }

@@ -52,7 +52,7 @@ type PathStep struct {
 	FromName string   `json:"from_name"`
 	ToName   string   `json:"to_name"`
 	Strength float64  `json:"strength"`
-	Reasons  []string `json:"reasons"`
+	Reasons  []Reason `json:"reasons"`
 }
 
 // IntroPaths returns the k best loopless paths of at most MaxHops ties from

@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -113,7 +112,6 @@ type tieStats struct {
 	context       string
 	org           float64 // shared-organisation component
 	orgName       string
-	orgHow        string
 	recency, freq float64
 	depth, recip  float64
 	duration      float64
@@ -196,7 +194,7 @@ func (net *Network) tieStats(e int32, now int64, detail bool) tieStats {
 		years := float64(now-start) / (365.25 * 86400)
 		st.duration = 1 - math.Exp2(-max(years, 0)/m.DurationHalf)
 	}
-	st.org, st.orgName, st.orgHow = net.sharedOrg(net.ea[e], net.eb[e], now, detail)
+	st.org, st.orgName = net.sharedOrg(net.ea[e], net.eb[e], now, detail)
 	return st
 }
 
@@ -219,10 +217,10 @@ func reciprocity(initA, initB, favA, favB int) float64 {
 
 // sharedOrg scores the organisations a and b have in common (see
 // StrengthModel) and, with detail, names the best one.
-func (net *Network) sharedOrg(a, b int32, now int64, detail bool) (float64, string, string) {
+func (net *Network) sharedOrg(a, b int32, now int64, detail bool) (float64, string) {
 	ja, jb := net.snap.People[a].Jobs, net.snap.People[b].Jobs
 	if len(ja) == 0 || len(jb) == 0 {
-		return 0, "", ""
+		return 0, ""
 	}
 	best, bestOrg := 0.0, int32(-1)
 	for _, x := range ja {
@@ -252,14 +250,9 @@ func (net *Network) sharedOrg(a, b int32, now int64, detail bool) (float64, stri
 		}
 	}
 	if !detail || bestOrg < 0 || int(bestOrg) >= len(net.snap.Organizations) {
-		return best, "", ""
+		return best, ""
 	}
-	name := net.snap.Organizations[bestOrg].Name
-	how := "worked together at " + name
-	if best < 1 {
-		how = "both worked at " + name + " (at different times)"
-	}
-	return best, name, how
+	return best, net.snap.Organizations[bestOrg].Name
 }
 
 func (m *StrengthModel) strength(st *tieStats) float64 {
@@ -272,33 +265,33 @@ func (m *StrengthModel) strength(st *tieStats) float64 {
 	return math.Min(1, m.Floor+(1-m.Floor)*sum)
 }
 
-// TieStrength explains the strength of one tie.
+// TieStrength explains the strength of one tie, on the 0–1 scale every
+// answer uses.
 type TieStrength struct {
 	Tie             int                 `json:"tie"`
 	Source          string              `json:"source"` // person id of the lower-index end
 	Target          string              `json:"target"`
 	Strength        float64             `json:"strength"`
-	Score           int                 `json:"score"` // round(100 × strength)
 	Override        bool                `json:"override"`
 	Interactions    int                 `json:"interactions"`
 	LastInteraction time.Time           `json:"last_interaction,omitzero"`
 	Components      []StrengthComponent `json:"components"`
-	Reasons         []string            `json:"reasons"`
+	Reasons         []Reason            `json:"reasons"`
 }
 
 // StrengthComponent is one term of the strength formula: Contribution =
-// (1-Floor) · Weight · Value.
+// (1-Floor) · Weight · Value. Details say what the value was made of.
 type StrengthComponent struct {
-	Name         string  `json:"name"`
-	Value        float64 `json:"value"`
-	Weight       float64 `json:"weight"`
-	Contribution float64 `json:"contribution"`
-	Detail       string  `json:"detail,omitempty"`
+	Name         string   `json:"name"`
+	Value        float64  `json:"value"`
+	Weight       float64  `json:"weight"`
+	Contribution float64  `json:"contribution"`
+	Details      []Reason `json:"details,omitempty"`
 }
 
-// ExplainTie returns the strength of tie e with each component and
-// human-readable reasons ("worked together at Acme", "12 interactions, last
-// 2026-03-04").
+// ExplainTie returns the strength of tie e with each component and the
+// reasons (worked together at Acme; 12 interactions, the last on
+// 2026-03-04; ...), as codes that graph/i18n words.
 func (net *Network) ExplainTie(e int) TieStrength {
 	st := net.tieStats(int32(e), net.now.Unix(), true)
 	m := &net.model
@@ -307,7 +300,6 @@ func (net *Network) ExplainTie(e int) TieStrength {
 		Source:       net.ID(net.ea[e]),
 		Target:       net.ID(net.eb[e]),
 		Strength:     net.strength[e],
-		Score:        int(math.Round(100 * net.strength[e])),
 		Override:     st.override > 0,
 		Interactions: st.count,
 	}
@@ -315,118 +307,100 @@ func (net *Network) ExplainTie(e int) TieStrength {
 		out.LastInteraction = time.Unix(st.last, 0).UTC()
 	}
 	scale := 1 - m.Floor
-	add := func(name string, v, w float64, detail string) {
-		out.Components = append(out.Components, StrengthComponent{name, v, w, scale * w * v, detail})
+	add := func(name string, v, w float64, details ...Reason) {
+		out.Components = append(out.Components, StrengthComponent{name, v, w, scale * w * v, details})
 	}
 	w := m.Weights
-	var recency, freq, depth, recip, dur string
+	var recency, freq, depth, recip, dur []Reason
 	if st.count > 0 {
-		days := int((net.now.Unix() - st.last) / 86400)
-		recency = fmt.Sprintf("last interaction %s, %d days ago", day(st.last), days)
-		freq = fmt.Sprintf("%d interactions in the last %d days", st.window, int(m.Window.Hours()/24))
-		depth = kindsSummary(st.kinds)
-		recip = reciprocityDetail(net, int32(e), st)
+		recency = []Reason{reason(ReasonLastAgo, "date", day(st.last), "days", int((net.now.Unix()-st.last)/86400))}
+		freq = []Reason{reason(ReasonInWindow, "count", st.window, "days", int(m.Window.Hours()/24))}
+		depth = kindsReason(st.kinds)
+		recip = reciprocityReasons(net, int32(e), st)
 	}
 	if start := min64nz(st.since, st.first); start > 0 {
-		dur = "known since " + day(start)
+		dur = []Reason{reason(ReasonKnownSince, "date", day(start))}
 	}
-	add("recency", st.recency, w.Recency, recency)
-	add("frequency", st.freq, w.Frequency, freq)
-	add("depth", st.depth, w.Depth, depth)
-	add("reciprocity", st.recip, w.Reciprocity, recip)
-	add("duration", st.duration, w.Duration, dur)
-	add("shared_org", st.org, w.SharedOrg, st.orgHow)
+	var org []Reason
+	if st.orgName != "" {
+		code := ReasonWorkedTogether
+		if st.org < 1 {
+			code = ReasonSameOrgApart
+		}
+		org = []Reason{reason(code, "org", st.orgName)}
+	}
+	add("recency", st.recency, w.Recency, recency...)
+	add("frequency", st.freq, w.Frequency, freq...)
+	add("depth", st.depth, w.Depth, depth...)
+	add("reciprocity", st.recip, w.Reciprocity, recip...)
+	add("duration", st.duration, w.Duration, dur...)
+	add("shared_org", st.org, w.SharedOrg, org...)
 
 	if out.Override {
-		out.Reasons = append(out.Reasons, fmt.Sprintf("strength set by hand to %.2f", st.override))
+		out.Reasons = append(out.Reasons, reason(ReasonSetByHand, "strength", st.override))
 	}
-	if st.orgHow != "" {
-		out.Reasons = append(out.Reasons, st.orgHow)
+	out.Reasons = append(out.Reasons, org...)
+	if st.context != "" && !sameWords(st.context, st.orgName) {
+		out.Reasons = append(out.Reasons, reason(ReasonTieContext, "text", st.context))
 	}
-	if st.context != "" {
-		out.Reasons = append(out.Reasons, st.context)
+	if st.count == 0 {
+		out.Reasons = append(out.Reasons, reason(ReasonNoInteractions))
+	} else {
+		out.Reasons = append(out.Reasons, reason(ReasonInteractions, "count", st.count, "last", day(st.last)))
 	}
-	switch st.count {
-	case 0:
-		out.Reasons = append(out.Reasons, "no interactions logged")
-	case 1:
-		out.Reasons = append(out.Reasons, "1 interaction, on "+day(st.last))
-	default:
-		out.Reasons = append(out.Reasons, fmt.Sprintf("%d interactions, last %s", st.count, day(st.last)))
-	}
-	if depth != "" {
-		out.Reasons = append(out.Reasons, depth)
-	}
-	if recip != "" {
-		out.Reasons = append(out.Reasons, recip)
-	}
-	if dur != "" {
-		out.Reasons = append(out.Reasons, dur)
-	}
-	out.Reasons = dedupReasons(out.Reasons)
+	out.Reasons = append(out.Reasons, depth...)
+	out.Reasons = append(out.Reasons, recip...)
+	out.Reasons = append(out.Reasons, dur...)
 	return out
 }
 
-// dedupReasons drops reasons that repeat an earlier one. The tie's context
-// is free text and often says what the shared organisation already does
-// ("worked together at Initech"), so case, surrounding space and a final
-// full stop do not make a reason new.
-func dedupReasons(reasons []string) []string {
-	seen := make(map[string]bool, len(reasons))
-	out := reasons[:0]
-	for _, r := range reasons {
-		k := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(r), "."))
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, r)
-		}
+// sameWords reports whether a tie's context, free text a member or an import
+// wrote, only says what the shared organisation reason says already
+// ("worked together at Initech." beside worked_together at Initech): case,
+// surrounding space and a final full stop aside.
+func sameWords(context, org string) bool {
+	if org == "" {
+		return false
 	}
-	return out
+	c := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(context), "."))
+	o := strings.ToLower(org)
+	return c == "worked together at "+o || c == "both worked at "+o+" (at different times)"
 }
 
-func kindsSummary(kinds map[graph.InteractionKind]int) string {
-	var parts []string
+// kindsReason counts the interactions of each kind, nil when there are none.
+func kindsReason(kinds map[graph.InteractionKind]int) []Reason {
+	counts := map[string]int{}
 	for _, k := range graph.InteractionKinds {
 		if c := kinds[k]; c > 0 {
-			name := strings.ReplaceAll(string(k), "_", " ")
-			if c > 1 {
-				switch k {
-				case graph.KindFavourGiven:
-					name = "favours given"
-				case graph.KindFavourReceived:
-					name = "favours received"
-				default:
-					name += "s"
-				}
-			}
-			parts = append(parts, fmt.Sprintf("%d %s", c, name))
+			counts[string(k)] = c
 		}
 	}
-	return strings.Join(parts, ", ")
+	if len(counts) == 0 {
+		return nil
+	}
+	return []Reason{reason(ReasonKinds, "kinds", counts)}
 }
 
-func reciprocityDetail(net *Network, e int32, st tieStats) string {
+func reciprocityReasons(net *Network, e int32, st tieStats) []Reason {
 	a, b := net.Name(net.ea[e]), net.Name(net.eb[e])
 	if t := &net.snap.Ties[net.etie[e]]; t.A > t.B {
 		a, b = b, a
 	}
-	var parts []string
-	switch {
-	case st.initA+st.initB == 0:
+	var out []Reason
+	switch total := st.initA + st.initB; {
+	case total == 0:
 	case st.initA == st.initB:
-		parts = append(parts, "both reach out")
+		out = append(out, reason(ReasonBothReachOut))
 	case st.initA > st.initB:
-		parts = append(parts, fmt.Sprintf("%s reached out %d of %d times", a, st.initA, st.initA+st.initB))
+		out = append(out, reason(ReasonReachedOut, "name", a, "count", st.initA, "of", total))
 	default:
-		parts = append(parts, fmt.Sprintf("%s reached out %d of %d times", b, st.initB, st.initA+st.initB))
+		out = append(out, reason(ReasonReachedOut, "name", b, "count", st.initB, "of", total))
 	}
 	if st.favA+st.favB > 0 {
-		parts = append(parts, fmt.Sprintf("favours: %s gave %d, %s gave %d", a, st.favA, b, st.favB))
+		out = append(out, reason(ReasonFavours, "name_a", a, "count_a", st.favA, "name_b", b, "count_b", st.favB))
 	}
-	return strings.Join(parts, "; ")
+	return out
 }
-
-func day(unix int64) string { return time.Unix(unix, 0).UTC().Format(time.DateOnly) }
 
 func min64nz(a, b int64) int64 {
 	switch {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/ask"
 )
 
 // Analytics answer from an in-memory analytics.Network of each workspace,
@@ -20,14 +21,7 @@ import (
 const refreshDelay = 750 * time.Millisecond
 
 // Freshness tells how current an analytics answer is.
-type Freshness struct {
-	BuiltAt    time.Time `json:"built_at"`
-	AgeSeconds float64   `json:"age_seconds"`
-	Stale      bool      `json:"stale"` // the workspace changed since; a refresh is under way
-	People     int       `json:"people"`
-	Ties       int       `json:"ties"`
-	RefreshJob string    `json:"refresh_job,omitempty"`
-}
+type Freshness = ask.Freshness
 
 type cacheEntry struct {
 	net      *analytics.Network
@@ -171,6 +165,11 @@ func (ac *analyticsCache) get(ctx context.Context, ws string) (*analytics.Networ
 				"The analytics of this workspace are still being built; see GET /api/v1/analytics.")
 		}
 	}
+}
+
+// Network implements ask.Networks.
+func (ac *analyticsCache) Network(ctx context.Context, ws string) (*analytics.Network, Freshness, error) {
+	return ac.get(ctx, ws)
 }
 
 // status describes the cache entry of a workspace without building it.

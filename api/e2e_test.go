@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
 )
@@ -1030,7 +1031,7 @@ func TestE2EAnalytics(t *testing.T) {
 			People []string
 			Score  float64
 			Hops   int
-			Steps  []struct{ Reasons []string }
+			Steps  []struct{ Reasons []analytics.Reason }
 		}
 		Freshness api.Freshness
 	}
@@ -1091,7 +1092,7 @@ func TestE2EAnalytics(t *testing.T) {
 	var st struct {
 		Ties []struct {
 			PersonID string `json:"person_id"`
-			Reasons  []string
+			Reasons  []analytics.Reason
 		}
 	}
 	c.must(200, "GET", "/api/v1/people/"+ana.ID+"/strengths", nil, &st)

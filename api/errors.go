@@ -27,7 +27,7 @@ var codes = map[string]int{
 // ebadrequest is for requests that cannot be read at all (malformed JSON, a
 // query parameter of the wrong type), as opposed to EINVALID for readable
 // requests that break a rule.
-const ebadrequest = "bad_request"
+const ebadrequest = graph.EBADREQUEST
 
 // errorBody is the one JSON shape of every error.
 type errorBody struct {

@@ -75,7 +75,7 @@ func personPage(id string) string { return "/app/people/" + id }
 func mapView(c *gin.Context, net *analytics.Network) (*netmap.View, int32) {
 	u := who(c).User
 	me := net.Index(u.PersonID)
-	opt := netmap.Options{Me: me, PersonURL: personPage}
+	opt := netmap.Options{Me: me, PersonURL: personPage, Words: words(c)}
 	if me >= 0 {
 		days := u.Report.WithDefaults().DormantDays
 		for _, d := range net.DormantTies(me, analytics.DormantOptions{Threshold: time.Duration(days) * 24 * time.Hour,
@@ -210,18 +210,18 @@ func (s *Server) introPathsMap(c *gin.Context) {
 		return
 	}
 	if len(a.Paths) == 0 {
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "No introduction path within %d ties.", a.opt.MaxHops))
+		s.Error(c, graph.Errorf(graph.ENOTFOUND, "No introduction path within %d ties.", a.Options.MaxHops))
 		return
 	}
-	net, best := a.net, a.Paths[0]
+	net, best := a.Net, a.Paths[0]
 	src, target := best.Nodes[0], best.Nodes[len(best.Nodes)-1]
 	paths := a.Paths
-	if _, person := a.Target["person_id"]; !person || len(a.sources) > 1 {
-		paths = net.IntroPaths([]int32{src}, target, a.opt) // the best path to each match, or from each member, before
+	if a.Target.PersonID == "" || len(a.Sources) > 1 {
+		paths = net.IntroPaths([]int32{src}, target, a.Options) // the best path to each match, or from each member, before
 	}
 	desc := fmt.Sprintf("The %d best %s from %s to %s, scored by the product of their tie strengths.",
 		len(paths), plural(len(paths), "path"), net.Name(src), net.Name(target))
-	if _, one := a.Target["person_id"]; !one {
+	if a.Target.PersonID == "" {
 		desc = fmt.Sprintf("%s is the best match of %d. %s", net.Name(target), len(a.Paths), desc)
 	}
 	v, _ := mapView(c, net)

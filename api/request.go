@@ -123,19 +123,19 @@ func page(c *gin.Context) (offset, limit int, err error) {
 	return
 }
 
-// list is the JSON shape of every paged list.
-type list[T any] struct {
+// List is the JSON shape of every paged list; clients decode into it.
+type List[T any] struct {
 	Items  []T `json:"items"`
 	Total  int `json:"total"`
 	Offset int `json:"offset"`
 	Limit  int `json:"limit"`
 }
 
-func newList[T any](items []T, total, offset, limit int) list[T] {
+func newList[T any](items []T, total, offset, limit int) List[T] {
 	if items == nil {
 		items = []T{}
 	}
-	return list[T]{Items: items, Total: total, Offset: offset, Limit: limit}
+	return List[T]{Items: items, Total: total, Offset: offset, Limit: limit}
 }
 
 // Date is a JSON time that also accepts a bare date ("2026-11-25").

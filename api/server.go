@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/ask"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -47,6 +48,7 @@ type Server struct {
 
 	auth       *auth
 	cache      *analyticsCache
+	ask        *ask.Service
 	jobs       *jobs
 	metricsSet *metricsSet
 
@@ -80,6 +82,7 @@ func New(opt Options) *Server {
 		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
 		jobs: newJobs(), metricsSet: newMetrics()}
 	s.cache = newAnalyticsCache(s)
+	s.ask = ask.New(s.cache)
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
 	if s.ownReports {
 		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})

@@ -7,6 +7,7 @@ import (
 
 // Error codes. The api package maps each to one HTTP status.
 const (
+	EBADREQUEST   = "bad_request"  // the request cannot be read: malformed, a parameter missing, several where one goes
 	ECONFLICT     = "conflict"     // the request contradicts stored state (duplicate, bad transition)
 	EINTERNAL     = "internal"     // a fault of ours; the message is not shown to users
 	EINVALID      = "invalid"      // the input is malformed or violates a rule

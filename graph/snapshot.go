@@ -93,6 +93,21 @@ func (s *Snapshot) Index(id string) int32 {
 	return -1
 }
 
+// Initiator says who of a tie's ends started an interaction, as SnapEvent
+// records it: 1 for People[a] (the tie's A), 2 for People[b], 0 when the
+// initiator is unknown or someone else.
+func (s *Snapshot) Initiator(a, b int32, initiatorID string) int8 {
+	switch {
+	case initiatorID == "":
+		return 0
+	case s.People[a].ID == initiatorID:
+		return 1
+	case s.People[b].ID == initiatorID:
+		return 2
+	}
+	return 0
+}
+
 // SnapshotOptions chooses what LoadSnapshot loads. With Center set, only the
 // people within Hops ties of Center (Hops 1 or more; default 2) and the ties
 // among them; otherwise the whole workspace.

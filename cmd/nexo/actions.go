@@ -7,9 +7,11 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
 )
 
@@ -46,7 +48,7 @@ func newLogCmd() *cobra.Command {
 				if err != nil {
 					return nil, nil, err
 				}
-				ids, names = append(ids, str(p["id"])), append(names, str(p["name"]))
+				ids, names = append(ids, p.ID), append(names, p.Name)
 			}
 			body["with"] = ids
 			switch initiated {
@@ -59,14 +61,15 @@ func newLogCmd() *cobra.Command {
 				if err != nil {
 					return nil, nil, err
 				}
-				body["initiated_by"] = p["id"]
+				body["initiated_by"] = p.ID
 			}
-			var res jsonMap
+			var res graph.Interaction
 			if err := c.do(ctx, "POST", "/api/v1/interactions", nil, body, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
-				fmt.Fprintf(w, "Logged %s with %s on %s (%s).\n", args[0], strings.Join(names, ", "), str(res["at"]), str(res["id"]))
+				fmt.Fprintf(w, "Logged %s with %s on %s (%s).\n", args[0], strings.Join(names, ", "),
+					res.At.Format(time.DateOnly), res.ID)
 			}, nil
 		})
 	return cmd
@@ -93,13 +96,13 @@ func newIntroCmd() *cobra.Command {
 			if err != nil {
 				return nil, nil, err
 			}
-			var res jsonMap
-			if err := c.do(ctx, "POST", "/api/v1/introductions", nil, map[string]any{"introducer_id": introducer["id"],
-				"target_id": target["id"], "reason": reason}, &res); err != nil {
+			var res graph.Introduction
+			if err := c.do(ctx, "POST", "/api/v1/introductions", nil, map[string]any{"introducer_id": introducer.ID,
+				"target_id": target.ID, "reason": reason}, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
-				fmt.Fprintf(w, "Requested: %s to introduce you to %s (%s).\n", str(introducer["name"]), str(target["name"]), str(res["id"]))
+				fmt.Fprintf(w, "Requested: %s to introduce you to %s (%s).\n", introducer.Name, target.Name, res.ID)
 			}, nil
 		}))
 	var status string
@@ -112,27 +115,26 @@ func newIntroCmd() *cobra.Command {
 			if status != "" {
 				q.Set("status", status)
 			}
-			var res jsonMap
+			var res api.List[graph.Introduction]
 			if err := c.do(ctx, "GET", "/api/v1/introductions", q, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			names := map[string]string{}
-			for _, in := range items(res, "items") {
-				for _, k := range []string{"introducer_id", "person_id", "target_id"} {
-					id := str(in[k])
+			for _, in := range res.Items {
+				for _, id := range []string{in.IntroducerID, in.PersonID, in.TargetID} {
 					if _, ok := names[id]; !ok {
-						var p jsonMap
+						var p graph.Person
 						if c.do(ctx, "GET", "/api/v1/people/"+id, nil, nil, &p) == nil {
-							names[id] = str(p["name"])
+							names[id] = p.Name
 						}
 					}
 				}
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "ID\tSTATUS\tBY\tOF\tTO\tREQUESTED")
-				for _, in := range items(res, "items") {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%.10s\n", str(in["id"]), str(in["status"]), names[str(in["introducer_id"])],
-						names[str(in["person_id"])], names[str(in["target_id"])], str(in["requested_at"]))
+				for _, in := range res.Items {
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", in.ID, in.Status, names[in.IntroducerID],
+						names[in.PersonID], names[in.TargetID], in.RequestedAt.Format(time.DateOnly))
 				}
 			}, nil
 		}))
@@ -145,13 +147,13 @@ func newIntroCmd() *cobra.Command {
 			if outcome != "" {
 				body["outcome"] = outcome
 			}
-			var res jsonMap
+			var res graph.Introduction
 			if err := c.do(ctx, "PATCH", "/api/v1/introductions/"+args[0], nil, body, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
-				fmt.Fprintf(w, "Introduction %s is now %s.", str(res["id"]), str(res["status"]))
-				if t := str(res["tie_id"]); t != "" && args[1] == "made" {
+				fmt.Fprintf(w, "Introduction %s is now %s.", res.ID, res.Status)
+				if t := res.TieID; t != "" && args[1] == "made" {
 					fmt.Fprintf(w, " It produced tie %s.", t)
 				}
 				fmt.Fprintln(w)
@@ -198,15 +200,15 @@ token is for its first owner unless --user says otherwise.`,
 
 	cmd.AddCommand(apiCommand("list", "List tokens (owners see everyone's)", cobra.NoArgs, nil,
 		func(ctx context.Context, c *apiClient, _ []string) (any, func(io.Writer), error) {
-			var res jsonMap
+			var res api.List[graph.Token]
 			if err := c.do(ctx, "GET", "/api/v1/tokens", nil, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "ID\tNAME\tPREFIX\tUSER\tCREATED\tLAST USED\tREVOKED")
-				for _, t := range items(res, "items") {
-					fmt.Fprintf(w, "%s\t%s\t%s…\t%s\t%.10s\t%.10s\t%.10s\n", str(t["id"]), str(t["name"]), str(t["prefix"]),
-						str(t["user_id"]), str(t["created_at"]), str(t["last_used_at"]), str(t["revoked_at"]))
+				for _, t := range res.Items {
+					fmt.Fprintf(w, "%s\t%s\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Prefix, t.UserID,
+						day(t.CreatedAt), day(t.LastUsedAt), day(t.RevokedAt))
 				}
 			}, nil
 		}))
@@ -215,7 +217,7 @@ token is for its first owner unless --user says otherwise.`,
 			if err := c.do(ctx, "DELETE", "/api/v1/tokens/"+args[0], nil, nil, nil); err != nil {
 				return nil, nil, err
 			}
-			res := jsonMap{"revoked": args[0]}
+			res := map[string]string{"revoked": args[0]}
 			return res, func(w io.Writer) { fmt.Fprintf(w, "Revoked %s.\n", args[0]) }, nil
 		}))
 	return cmd
@@ -277,4 +279,12 @@ func createToken(ctx context.Context, s graph.Store, wsKey, userKey, name, meNam
 		return "", nil, nil, err
 	}
 	return secret, u, w, nil
+}
+
+// day is a time's date, or "–" when it is unset.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.Format(time.DateOnly)
 }

@@ -27,6 +27,7 @@ import (
 type apiClient struct {
 	base  string
 	token string
+	lang  string // the language of answers; "": the member's own
 	http  *http.Client
 	close func()
 }
@@ -36,17 +37,26 @@ type clientFlags struct {
 	server string
 	token  string
 	format string
+	lang   string
 }
 
 func (f *clientFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.server, "server", "", "URL of a running nexo server (default $NEXO_URL; none: use the store directly)")
 	cmd.Flags().StringVar(&f.token, "token", "", "API token (default $NEXO_TOKEN, then .data/demo-token)")
 	cmd.Flags().StringVar(&f.format, "format", "table", "output: table or json")
+	cmd.Flags().StringVar(&f.lang, "lang", "", "language of the reasons: en or es (default $NEXO_LANG, else your member locale)")
 }
 
 func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient, error) {
 	if f.format != "table" && f.format != "json" {
 		return nil, graph.FieldErrorf("format", "--format must be table or json.")
+	}
+	lang := f.lang
+	if lang == "" {
+		lang = os.Getenv("NEXO_LANG")
+	}
+	if lang != "" && lang != "en" && lang != "es" {
+		return nil, graph.FieldErrorf("lang", "--lang must be en or es.")
 	}
 	token := f.token
 	if token == "" {
@@ -68,7 +78,7 @@ func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient
 		server = os.Getenv("NEXO_URL")
 	}
 	if server != "" {
-		return &apiClient{base: strings.TrimRight(server, "/"), token: token,
+		return &apiClient{base: strings.TrimRight(server, "/"), token: token, lang: lang,
 			http: &http.Client{Timeout: 5 * time.Minute}, close: func() {}}, nil
 	}
 	m, err := storeCommand(ctx)
@@ -77,7 +87,7 @@ func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient
 	}
 	srv := api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: -1})
 	h := srv.Handler()
-	return &apiClient{base: "http://in-process", token: token,
+	return &apiClient{base: "http://in-process", token: token, lang: lang,
 		http: &http.Client{Transport: handlerTransport{h}},
 		close: func() {
 			srv.Close()
@@ -114,6 +124,9 @@ func (c *apiClient) do(ctx context.Context, method, path string, query url.Value
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -151,31 +164,28 @@ func apiError(status int, raw []byte) error {
 
 // resolvePerson finds a person by id or by name (exact, case-insensitive,
 // else the only match).
-func (c *apiClient) resolvePerson(ctx context.Context, key string) (map[string]any, error) {
+func (c *apiClient) resolvePerson(ctx context.Context, key string) (*graph.Person, error) {
 	if graph.ValidID(key) {
-		var p map[string]any
+		var p graph.Person
 		if err := c.do(ctx, "GET", "/api/v1/people/"+key, nil, nil, &p); err == nil {
-			return p, nil
+			return &p, nil
 		}
 	}
-	var l struct {
-		Items []map[string]any
-		Total int
-	}
+	var l api.List[graph.Person]
 	if err := c.do(ctx, "GET", "/api/v1/people", url.Values{"name": {key}, "limit": {"20"}}, nil, &l); err != nil {
 		return nil, err
 	}
-	var exact []map[string]any
+	var exact []graph.Person
 	for _, p := range l.Items {
-		if strings.EqualFold(fmt.Sprint(p["name"]), key) {
+		if strings.EqualFold(p.Name, key) {
 			exact = append(exact, p)
 		}
 	}
 	switch {
 	case len(exact) == 1:
-		return exact[0], nil
+		return &exact[0], nil
 	case len(exact) == 0 && len(l.Items) == 1:
-		return l.Items[0], nil
+		return &l.Items[0], nil
 	case len(l.Items) == 0:
 		return nil, fmt.Errorf("nobody called %q", key)
 	}
@@ -186,7 +196,7 @@ func (c *apiClient) resolvePerson(ctx context.Context, key string) (map[string]a
 	var b strings.Builder
 	fmt.Fprintf(&b, "%q matches %d people; use an id:", key, l.Total)
 	for _, p := range cands[:min(10, len(cands))] {
-		fmt.Fprintf(&b, "\n  %s  %s  %s %s", p["id"], p["name"], p["title"], p["company"])
+		fmt.Fprintf(&b, "\n  %s  %s  %s %s", p.ID, p.Name, p.Title, p.Company)
 	}
 	return nil, fmt.Errorf("%s", b.String())
 }

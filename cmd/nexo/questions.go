@@ -5,11 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/nexohq/nexo/analytics"
+	"github.com/nexohq/nexo/api"
+	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/ask"
 	"github.com/spf13/cobra"
 )
 
@@ -58,41 +63,16 @@ func apiCommand(use, short string, args cobra.PositionalArgs, setup func(*cobra.
 	return cmd
 }
 
-func f2(v any) string {
-	if x, ok := v.(float64); ok {
-		return strconv.FormatFloat(x, 'f', 2, 64)
-	}
-	if v == nil {
-		return "–"
-	}
-	return fmt.Sprint(v)
-}
+// f2 formats a number with two decimals.
+func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
-func str(v any) string {
-	if v == nil {
-		return ""
+// reasons joins the reasons the server worded.
+func reasons(rs []analytics.Reason) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Text
 	}
-	if l, ok := v.([]any); ok {
-		parts := make([]string, len(l))
-		for i, x := range l {
-			parts[i] = fmt.Sprint(x)
-		}
-		return strings.Join(parts, ", ")
-	}
-	return fmt.Sprint(v)
-}
-
-type jsonMap = map[string]any
-
-func items(v jsonMap, key string) []jsonMap {
-	l, _ := v[key].([]any)
-	out := make([]jsonMap, 0, len(l))
-	for _, x := range l {
-		if m, ok := x.(jsonMap); ok {
-			out = append(out, m)
-		}
-	}
-	return out
+	return strings.Join(out, "; ")
 }
 
 func newPeopleCmd() *cobra.Command {
@@ -118,16 +98,16 @@ func newPeopleCmd() *cobra.Command {
 					q.Set(k, v)
 				}
 			}
-			var res jsonMap
+			var res api.List[graph.Person]
 			if err := c.do(ctx, "GET", "/api/v1/people", q, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "NAME\tTITLE\tCOMPANY\tLOCATION\tID")
-				for _, p := range items(res, "items") {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", str(p["name"]), str(p["title"]), str(p["company"]), str(p["location"]), str(p["id"]))
+				for _, p := range res.Items {
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Title, p.Company, p.Location, p.ID)
 				}
-				fmt.Fprintf(w, "(%v of %v)\n", len(items(res, "items")), res["total"])
+				fmt.Fprintf(w, "(%d of %d)\n", len(res.Items), res.Total)
 			}, nil
 		})
 }
@@ -137,22 +117,30 @@ func newBrokersCmd() *cobra.Command {
 	return apiCommand("brokers", "People who bridge the most (betweenness, constraint, effective size)", cobra.NoArgs,
 		func(cmd *cobra.Command) { cmd.Flags().IntVar(&limit, "limit", 15, "how many") },
 		func(ctx context.Context, c *apiClient, _ []string) (any, func(io.Writer), error) {
-			var res jsonMap
+			var res ask.BrokersAnswer
 			if err := c.do(ctx, "GET", "/api/v1/brokers", url.Values{"limit": {strconv.Itoa(limit)}}, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "NAME\tBETWEENNESS\tCONSTRAINT\tEFF. SIZE\tDEGREE\tCIRCLES")
-				for _, b := range items(res, "brokers") {
+				for _, b := range res.Brokers {
 					var circles []string
-					for _, cr := range items(b, "circles") {
-						circles = append(circles, str(cr["label"]))
+					for _, cr := range b.Circles {
+						circles = append(circles, cr.Label)
 					}
-					fmt.Fprintf(w, "%s\t%.4f\t%s\t%s\t%v\t%s\n", str(b["name"]), b["betweenness_norm"], f2(b["constraint"]),
-						f2(b["effective_size"]), b["degree"], strings.Join(circles[:min(3, len(circles))], "; "))
+					fmt.Fprintf(w, "%s\t%.4f\t%s\t%s\t%d\t%s\n", b.Name, b.BetweennessNorm, number(float64(b.Constraint)),
+						number(float64(b.EffectiveSize)), b.Degree, strings.Join(circles[:min(3, len(circles))], "; "))
 				}
 			}, nil
 		})
+}
+
+// number formats a measure that may be undefined (NaN: a person without ties).
+func number(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return f2(v)
 }
 
 func newWeakTiesCmd() *cobra.Command {
@@ -170,22 +158,22 @@ func newWeakTiesCmd() *cobra.Command {
 				if err != nil {
 					return nil, nil, err
 				}
-				q.Set("person_id", str(p["id"]))
+				q.Set("person_id", p.ID)
 			}
-			var res jsonMap
+			var res ask.WeakTiesAnswer
 			if err := c.do(ctx, "GET", "/api/v1/weak-ties", q, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "FROM\tTO\tSPAN\tSTRENGTH\tOVERLAP")
-				for _, t := range items(res, "weak_ties") {
+				for _, t := range res.WeakTies {
 					span := "none"
-					if t["span"] != nil {
-						span = fmt.Sprint(t["span"])
+					if t.Span != analytics.NoSpan {
+						span = strconv.Itoa(int(t.Span))
 					}
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", str(t["source_name"]), str(t["target_name"]), span, f2(t["strength"]), f2(t["overlap"]))
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.SourceName, t.TargetName, span, f2(t.Strength), f2(t.Overlap))
 				}
-				fmt.Fprintf(w, "(%v local bridges in all)\n", res["total"])
+				fmt.Fprintf(w, "(%d local bridges in all)\n", res.Total)
 			}, nil
 		})
 }
@@ -198,15 +186,15 @@ func newDormantCmd() *cobra.Command {
 			cmd.Flags().IntVar(&limit, "limit", 15, "how many")
 		},
 		func(ctx context.Context, c *apiClient, _ []string) (any, func(io.Writer), error) {
-			var res jsonMap
+			var res ask.DormantAnswer
 			q := url.Values{"days": {strconv.Itoa(days)}, "limit": {strconv.Itoa(limit)}}
 			if err := c.do(ctx, "GET", "/api/v1/dormant", q, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "NAME\tDAYS\tVALUE\tWHY")
-				for _, d := range items(res, "dormant") {
-					fmt.Fprintf(w, "%s\t%v\t%s\t%s\n", str(d["name"]), d["days_dormant"], f2(d["value"]), str(d["reasons"]))
+				for _, d := range res.Dormant {
+					fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", d.Name, d.DaysDormant, f2(d.Value), reasons(d.Reasons))
 				}
 			}, nil
 		})
@@ -215,20 +203,20 @@ func newDormantCmd() *cobra.Command {
 func newCommunitiesCmd() *cobra.Command {
 	return apiCommand("communities", "The circles of the network (Louvain), largest first", cobra.NoArgs, nil,
 		func(ctx context.Context, c *apiClient, _ []string) (any, func(io.Writer), error) {
-			var res jsonMap
+			var res ask.CommunitiesAnswer
 			if err := c.do(ctx, "GET", "/api/v1/communities", nil, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "CIRCLE\tSIZE\tLABEL\tBEST CONNECTED")
-				for _, cm := range items(res, "communities") {
+				for _, cm := range res.Communities {
 					var top []string
-					for _, m := range items(cm, "top_members") {
-						top = append(top, str(m["name"]))
+					for _, m := range cm.Top {
+						top = append(top, m.Name)
 					}
-					fmt.Fprintf(w, "%v\t%v\t%s\t%s\n", cm["id"], cm["size"], str(cm["label"]), strings.Join(top, ", "))
+					fmt.Fprintf(w, "%d\t%d\t%s\t%s\n", cm.ID, cm.Size, cm.Label, strings.Join(top, ", "))
 				}
-				fmt.Fprintf(w, "(modularity %s)\n", f2(res["modularity"]))
+				fmt.Fprintf(w, "(modularity %s)\n", f2(res.Modularity))
 			}, nil
 		})
 }
@@ -246,14 +234,14 @@ func newOpportunitiesCmd() *cobra.Command {
 			if team {
 				q.Set("from", "team")
 			}
-			var res jsonMap
+			var res ask.OpportunitiesAnswer
 			if err := c.do(ctx, "GET", "/api/v1/broker-opportunities", q, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "INTRODUCE\tTO\tSCORE\tWHY")
-				for _, o := range items(res, "opportunities") {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", str(o["name_a"]), str(o["name_b"]), f2(o["score"]), str(o["reasons"]))
+				for _, o := range res.Opportunities {
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", o.NameA, o.NameB, f2(o.Score), reasons(o.Reasons))
 				}
 			}, nil
 		})
@@ -264,16 +252,17 @@ func newJobSearchCmd() *cobra.Command {
 	return apiCommand("job-search ORG", "Whom to approach about openings at ORG (moderately weak ties first)", cobra.ExactArgs(1),
 		func(cmd *cobra.Command) { cmd.Flags().IntVar(&limit, "limit", 10, "how many") },
 		func(ctx context.Context, c *apiClient, args []string) (any, func(io.Writer), error) {
-			var res jsonMap
+			var res ask.JobSearchAnswer
 			if err := c.do(ctx, "GET", "/api/v1/job-search", url.Values{"org": {args[0]}, "limit": {strconv.Itoa(limit)}}, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
+				fmt.Fprintf(w, "Whom to ask about openings at %s\n", res.Organization.Name)
 				fmt.Fprintln(w, "NAME\tSCORE\tMUTUAL\tSTRENGTH\tWHY")
-				for _, l := range items(res, "leads") {
-					fmt.Fprintf(w, "%s\t%s\t%v\t%s\t%s\n", str(l["name"]), f2(l["score"]), l["mutual"], f2(l["strength"]), str(l["reasons"]))
+				for _, l := range res.Leads {
+					fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", l.Name, f2(l.Score), l.Mutual, f2(l.Strength), reasons(l.Reasons))
 				}
-				fmt.Fprintf(w, "(%s)\n", str(res["method"]))
+				fmt.Fprintf(w, "(%s)\n", res.Method)
 			}, nil
 		})
 }
@@ -287,16 +276,15 @@ func newStrengthsCmd() *cobra.Command {
 			if err != nil {
 				return nil, nil, err
 			}
-			var res jsonMap
-			if err := c.do(ctx, "GET", "/api/v1/people/"+str(p["id"])+"/strengths", nil, nil, &res); err != nil {
+			var res ask.StrengthsAnswer
+			if err := c.do(ctx, "GET", "/api/v1/people/"+p.ID+"/strengths", nil, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
-				fmt.Fprintf(w, "Ties of %s\n", str(res["name"]))
-				fmt.Fprintln(w, "WITH\tSCORE\tINTERACTIONS\tWHY")
-				ties := items(res, "ties")
-				for _, t := range ties[:min(limit, len(ties))] {
-					fmt.Fprintf(w, "%s\t%v\t%v\t%s\n", str(t["name"]), t["score"], t["interactions"], str(t["reasons"]))
+				fmt.Fprintf(w, "Ties of %s\n", res.Name)
+				fmt.Fprintln(w, "WITH\tSTRENGTH\tINTERACTIONS\tWHY")
+				for _, t := range res.Ties[:min(limit, len(res.Ties))] {
+					fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", t.Name, f2(t.Strength), t.Interactions, reasons(t.Reasons))
 				}
 			}, nil
 		})
@@ -305,14 +293,14 @@ func newStrengthsCmd() *cobra.Command {
 func newLedgerCmd() *cobra.Command {
 	return apiCommand("ledger", "My give/get balance with each contact (those I owe first)", cobra.NoArgs, nil,
 		func(ctx context.Context, c *apiClient, _ []string) (any, func(io.Writer), error) {
-			var res jsonMap
+			var res ask.LedgerAnswer
 			if err := c.do(ctx, "GET", "/api/v1/ledger", nil, nil, &res); err != nil {
 				return nil, nil, err
 			}
 			return res, func(w io.Writer) {
 				fmt.Fprintln(w, "NAME\tGIVEN\tRECEIVED\tBALANCE")
-				for _, r := range items(res, "ledger") {
-					fmt.Fprintf(w, "%s\t%v\t%v\t%v\n", str(r["name"]), r["given"], r["received"], r["balance"])
+				for _, r := range res.Ledger {
+					fmt.Fprintf(w, "%s\t%d\t%d\t%d\n", r.Name, r.Given, r.Received, r.Balance)
 				}
 			}, nil
 		})

@@ -58,7 +58,7 @@ The format follows the file's extension (.svg or .png).`,
 					if err != nil {
 						return err
 					}
-					q.Set("person", str(p["id"]))
+					q.Set("person", p.ID)
 				}
 			case "overview":
 				path = "/api/v1/overview." + format
@@ -74,7 +74,7 @@ The format follows the file's extension (.svg or .png).`,
 					if err != nil {
 						return err
 					}
-					q.Set("to", str(p["id"]))
+					q.Set("to", p.ID)
 				case org != "":
 					q.Set("org", org)
 				case query != "":

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/nexohq/nexo/graph/ask"
 )
 
 // runStorePaths asks the API for intro paths in the caller's workspace.
@@ -38,7 +40,7 @@ func runStorePaths(ctx context.Context, w, stderr io.Writer, o pathsOptions) err
 		if err != nil {
 			return err
 		}
-		q.Set("to", str(p["id"]))
+		q.Set("to", p.ID)
 	case o.org != "":
 		q.Set("org", o.org)
 	default:
@@ -48,7 +50,7 @@ func runStorePaths(ctx context.Context, w, stderr io.Writer, o pathsOptions) err
 			}
 		}
 	}
-	var res jsonMap
+	var res ask.IntroPathsAnswer
 	if err := c.do(ctx, "GET", "/api/v1/intro-paths", q, nil, &res); err != nil {
 		return err
 	}
@@ -57,35 +59,39 @@ func runStorePaths(ctx context.Context, w, stderr io.Writer, o pathsOptions) err
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	paths := items(res, "paths")
-	target := res["target"].(map[string]any)
-	if len(paths) == 0 {
-		fmt.Fprintf(w, "No path to %s within %d ties.\n", targetText(target), o.maxHops)
+	if len(res.Paths) == 0 {
+		fmt.Fprintf(w, "No path to %s within %d ties.\n", targetText(res.Target), o.maxHops)
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "Paths to %s, best first (score = product of tie strengths):\n\n", targetText(target))
-	for i, p := range paths {
-		names, _ := p["names"].([]any)
-		parts := make([]string, len(names))
-		for j, n := range names {
-			parts[j] = fmt.Sprint(n)
-		}
-		fmt.Fprintf(tw, "%d. %s   score %.3f\n", i+1, strings.Join(parts, " → "), p["score"])
-		for _, s := range items(p, "steps") {
-			fmt.Fprintf(tw, "   \t%s → %s\t%.2f\t%s\n", str(s["from_name"]), str(s["to_name"]), s["strength"], str(s["reasons"]))
+	fmt.Fprintf(tw, "Paths to %s, best first (score = product of tie strengths):\n\n", targetText(res.Target))
+	for i, p := range res.Paths {
+		fmt.Fprintf(tw, "%d. %s   score %.3f\n", i+1, strings.Join(p.Names, " → "), p.Score)
+		for _, s := range p.Steps {
+			fmt.Fprintf(tw, "   \t%s → %s\t%.2f\t%s\n", s.FromName, s.ToName, s.Strength, reasons(s.Reasons))
 		}
 	}
 	return tw.Flush()
 }
 
-func targetText(t map[string]any) string {
-	if n, ok := t["name"]; ok {
-		if _, org := t["organization_id"]; org {
-			return "anyone at " + fmt.Sprint(n)
+// targetText says what a question asked for: a person, anyone at an
+// organisation, or anyone matching a query ("investor"; title "CTO").
+func targetText(t ask.Target) string {
+	switch {
+	case t.OrganizationID != "":
+		return "anyone at " + t.Name
+	case t.Query != nil:
+		var parts []string
+		if t.Query.Text != "" {
+			parts = append(parts, strconv.Quote(t.Query.Text))
 		}
-		return fmt.Sprint(n)
+		for _, f := range []struct{ name, v string }{{"title", t.Query.Title}, {"tag", t.Query.Tag},
+			{"skill", t.Query.Skill}, {"location", t.Query.Location}} {
+			if f.v != "" {
+				parts = append(parts, f.name+" "+strconv.Quote(f.v))
+			}
+		}
+		return "anyone matching " + strings.Join(parts, ", ")
 	}
-	b, _ := json.Marshal(t["query"])
-	return "anyone matching " + string(b)
+	return t.Name
 }

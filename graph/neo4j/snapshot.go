@@ -264,15 +264,8 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 				if !ok {
 					continue // an interaction between two people with no tie: nothing to weigh
 				}
-				var init int8
-				switch ev.initiator {
-				case "":
-				case snap.People[a].ID:
-					init = 1
-				case snap.People[b].ID:
-					init = 2
-				}
-				snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: ev.at, Kind: ev.kind, Initiator: init})
+				snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: ev.at, Kind: ev.kind,
+					Initiator: snap.Initiator(a, b, ev.initiator)})
 			}
 		}
 	}

@@ -30,65 +30,16 @@ var demo100k = sync.OnceValues(func() (*analytics.Network, error) { return demoN
 // the way graph/neo4j's LoadSnapshot reads it.
 func demoNetwork(people int) (*analytics.Network, error) {
 	asOf := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
-	snap := &graph.Snapshot{WorkspaceID: "bench"}
-	person := map[string]int32{}
-	org := map[string]int32{}
-	type pair struct{ a, b int32 }
-	tie := map[pair]int32{}
-	var interactions []*graph.Interaction
+	sb := graph.NewSnapshotBuilder("bench")
 	meID, err := demo.Generate(demo.Options{People: people, AsOf: asOf}, "owner", func(b *graph.Batch) error {
-		for _, o := range b.Organizations {
-			org[o.ID] = int32(len(snap.Organizations))
-			snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: o.ID, Name: o.Name, Domain: o.Domain})
-		}
-		for _, p := range b.People {
-			person[p.ID] = int32(len(snap.People))
-			snap.People = append(snap.People, graph.SnapPerson{ID: p.ID, Name: p.Name, Title: p.Title, Location: p.Location,
-				Tags: p.Tags, Skills: p.Skills, Needs: p.Needs})
-		}
-		for _, e := range b.Employments {
-			sp := &snap.People[person[e.PersonID]]
-			sp.Jobs = append(sp.Jobs, graph.SnapJob{Org: org[e.OrganizationID], Title: e.Title, Start: unix(e.Start), End: unix(e.End)})
-		}
-		for _, t := range b.Ties {
-			a, b := person[t.PersonA], person[t.PersonB]
-			a, b = min(a, b), max(a, b)
-			if _, dup := tie[pair{a, b}]; dup {
-				continue
-			}
-			st := graph.SnapTie{A: a, B: b, Since: unix(t.Since), Source: t.Source, Context: t.Context}
-			if t.Strength != nil {
-				st.Override = *t.Strength
-			}
-			tie[pair{a, b}] = int32(len(snap.Ties))
-			snap.Ties = append(snap.Ties, st)
-		}
-		interactions = append(interactions, b.Interactions...)
+		sb.Add(b)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range interactions {
-		for x, px := range in.ParticipantIDs {
-			for _, py := range in.ParticipantIDs[x+1:] {
-				a, b := min(person[px], person[py]), max(person[px], person[py])
-				t, ok := tie[pair{a, b}]
-				if !ok {
-					continue
-				}
-				var init int8
-				switch in.InitiatorID {
-				case snap.People[a].ID:
-					init = 1
-				case snap.People[b].ID:
-					init = 2
-				}
-				snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: in.At.Unix(), Kind: in.Kind, Initiator: init})
-			}
-		}
-	}
-	snap.Members = []graph.SnapMember{{UserID: "owner", Person: person[meID]}}
+	sb.AddMember("owner", meID)
+	snap := sb.Snapshot()
 	net, err := analytics.NewNetwork(snap, asOf.Add(12*time.Hour), nil)
 	if err != nil {
 		return nil, err
@@ -96,13 +47,6 @@ func demoNetwork(people int) (*analytics.Network, error) {
 	net.Communities()
 	net.Betweenness()
 	return net, nil
-}
-
-func unix(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
 }
 
 func BenchmarkMaps100k(b *testing.B) {

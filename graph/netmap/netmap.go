@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nexohq/nexo/analytics"
+	"github.com/nexohq/nexo/graph/i18n"
 	"github.com/nexohq/nexo/graph/render"
 )
 
@@ -42,13 +43,13 @@ func Headline(net *analytics.Network, p int32) string {
 	return sp.Title
 }
 
-// Reason is the first reason given for a tie's strength, such as "worked
-// together at Acme 2019–2022": the one a map shows.
-func Reason(reasons []string) string {
+// Reason words the first reason given for a tie's strength, such as "worked
+// together at Acme": the one a map shows.
+func Reason(p *i18n.Printer, reasons []analytics.Reason) string {
 	if len(reasons) == 0 {
 		return ""
 	}
-	return reasons[0]
+	return p.Reason(reasons[0])
 }
 
 // MaxReasons is the most ties a map is given reasons for. A reason costs an
@@ -66,6 +67,8 @@ type Options struct {
 	Dormant []int32
 	// PersonURL, when set, gives the link of a person's node.
 	PersonURL func(id string) string
+	// Words words the ties' reasons; English when nil.
+	Words *i18n.Printer
 }
 
 // View maps one network as one member sees it. It is cheap to make: one per
@@ -81,6 +84,9 @@ type View struct {
 // NewView returns a View of net. It computes the network's communities and
 // betweenness if they are not cached yet.
 func NewView(net *analytics.Network, opt Options) *View {
+	if opt.Words == nil {
+		opt.Words = i18n.English
+	}
 	v := &View{net: net, opt: opt, comm: net.Communities(), dormant: make(map[int32]bool, len(opt.Dormant)),
 		brokerage: Brokerage(net)}
 	for _, p := range opt.Dormant {
@@ -141,7 +147,7 @@ func (v *View) Edge(e int, reason bool) render.Edge {
 	a, b, s := v.net.Tie(e)
 	out := render.Edge{A: v.net.ID(a), B: v.net.ID(b), Strength: s, Weak: Weak(s), LocalBridge: v.LocalBridge(a, b)}
 	if reason {
-		out.Reason = Reason(v.net.ExplainTie(e).Reasons)
+		out.Reason = Reason(v.opt.Words, v.net.ExplainTie(e).Reasons)
 	}
 	return out
 }
@@ -347,7 +353,7 @@ func (v *View) Paths(paths []analytics.IntroPath, meta render.Meta) render.Paths
 		}
 		for i, st := range p.Steps {
 			rp.Edges = append(rp.Edges, render.Edge{A: st.From, B: st.To, Strength: st.Strength, Weak: Weak(st.Strength),
-				LocalBridge: v.LocalBridge(p.Nodes[i], p.Nodes[i+1]), Reason: Reason(st.Reasons)})
+				LocalBridge: v.LocalBridge(p.Nodes[i], p.Nodes[i+1]), Reason: Reason(v.opt.Words, st.Reasons)})
 		}
 		in.Paths = append(in.Paths, rp)
 	}

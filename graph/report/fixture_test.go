@@ -46,18 +46,53 @@ func daysAgo(d int) time.Time { return now.Add(-time.Duration(d) * 24 * time.Hou
 //   - Hana: met 20 days ago and followed up 15 days ago: nothing to do.
 //   - An introduction to Priya that I asked Ana for 20 days ago: waiting.
 type fixture struct {
-	store                                                    *neo4j.Store
+	store                                                    *neo4j.Store // nil for the database-free fixture
 	ws                                                       *graph.Workspace
 	owner                                                    *graph.User
 	me, marta, diego, carl, ana, eve, fran, gus, hana, priya string
 	globex                                                   string
+	batch                                                    *graph.Batch // everything but the owner's person
+	mePerson                                                 *graph.Person
 }
 
+// newFixture stores the fixture in a workspace of the test Neo4j, for the
+// tests of storing, scheduling and delivering reports.
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
 	s := neo4jtest.Open(tb)
 	w, owner := neo4jtest.Workspace(tb, s)
-	f := &fixture{store: s, ws: w, owner: owner, me: owner.PersonID}
+	me, err := s.FindPerson(ctx, w.ID, owner.PersonID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f := fill(w, owner, me)
+	f.store = s
+	if err := s.Upsert(ctx, w.ID, f.batch, nil); err != nil {
+		tb.Fatalf("load fixture: %v", err)
+	}
+	follows := f.owner.Follows
+	tz := f.owner.TimeZone
+	u, err := s.UpdateUser(ctx, w.ID, owner.ID, graph.UserUpdate{Follows: &follows, TimeZone: &tz})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.owner = u
+	return f
+}
+
+// memFixture is the fixture without a database: the known-answer tests of
+// the report builder run on its snapshot.
+func memFixture() *fixture {
+	w := &graph.Workspace{ID: graph.NewID(), Name: "fixture"}
+	me := &graph.Person{ID: graph.NewID(), WorkspaceID: w.ID, Name: "Me Myself"}
+	owner := &graph.User{ID: graph.NewID(), WorkspaceID: w.ID, Name: "Owner", Role: graph.RoleOwner, PersonID: me.ID}
+	return fill(w, owner, me)
+}
+
+// fill builds the fixture's people, ties and interactions around the owner.
+func fill(w *graph.Workspace, owner *graph.User, mePerson *graph.Person) *fixture {
+	u := *owner
+	f := &fixture{ws: w, owner: &u, me: owner.PersonID, mePerson: mePerson}
 	b := &graph.Batch{}
 	person := func(name string, mod ...func(*graph.Person)) string {
 		p := &graph.Person{ID: graph.NewID(), Name: name}
@@ -128,18 +163,20 @@ func newFixture(tb testing.TB) *fixture {
 	meet(f.hana, graph.KindEmail, 15, f.me)
 	b.Introductions = append(b.Introductions, &graph.Introduction{ID: graph.NewID(), IntroducerID: f.ana,
 		PersonID: f.me, TargetID: f.priya, Status: graph.IntroRequested, Reason: "payments",
-		RequestedBy: owner.ID, RequestedAt: daysAgo(20)})
-	if err := s.Upsert(ctx, w.ID, b, nil); err != nil {
-		tb.Fatalf("load fixture: %v", err)
-	}
-	follows := []string{org.ID}
-	tz := "Europe/Madrid"
-	u, err := s.UpdateUser(ctx, w.ID, owner.ID, graph.UserUpdate{Follows: &follows, TimeZone: &tz})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.owner = u
+		RequestedBy: owner.ID, RequestedAt: daysAgo(20), WorkspaceID: w.ID, CreatedAt: daysAgo(20)})
+	f.batch = b
+	f.owner.Follows = []string{org.ID}
+	f.owner.TimeZone = "Europe/Madrid"
 	return f
+}
+
+// snapshot is the fixture's graph as a Store would load it.
+func (f *fixture) snapshot() *graph.Snapshot {
+	sb := graph.NewSnapshotBuilder(f.ws.ID)
+	sb.Add(&graph.Batch{People: []*graph.Person{f.mePerson}})
+	sb.Add(f.batch)
+	sb.AddMember(f.owner.ID, f.me)
+	return sb.Snapshot()
 }
 
 // member adds a member with an own person tied to Ana (so they have a

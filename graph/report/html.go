@@ -15,7 +15,7 @@ import (
 func HTML(r *Report, egoSrc string) ([]byte, error) {
 	t := textsFor(r.Member.Locale)
 	loc := location(r.Member.TimeZone)
-	date := func(at time.Time) string { return t.date(at, loc) }
+	date := func(at time.Time) string { return t.Date(at, loc) }
 	v := htmlView{R: r, L: htmlLabels(t), EgoSrc: template.URL(egoSrc), Health: healthRows(r, t),
 		Title:    t.title + " — " + r.Member.Name,
 		Subtitle: fmt.Sprintf(t.subtitle, date(r.GeneratedAt), r.ThresholdDays),
@@ -24,7 +24,7 @@ func HTML(r *Report, egoSrc string) ([]byte, error) {
 	for _, f := range r.FollowUps {
 		how := t.newTie
 		if f.How != "" {
-			how = t.kind(f.How)
+			how = t.Kind(f.How, -1)
 		}
 		due := fmt.Sprintf(t.dueBy, date(f.DueAt))
 		if f.Overdue {
@@ -35,12 +35,12 @@ func HTML(r *Report, egoSrc string) ([]byte, error) {
 	for _, o := range r.Owed {
 		line := counted(t.owedLine, o.Received, o.Given, date(o.LastFavour))
 		if len(o.Needs) > 0 {
-			line += " — " + strings.Join(o.Needs, ", ")
+			line += " — " + strings.Join(t.Terms(o.Needs), ", ")
 		}
 		v.Owed = append(v.Owed, lineView{o.Name, line})
 	}
 	for _, w := range r.IntrosWaiting {
-		v.Waiting = append(v.Waiting, lineView{w.Action, fmt.Sprintf(t.waitingLine, w.Person, w.Target, w.Introducer, t.statuses[w.Status], w.Days)})
+		v.Waiting = append(v.Waiting, lineView{w.Action, t.waiting(w)})
 	}
 	var b bytes.Buffer
 	if err := htmlTemplate.Execute(&b, v); err != nil {
@@ -53,7 +53,7 @@ func HTML(r *Report, egoSrc string) ([]byte, error) {
 func htmlLabels(t *texts) map[string]string {
 	return map[string]string{"egoAlt": t.egoAlt, "dormantH": t.dormantH, "why": t.why, "nextStep": t.nextStep,
 		"minutes": t.minutes, "nothing": t.nothing, "followUpsH": t.followUpsH, "introductionsH": t.introductionsH,
-		"healthH": t.healthH, "healthNow": t.healthNow, "healthPrev": t.healthPrev, "healthTrend": t.healthTrend,
+		"healthH": t.healthH, "healthNow": t.healthNow, "healthPrev": t.healthPrev, "healthTrend": t.healthTrend, "healthNote": t.healthNote,
 		"deepenH": t.deepenH, "owedH": t.owedH, "waitingH": t.waitingH, "footer": t.footer}
 }
 
@@ -75,7 +75,7 @@ type followUpView struct {
 type lineView struct{ Name, Line string }
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"join": func(l []string) string { return strings.Join(l, "; ") },
+	"join": func(r Reasons) string { return r.String() },
 }).Parse(`<!DOCTYPE html>
 <html lang="{{.R.Member.Locale}}">
 <head>
@@ -114,6 +114,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 {{range .Health}}<tr style="border-top:1px solid #d0d7de;"><td>{{.Label}}</td><td align="right"><strong>{{.Now}}</strong></td><td align="right">{{.Change}}</td><td style="color:#57606a;">{{.Series}}</td></tr>
 {{end}}</table>
 <p style="margin:8px 0 0;font-style:italic;">{{.Quote}}</p>
+<p style="margin:6px 0 0;font-size:12px;color:#57606a;">{{.L.healthNote}}</p>
 
 <h2 style="font-size:18px;margin:24px 0 8px;border-bottom:1px solid #d0d7de;">{{.L.deepenH}}</h2>
 {{if .R.Deepen}}<ul style="margin:0;padding-left:20px;">{{range .R.Deepen}}

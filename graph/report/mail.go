@@ -93,7 +93,7 @@ func (s *Service) sendEmail(ctx context.Context, d *graph.Delivery, rep *graph.R
 // Subject is the email subject of a report.
 func Subject(r *Report) string {
 	t := textsFor(r.Member.Locale)
-	if t.locale == "es" {
+	if t.Locale() == "es" {
 		return fmt.Sprintf("%s: %d vínculos que recuperar, %d seguimientos", t.title, len(r.Dormant), len(r.FollowUps))
 	}
 	return fmt.Sprintf("%s: %d ties to revive, %d follow-ups", t.title, len(r.Dormant), len(r.FollowUps))

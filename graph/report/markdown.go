@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -42,9 +41,9 @@ func healthRows(r *Report, t *texts) []healthRow {
 	for i, m := range metrics {
 		format := func(v float64) string {
 			if m.pct {
-				return t.num(100*v, 0) + "%"
+				return t.Num(100*v, 0) + "%"
 			}
-			return t.num(v, m.digits)
+			return t.Num(v, m.digits)
 		}
 		now := m.get(r.Health.ReportHealth)
 		row := healthRow{Label: t.metrics[i], Now: format(now), Change: "–"}
@@ -57,9 +56,9 @@ func healthRows(r *Report, t *texts) []healthRow {
 			case math.Abs(d) < 1e-9:
 				row.Change = "="
 			case d > 0:
-				row.Change = "▲ " + t.num(d, m.digits)
+				row.Change = "▲ " + t.Num(d, m.digits)
 			default:
-				row.Change = "▼ " + t.num(-d, m.digits)
+				row.Change = "▼ " + t.Num(-d, m.digits)
 			}
 		}
 		var series []string
@@ -72,15 +71,6 @@ func healthRows(r *Report, t *texts) []healthRow {
 	return rows
 }
 
-// num formats a number with the locale's decimal separator.
-func (t *texts) num(v float64, digits int) string {
-	s := strconv.FormatFloat(v, 'f', digits, 64)
-	if t.locale == "es" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
-
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
 	"#", `\#`, "|", `\|`, "`", "\\`")
 
@@ -91,7 +81,7 @@ func md(s string) string { return mdEscaper.Replace(s) }
 func Markdown(r *Report) []byte {
 	t := textsFor(r.Member.Locale)
 	loc := location(r.Member.TimeZone)
-	date := func(at time.Time) string { return t.date(at, loc) }
+	date := func(at time.Time) string { return t.Date(at, loc) }
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# %s — %s\n\n", t.title, md(r.Member.Name))
@@ -106,7 +96,7 @@ func Markdown(r *Report) []byte {
 		if d.Headline != "" {
 			p(" — %s", md(d.Headline))
 		}
-		p("\n   - %s: %s\n", t.why, md(strings.Join(d.Reasons, "; ")))
+		p("\n   - %s: %s\n", t.why, md(d.Reasons.String()))
 		p("   - %s (%d %s): %s\n", t.nextStep, d.NextStep.Minutes, t.minutes, md(d.NextStep.Action))
 		p("\n     > %s\n\n", md(d.NextStep.Draft))
 	}
@@ -118,7 +108,7 @@ func Markdown(r *Report) []byte {
 	for _, f := range r.FollowUps {
 		p("- **%s** — %s", md(f.Name), md(fmt.Sprintf(t.metOn, date(f.MetAt))))
 		if f.How != "" {
-			p(" (%s)", md(t.kind(f.How)))
+			p(" (%s)", md(t.Kind(f.How, -1)))
 		} else {
 			p(" (%s)", t.newTie)
 		}
@@ -134,7 +124,7 @@ func Markdown(r *Report) []byte {
 		p("%s\n", t.nothing)
 	}
 	for _, o := range r.Introductions {
-		p("- **%s** ↔ **%s**: %s\n", md(o.NameA), md(o.NameB), md(strings.Join(o.Reasons, "; ")))
+		p("- **%s** ↔ **%s**: %s\n", md(o.NameA), md(o.NameB), md(o.Reasons.String()))
 	}
 
 	p("\n## %s\n\n", t.healthH)
@@ -142,7 +132,7 @@ func Markdown(r *Report) []byte {
 	for _, row := range healthRows(r, t) {
 		p("| %s | %s | %s | %s |\n", row.Label, row.Now, row.Change, row.Series)
 	}
-	p("\n%s\n", md(counted(t.quote, r.Health.StrongTies, r.Health.Contacts)))
+	p("\n%s\n\n_%s_\n", md(counted(t.quote, r.Health.StrongTies, r.Health.Contacts)), md(t.healthNote))
 
 	p("\n## %s\n\n", t.deepenH)
 	if len(r.Deepen) == 0 {
@@ -153,7 +143,7 @@ func Markdown(r *Report) []byte {
 		if d.Headline != "" {
 			p(" — %s", md(d.Headline))
 		}
-		p(": %s. %s.\n", md(strings.Join(d.Reasons, "; ")), md(d.NextStep.Action))
+		p(": %s. %s.\n", md(d.Reasons.String()), md(d.NextStep.Action))
 	}
 
 	p("\n## %s\n\n", t.owedH)
@@ -163,7 +153,7 @@ func Markdown(r *Report) []byte {
 	for _, o := range r.Owed {
 		p("- **%s** %s", md(o.Name), md(counted(t.owedLine, o.Received, o.Given, date(o.LastFavour))))
 		if len(o.Needs) > 0 {
-			p(" — %s", md(strings.Join(o.Needs, ", ")))
+			p(" — %s", md(strings.Join(t.Terms(o.Needs), ", ")))
 		}
 		p("\n")
 	}
@@ -173,7 +163,7 @@ func Markdown(r *Report) []byte {
 		p("%s\n", t.nothing)
 	}
 	for _, w := range r.IntrosWaiting {
-		p("- %s (%s)\n", md(w.Action), md(fmt.Sprintf(t.waitingLine, w.Person, w.Target, w.Introducer, t.statuses[w.Status], w.Days)))
+		p("- %s (%s)\n", md(w.Action), md(t.waiting(w)))
 	}
 
 	p("\n## %s (%s)\n\n", t.planH, fmt.Sprintf(t.planTotal, r.Plan.Minutes))

@@ -14,7 +14,10 @@ import (
 )
 
 // Version is the version of the Report format stored in report bodies.
-const Version = 1
+//
+// Version 2 words reasons as codes with their text (analytics.Reason); a
+// version 1 body, whose reasons were sentences, still decodes (Reasons).
+const Version = 2
 
 // Report is one member's periodic review of their network. It is what the
 // API returns as JSON and what Markdown and HTML render.
@@ -66,7 +69,7 @@ type DormantEntry struct {
 	Value           float64               `json:"value"`
 	Urgency         float64               `json:"urgency"`
 	Score           float64               `json:"score"`
-	Reasons         []string              `json:"reasons"`
+	Reasons         Reasons               `json:"reasons"`
 	NextStep        NextStep              `json:"next_step"`
 }
 
@@ -92,12 +95,12 @@ type FollowUp struct {
 
 // Opportunity is an introduction the member could make this week.
 type Opportunity struct {
-	PersonA string   `json:"person_a"`
-	NameA   string   `json:"name_a"`
-	PersonB string   `json:"person_b"`
-	NameB   string   `json:"name_b"`
-	Score   float64  `json:"score"`
-	Reasons []string `json:"reasons"`
+	PersonA string  `json:"person_a"`
+	NameA   string  `json:"name_a"`
+	PersonB string  `json:"person_b"`
+	NameB   string  `json:"name_b"`
+	Score   float64 `json:"score"`
+	Reasons Reasons `json:"reasons"`
 }
 
 // Health is the member's network health now, with the previous reports'
@@ -122,7 +125,7 @@ type DeepenEntry struct {
 	Headline string   `json:"headline,omitempty"`
 	Strength float64  `json:"strength"`
 	Value    float64  `json:"value"`
-	Reasons  []string `json:"reasons"`
+	Reasons  Reasons  `json:"reasons"`
 	NextStep NextStep `json:"next_step"`
 }
 
@@ -192,6 +195,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// newRoleDays is how recent a new role must be to congratulate on it.
+const newRoleDays = 183
+
 // Strength bands: a tie is strong from 0.6, moderate from 0.3, weak below
 // (the bands analytics uses to describe ties, and the maps draw).
 const (
@@ -233,7 +239,7 @@ func Build(in Input) (*Report, error) {
 	b.contacts = contactsOf(net, me)
 	r := &Report{
 		Version: Version, Period: in.Period, GeneratedAt: net.Now().UTC(), ThresholdDays: settings.DormantDays,
-		Member: Member{UserID: u.ID, Name: u.Name, PersonID: u.PersonID, Locale: b.t.locale, TimeZone: loc.String()},
+		Member: Member{UserID: u.ID, Name: u.Name, PersonID: u.PersonID, Locale: b.t.Locale(), TimeZone: loc.String()},
 	}
 	all := net.DormantTies(me, analytics.DormantOptions{Threshold: time.Second, Follows: u.Follows,
 		Limit: max(1, net.Degree(me))})
@@ -397,21 +403,44 @@ func (b *builder) contact(p int32) *contact {
 	return &contact{}
 }
 
-func (b *builder) dormantReasons(e *DormantEntry) []string {
-	t := b.t
-	r := []string{fmt.Sprintf(t.quietFor, e.DaysDormant, t.kind(e.LastKind), t.date(e.LastInteraction, b.loc))}
-	r = append(r, fmt.Sprintf(pick(t.wasTie, e.Interactions), t.band(e.PastStrength), t.num(e.PastStrength, 2), e.Interactions))
-	if e.ExclusiveReach > 0 {
-		r = append(r, counted(t.exclusiveReach, e.ExclusiveReach))
+func (b *builder) dormantReasons(e *DormantEntry) Reasons {
+	r := []analytics.Reason{
+		why(analytics.ReasonQuietFor, "days", e.DaysDormant, "last", e.LastInteraction.In(b.loc).Format(time.DateOnly),
+			"kind", string(e.LastKind)),
+		why(analytics.ReasonTieWas, "past", e.PastStrength, "count", e.Interactions),
 	}
-	for _, l := range e.Circles {
-		r = append(r, fmt.Sprintf(t.onlyWayInto, l))
-	}
+	r = append(r, b.reachReasons(e.ExclusiveReach, e.Circles, e.FollowedOrgs)...)
 	if e.FavoursFromThem > 0 {
-		r = append(r, counted(t.favoursFromThem, e.FavoursFromThem, e.FavoursToThem))
+		r = append(r, why(analytics.ReasonFavoursFrom, "count", e.FavoursFromThem, "given", e.FavoursToThem))
 	}
-	if len(e.FollowedOrgs) > 0 {
-		r = append(r, fmt.Sprintf(t.reachesFollowed, strings.Join(e.FollowedOrgs, ", ")))
+	return b.t.Reasons(r)
+}
+
+// reachReasons says what a contact gives access to: people no one else
+// brings, circles, organisations the member follows.
+func (b *builder) reachReasons(exclusive int, circles, followed []string) []analytics.Reason {
+	var r []analytics.Reason
+	if exclusive > 0 {
+		r = append(r, why(analytics.ReasonExclusiveReach, "count", exclusive))
+	}
+	for _, l := range circles {
+		r = append(r, why(analytics.ReasonOnlyWayInto, "circle", l))
+	}
+	if len(followed) > 0 {
+		r = append(r, why(analytics.ReasonFollowedOrgs, "orgs", followed))
+	}
+	return r
+}
+
+// why returns a reason with its arguments as key, value pairs; an argument
+// whose value is "" is left out.
+func why(code string, kv ...any) analytics.Reason {
+	r := analytics.Reason{Code: code, Args: map[string]any{}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if v, ok := kv[i+1].(string); ok && v == "" {
+			continue
+		}
+		r.Args[kv[i].(string)] = kv[i+1]
 	}
 	return r
 }
@@ -426,23 +455,31 @@ func (b *builder) nextStep(p int32, last time.Time, ct *contact) NextStep {
 	first := firstName(sp.Name)
 	if ct.received > ct.given {
 		return NextStep{Kind: "thank", Minutes: 10, Action: fmt.Sprintf(t.thankAction, sp.Name),
-			Draft: fmt.Sprintf(t.thankDraft, first, t.monthYear(time.Unix(ct.lastFavour, 0), b.loc))}
+			Draft: fmt.Sprintf(t.thankDraft, first, t.MonthYear(time.Unix(ct.lastFavour, 0), b.loc))}
+	}
+	mine := map[int32]bool{} // where the member works now: joining it is not news to congratulate
+	for _, j := range snap.People[b.me].Jobs {
+		if j.End == 0 {
+			mine[j.Org] = true
+		}
 	}
 	for _, j := range sp.Jobs {
-		// A new role: begun since we last spoke, and within the year.
-		if j.End == 0 && j.Start > last.Unix() && b.now.Unix()-j.Start < 365*86400 && j.Org >= 0 &&
-			int(j.Org) < len(snap.Organizations) {
+		// A new role: begun since we last spoke, in the last six months,
+		// somewhere other than the member's own organisation.
+		if j.End == 0 && j.Start > last.Unix() && b.now.Unix()-j.Start < newRoleDays*86400 && j.Org >= 0 &&
+			int(j.Org) < len(snap.Organizations) && !mine[j.Org] {
 			org := snap.Organizations[j.Org].Name
 			return NextStep{Kind: "congratulate", Minutes: 5, Action: fmt.Sprintf(t.congratsAction, sp.Name, org),
 				Draft: fmt.Sprintf(t.congratsDraft, first, org)}
 		}
 	}
 	if need, via := b.helpFor(p); via >= 0 {
+		need = t.Term(need)
 		return NextStep{Kind: "offer_intro", Minutes: 10,
 			Action: fmt.Sprintf(t.offerIntroAction, sp.Name, b.net.Name(via), need),
 			Draft:  fmt.Sprintf(t.offerIntroDraft, first, need)}
 	}
-	if topic := topicOf(sp); topic != "" {
+	if topic := t.Term(topicOf(sp)); topic != "" {
 		return NextStep{Kind: "share", Minutes: 10, Action: fmt.Sprintf(t.shareAction, topic, sp.Name),
 			Draft: fmt.Sprintf(t.shareDraft, first, topic)}
 	}
@@ -538,12 +575,8 @@ func (b *builder) followUps() []FollowUp {
 func (b *builder) introductions() []Opportunity {
 	out := []Opportunity{}
 	for _, o := range b.net.BrokerOpportunities([]int32{b.me}, analytics.BrokerOptions{Limit: 3}) {
-		reasons := make([]string, len(o.Reasons))
-		for i, r := range o.Reasons {
-			reasons[i] = b.t.brokerReason(r)
-		}
 		out = append(out, Opportunity{PersonA: o.PersonA, NameA: o.NameA, PersonB: o.PersonB, NameB: o.NameB,
-			Score: o.Score, Reasons: reasons})
+			Score: o.Score, Reasons: b.t.Reasons(o.Reasons)})
 	}
 	return out
 }
@@ -626,16 +659,8 @@ func (b *builder) deepen(all []analytics.DormantTie) []DeepenEntry {
 		d := c.d
 		e := DeepenEntry{PersonID: d.PersonID, Name: d.Name, Headline: netmap.Headline(b.net, d.Person),
 			Strength: round(d.Strength, 3), Value: round(d.Value, 3)}
-		e.Reasons = append(e.Reasons, fmt.Sprintf(t.strengthNow, t.band(d.Strength), t.num(d.Strength, 2)))
-		if d.ExclusiveReach > 0 {
-			e.Reasons = append(e.Reasons, counted(t.exclusiveReach, d.ExclusiveReach))
-		}
-		for _, l := range d.Circles {
-			e.Reasons = append(e.Reasons, fmt.Sprintf(t.onlyWayInto, l))
-		}
-		if len(d.FollowedOrgs) > 0 {
-			e.Reasons = append(e.Reasons, fmt.Sprintf(t.reachesFollowed, strings.Join(d.FollowedOrgs, ", ")))
-		}
+		e.Reasons = t.Reasons(append([]analytics.Reason{why(analytics.ReasonRoomToGrow, "strength", d.Strength)},
+			b.reachReasons(d.ExclusiveReach, d.Circles, d.FollowedOrgs)...))
 		e.NextStep = NextStep{Kind: "call", Minutes: 15, Action: fmt.Sprintf(t.deepenAction, d.Name),
 			Draft: fmt.Sprintf(t.deepenDraft, firstName(d.Name))}
 		out = append(out, e)

@@ -2,22 +2,21 @@ package report
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
-	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/i18n"
 )
 
 // texts holds a report's words in one language. Drafts are short and give
 // before they ask: thanks, congratulations, an offer, something to share.
 type texts struct {
-	locale string
+	// Printer words reasons, numbers, dates, kinds and counted nouns
+	// (graph/i18n), as everywhere else in Nexo.
+	*i18n.Printer
 
-	// Reasons and actions.
-	quietFor, strengthNow, onlyWayInto, reachesFollowed string
 	// Counted phrases: the form for one, then for any other number.
-	wasTie, exclusiveReach, favoursFromThem, quote, owedLine                                  [2]string
+	quote, owedLine [2]string
+	// Actions and drafts.
 	thankAction, thankDraft, congratsAction, congratsDraft, offerIntroAction, offerIntroDraft string
 	shareAction, shareDraft, callAction, callDraft, followUpAction, followUpDraft             string
 	deepenAction, deepenDraft, owedAction, introduceAction, reviewAction                      string
@@ -25,34 +24,18 @@ type texts struct {
 
 	// Words.
 	weekdays [5]string
-	months   [12]string
-	kinds    map[graph.InteractionKind]string
 	statuses map[graph.IntroStatus]string
-	bands    [3]string // strong, moderate, weak
-	broker   []brokerPattern
 
 	// Headings and labels of the formats.
 	title, subtitle, dormantH, followUpsH, introductionsH, healthH, deepenH, owedH, waitingH, planH string
 	why, nextStep, minutes, metOn, newTie, dueBy, overdueSince, nothing                             string
 	healthNow, healthPrev, healthTrend, waitingLine, planTotal                                      string
 	metrics                                                                                         [9]string
-	egoAlt, footer                                                                                  string
-}
-
-type brokerPattern struct {
-	re   *regexp.Regexp
-	repl string
+	healthNote, egoAlt, footer                                                                      string
 }
 
 var english = &texts{
-	locale:          "en",
-	quietFor:        "no interaction for %d days (last: %s, %s)",
-	wasTie:          [2]string{"the tie was %s (strength %s, %d interaction)", "the tie was %s (strength %s, %d interactions)"},
-	strengthNow:     "the tie is %s (strength %s): room to grow",
-	exclusiveReach:  [2]string{"knows %d person none of your other contacts knows", "knows %d people none of your other contacts know"},
-	onlyWayInto:     "your only way into the %s circle",
-	favoursFromThem: [2]string{"did you %d favour (you did them %d)", "did you %d favours (you did them %d)"},
-	reachesFollowed: "reaches %s, which you follow",
+	Printer: i18n.English,
 
 	thankAction:      "Thank %s and offer your help in return",
 	thankDraft:       "Hi %s, I was thinking of how you helped me back in %s. Is there anything I could do for you these days? I'd be glad to return the favour.",
@@ -77,12 +60,6 @@ var english = &texts{
 	introFollow:      "Follow up with %s and thank %s for the introduction",
 
 	weekdays: [5]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"},
-	months:   [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
-	kinds: map[graph.InteractionKind]string{
-		graph.KindMessage: "message", graph.KindEmail: "email", graph.KindCall: "call", graph.KindCoffee: "coffee",
-		graph.KindMeeting: "meeting", graph.KindEvent: "event", graph.KindFavourGiven: "a favour you did",
-		graph.KindFavourReceived: "a favour they did you"},
-	bands: [3]string{"strong", "moderate", "weak"},
 	statuses: map[graph.IntroStatus]string{graph.IntroRequested: "requested", graph.IntroMade: "made",
 		graph.IntroAccepted: "accepted", graph.IntroDeclined: "declined"},
 
@@ -110,23 +87,19 @@ var english = &texts{
 	quote: [2]string{"20 solid relationships beat 500 shallow contacts: you have %d strong tie among %d contacts.",
 		"20 solid relationships beat 500 shallow contacts: you have %d strong ties among %d contacts."},
 	owedLine:    [2]string{"did you %d favour, you did them %d (%s)", "did you %d favours, you did them %d (last %s)"},
-	waitingLine: "%s → %s, introduced by %s: %s for %d days",
+	waitingLine: "%s → %s, introduced by %s: %s %s ago",
 	planTotal:   "%d minutes in all",
-	metrics: [9]string{"Strong ties (≥ 0.6)", "Weak ties (< 0.3)", "Circles reached", "Constraint (lower is better)",
-		"Effective size", "Valuable ties gone dormant", "Favours given", "Favours received", "Give/get balance"},
+	metrics: [9]string{"Strong ties (≥ 0.6)", "Weak ties (< 0.3)", "Circles reached", "Closed network (constraint; lower is better)",
+		"Non-redundant contacts (effective size)", "Valuable ties gone dormant", "Favours given", "Favours received", "Give/get balance"},
+	healthNote: "Closed network is Burt's constraint: near 1 when your contacts all know each other (one group, the same news), " +
+		"lower when they come from separate groups, which brings news and opportunities first. " +
+		"Non-redundant contacts is Burt's effective size: how many of your contacts are not tied to your other contacts.",
 	egoAlt: "Your network: you in the centre, your contacts around you; dormant ties of value have a double ring.",
 	footer: "Sent by Nexo. Change the schedule or stop these reports in your report settings.",
 }
 
 var spanish = &texts{
-	locale:          "es",
-	quietFor:        "sin contacto desde hace %d días (último: %s, %s)",
-	wasTie:          [2]string{"era un vínculo %s (fuerza %s, %d interacción)", "era un vínculo %s (fuerza %s, %d interacciones)"},
-	strengthNow:     "el vínculo es %s (fuerza %s): puede crecer",
-	exclusiveReach:  [2]string{"conoce a %d persona que ninguno de tus otros contactos conoce", "conoce a %d personas que ninguno de tus otros contactos conoce"},
-	onlyWayInto:     "tu única entrada al círculo %s",
-	favoursFromThem: [2]string{"te hizo %d favor (tú le hiciste %d)", "te hizo %d favores (tú le hiciste %d)"},
-	reachesFollowed: "llega a %s, que sigues",
+	Printer: i18n.Spanish,
 
 	thankAction:      "Da las gracias a %s y ofrécele tu ayuda",
 	thankDraft:       "Hola %s, me acordé de cómo me ayudaste en %s. ¿Hay algo en lo que pueda echarte una mano estos días? Me encantaría devolverte el favor.",
@@ -151,23 +124,8 @@ var spanish = &texts{
 	introFollow:      "Haz el seguimiento con %s y da las gracias a %s por la presentación",
 
 	weekdays: [5]string{"lunes", "martes", "miércoles", "jueves", "viernes"},
-	months:   [12]string{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"},
-	kinds: map[graph.InteractionKind]string{
-		graph.KindMessage: "mensaje", graph.KindEmail: "correo", graph.KindCall: "llamada", graph.KindCoffee: "café",
-		graph.KindMeeting: "reunión", graph.KindEvent: "evento", graph.KindFavourGiven: "un favor que le hiciste",
-		graph.KindFavourReceived: "un favor que te hizo"},
-	bands: [3]string{"fuerte", "moderado", "débil"},
 	statuses: map[graph.IntroStatus]string{graph.IntroRequested: "pedida", graph.IntroMade: "hecha",
 		graph.IntroAccepted: "aceptada", graph.IntroDeclined: "rechazada"},
-	broker: []brokerPattern{
-		{regexp.MustCompile(`^(.+) needs (.+); (.+) offers (.+)$`), "$1 necesita $2; $3 ofrece $4"},
-		{regexp.MustCompile(`^both into (.+)$`), "comparten el interés por $1"},
-		{regexp.MustCompile(`^both know (.+)$`), "ambos saben de $1"},
-		{regexp.MustCompile(`^both have worked at (.+)$`), "ambos han trabajado en $1"},
-		{regexp.MustCompile(`^in different circles: (.+) and (.+)$`), "en círculos distintos: $1 y $2"},
-		{regexp.MustCompile(`^no mutual contacts besides you$`), "sin contactos en común aparte de ti"},
-		{regexp.MustCompile(`^(\d+) mutual contacts besides you$`), "$1 contactos en común aparte de ti"},
-	},
 
 	title:          "Tu red esta semana",
 	subtitle:       "%s · inactivo quiere decir sin contacto desde hace %d días o más",
@@ -193,18 +151,21 @@ var spanish = &texts{
 	quote: [2]string{"Más valen 20 relaciones sólidas que 500 contactos superficiales: tienes %d vínculo fuerte entre %d contactos.",
 		"Más valen 20 relaciones sólidas que 500 contactos superficiales: tienes %d vínculos fuertes entre %d contactos."},
 	owedLine:    [2]string{"te hizo %d favor, tú le hiciste %d (%s)", "te hizo %d favores, tú le hiciste %d (el último, %s)"},
-	waitingLine: "%s → %s, presentación de %s: %s desde hace %d días",
+	waitingLine: "%s → %s, presentación de %s: %s hace %s",
 	planTotal:   "%d minutos en total",
 	metrics: [9]string{"Vínculos fuertes (≥ 0,6)", "Vínculos débiles (< 0,3)", "Círculos a los que llegas",
-		"Restricción (mejor si baja)", "Tamaño efectivo", "Vínculos valiosos inactivos", "Favores hechos",
-		"Favores recibidos", "Balance dar/recibir"},
+		"Red cerrada (restricción; mejor si baja)", "Contactos no redundantes (tamaño efectivo)", "Vínculos valiosos inactivos",
+		"Favores hechos", "Favores recibidos", "Balance dar/recibir"},
+	healthNote: "La red cerrada es la restricción de Burt: cerca de 1 cuando todos tus contactos se conocen entre sí (un solo grupo, " +
+		"las mismas noticias), más baja cuando vienen de grupos distintos, que traen antes noticias y oportunidades. " +
+		"Los contactos no redundantes son el tamaño efectivo de Burt: cuántos de tus contactos no están ligados a tus otros contactos.",
 	egoAlt: "Tu red: tú en el centro y tus contactos alrededor; los vínculos valiosos inactivos llevan doble anillo.",
 	footer: "Enviado por Nexo. Cambia la frecuencia o desactiva estos informes en tus ajustes de informes.",
 }
 
 // textsFor returns the texts of a locale; English unless it is Spanish.
 func textsFor(locale string) *texts {
-	if strings.HasPrefix(strings.ToLower(locale), "es") {
+	if i18n.For(locale) == i18n.Spanish {
 		return spanish
 	}
 	return english
@@ -223,42 +184,7 @@ func pick(forms [2]string, n int) string {
 	return forms[1]
 }
 
-func (t *texts) kind(k graph.InteractionKind) string {
-	if s, ok := t.kinds[k]; ok {
-		return s
-	}
-	return string(k)
-}
-
-func (t *texts) band(s float64) string {
-	switch {
-	case s >= StrongTie:
-		return t.bands[0]
-	case s >= ModerateTie:
-		return t.bands[1]
-	}
-	return t.bands[2]
-}
-
-// date is "2 Mar 2026" or "2 mar 2026" in the member's time zone.
-func (t *texts) date(at time.Time, loc *time.Location) string {
-	at = at.In(loc)
-	return fmt.Sprintf("%d %s %d", at.Day(), t.months[at.Month()-1], at.Year())
-}
-
-// monthYear is "Mar 2026".
-func (t *texts) monthYear(at time.Time, loc *time.Location) string {
-	at = at.In(loc)
-	return fmt.Sprintf("%s %d", t.months[at.Month()-1], at.Year())
-}
-
-// brokerReason translates a reason of analytics.BrokerOpportunities; those
-// it does not know stay as they are.
-func (t *texts) brokerReason(r string) string {
-	for _, p := range t.broker {
-		if p.re.MatchString(r) {
-			return p.re.ReplaceAllString(r, p.repl)
-		}
-	}
-	return r
+// waiting words an introduction that waits: who, by whom, since when.
+func (t *texts) waiting(w IntroWaiting) string {
+	return fmt.Sprintf(t.waitingLine, w.Person, w.Target, w.Introducer, t.statuses[w.Status], t.Count(w.Days, i18n.Days))
 }

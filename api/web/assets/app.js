@@ -38,6 +38,8 @@
     return res;
   }
   const getJSON = async (path) => (await api(path)).json();
+  // reasonText joins the worded reasons of an answer (each {code, args, text}).
+  const reasonText = (reasons) => (reasons || []).map((r) => r.text).join('; ');
 
   // el builds an element; text is set as text, never parsed as HTML.
   function el(tag, attrs, ...children) {
@@ -436,7 +438,7 @@
         personLink(s.from, s.from === myPersonID() ? s.from_name + ' (you)' : s.from_name), ' → ',
         personLink(s.to, s.to_name), ' ',
         el('span', { class: 'strength', title: 'tie strength', text: fixed(s.strength) }), ' ',
-        el('span', { class: 'reasons', text: (s.reasons || []).join('; ') })));
+        el('span', { class: 'reasons', text: reasonText(s.reasons) })));
     }
     const button = el('button', { type: 'button', class: 'secondary', 'aria-pressed': i === 0 ? 'true' : 'false',
       text: 'Show diagram' });
@@ -504,7 +506,7 @@
       el('h2', {}, personLink(d.person_id, d.name)),
       el('p', { class: 'meta' }, d.days_dormant + ' days since you were last in touch (' + last + ') · value ' + fixed(d.value) + ' ',
         el('meter', { min: 0, max: 1, value: d.value, 'aria-label': 'Value of the tie' })),
-      el('ul', { class: 'reasons' }, ...(d.reasons || []).map((r) => el('li', { text: r }))),
+      el('ul', { class: 'reasons' }, ...(d.reasons || []).map((r) => el('li', { text: r.text }))),
       button);
   }
 
@@ -544,7 +546,7 @@
       el('p', {}, personLink(t.person_id, t.name), ' ',
         el('span', { class: 'strength', text: fixed(t.strength) + ' ' + word }), ' ',
         el('meter', { min: 0, max: 1, value: t.strength, 'aria-label': 'Strength of the tie with ' + t.name })),
-      el('p', { class: 'reasons', text: (t.reasons || []).join('; ') }),
+      el('p', { class: 'reasons', text: reasonText(t.reasons) }),
       el('details', {}, el('summary', { text: 'How the strength is computed' }), table));
   }
 
