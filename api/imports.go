@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/importer"
 )
 
@@ -93,6 +94,16 @@ func (s *Server) createImport(c *gin.Context) {
 	}
 	p := who(c)
 	job := s.jobs.start(ws(c), "import")
+	if head := make([]byte, 5); format == importer.FormatAuto && !dryRun {
+		// An mbox is mail, captured by graph/capture under the member's privacy rules.
+		if n, _ := tmp.ReadAt(head, 0); capture.IsMbox(head[:n]) {
+			go s.runMailImport(job, p.User, tmp, size)
+			c.Header("Location", "/api/v1/jobs/"+job.ID)
+			j, _ := s.jobs.get(ws(c), job.ID)
+			c.JSON(http.StatusAccepted, j)
+			return
+		}
+	}
 	go s.runImport(job, p.User, tmp, size, format, charset, dryRun)
 	c.Header("Location", "/api/v1/jobs/"+job.ID)
 	j, _ := s.jobs.get(ws(c), job.ID)
@@ -165,7 +176,8 @@ type privateView struct {
 	userID string
 }
 
-// Walk skips other members' notes and blanks their interaction notes.
+// Walk skips other members' notes and captured interactions, and blanks
+// their interaction notes.
 func (v privateView) Walk(ctx context.Context, ws string, what graph.Kinds, fn func(any) error) error {
 	return v.Store.Walk(ctx, ws, what, func(x any) error {
 		switch e := x.(type) {
@@ -174,6 +186,9 @@ func (v privateView) Walk(ctx context.Context, ws string, what graph.Kinds, fn f
 				return nil
 			}
 		case *graph.Interaction:
+			if !e.VisibleTo(v.userID) {
+				return nil // another member's captured mail or meeting
+			}
 			if e.LoggedBy != "" && e.LoggedBy != v.userID {
 				e.Notes = ""
 			}

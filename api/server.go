@@ -14,6 +14,7 @@ import (
 
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/ask"
+	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -33,6 +34,9 @@ type Options struct {
 	// Reports makes and delivers the periodic reports (graph/report); nil
 	// gives one without email or webhook settings, owned by the server.
 	Reports *report.Service
+	// Capture connects and syncs accounts (graph/capture); nil gives one
+	// that imports mail files but cannot connect accounts (no key).
+	Capture *capture.Service
 }
 
 // Server serves Nexo's HTTP API.
@@ -54,6 +58,8 @@ type Server struct {
 
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
+
+	capture *capture.Service
 
 	renderMu     sync.Mutex
 	rend         *render.Renderer // started by the first map (maps.go)
@@ -86,6 +92,10 @@ func New(opt Options) *Server {
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
 	if s.ownReports {
 		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})
+	}
+	s.capture = opt.Capture
+	if s.capture == nil {
+		s.capture = capture.NewService(capture.Config{Store: opt.Store, Logger: opt.Logger})
 	}
 	s.engine.ContextWithFallback = true
 	s.engine.SetHTMLTemplate(pageTemplate)

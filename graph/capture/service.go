@@ -312,9 +312,18 @@ func (r *run) planner(ctx context.Context) (*planner, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The member's addresses: their email, their person's, and the user
+	// names and aliases of all their accounts (a mail file knows none).
 	var own []string
-	if strings.Contains(r.a.Username, "@") {
-		own = append(own, r.a.Username)
+	accounts, err := r.s.cfg.Store.FindAccounts(ctx, r.a.WorkspaceID, r.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range append(accounts, r.a) {
+		if strings.Contains(a.Username, "@") {
+			own = append(own, a.Username)
+		}
+		own = append(own, a.Settings.Aliases...)
 	}
 	r.p = newPlanner(r.a.WorkspaceID, r.user, r.me, r.a.Settings, x, corr, own...)
 	if r.a.Kind == graph.AccountCalDAV {
