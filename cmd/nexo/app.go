@@ -13,6 +13,7 @@ import (
 
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/neo4j"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -26,6 +27,8 @@ type Main struct {
 	API    *api.Server
 	// Reports makes, schedules and delivers the periodic reports.
 	Reports *report.Service
+	// Capture connects and syncs members' mailboxes and calendars.
+	Capture *capture.Service
 
 	// StopLocalNeo4j makes Close stop the local Neo4j when Open started it.
 	StopLocalNeo4j bool
@@ -114,8 +117,20 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
 		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}})
+	// Connected accounts (graph/capture): one service for the API and the
+	// sync scheduler.
+	cs, err := newCaptureService(m)
+	if err != nil {
+		return err
+	}
+	m.Capture = cs
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports})
+		Reports: m.Reports, Capture: m.Capture})
+	if m.Config.Sync {
+		syncs := capture.NewScheduler(m.Capture, capture.SchedulerOptions{Interval: m.Config.SyncInterval})
+		syncs.Start(ctx)
+		defer syncs.Stop()
+	}
 	if m.Config.Reports {
 		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
 		sched.Start(ctx)

@@ -85,7 +85,12 @@ func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient
 	if err != nil {
 		return nil, err
 	}
-	srv := api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: -1})
+	cs, err := newCaptureService(m)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	srv := api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: -1, Capture: cs})
 	h := srv.Handler()
 	return &apiClient{base: "http://in-process", token: token, lang: lang,
 		http: &http.Client{Transport: handlerTransport{h}},

@@ -33,6 +33,18 @@ type Config struct {
 	Reports       bool
 	Mail          report.MailConfig
 	WebhookSecret string
+
+	// Connected accounts (capture.go): NEXO_SECRET_KEY seals their passwords
+	// (else DataDir/secret.key, made on first start); NEXO_SYNC=off stops
+	// the scheduled syncs, NEXO_SYNC_INTERVAL spaces them (default 15m);
+	// NEXO_OUTBOUND_ALLOW lets Nexo reach private addresses it names;
+	// NEXO_CAPTURE_CA names a PEM file of more certificate authorities to
+	// trust (a mail server with a private CA).
+	SecretKey     string
+	Sync          bool
+	SyncInterval  time.Duration
+	OutboundAllow string
+	CaptureCA     string
 }
 
 func configFromEnv() Config {
@@ -47,6 +59,14 @@ func configFromEnv() Config {
 	c.Mail = report.MailConfig{Addr: os.Getenv("NEXO_SMTP_ADDR"), Username: os.Getenv("NEXO_SMTP_USER"),
 		Password: os.Getenv("NEXO_SMTP_PASSWORD"), From: os.Getenv("NEXO_SMTP_FROM"), TLS: envOr("NEXO_SMTP_TLS", report.TLSStartTLS)}
 	c.WebhookSecret = os.Getenv("NEXO_WEBHOOK_SECRET")
+	c.SecretKey = os.Getenv("NEXO_SECRET_KEY")
+	c.Sync = os.Getenv("NEXO_SYNC") != "off"
+	c.SyncInterval = 15 * time.Minute
+	if d, err := time.ParseDuration(os.Getenv("NEXO_SYNC_INTERVAL")); err == nil && d >= time.Minute {
+		c.SyncInterval = d
+	}
+	c.OutboundAllow = os.Getenv("NEXO_OUTBOUND_ALLOW")
+	c.CaptureCA = os.Getenv("NEXO_CAPTURE_CA")
 	if v, err := strconv.ParseFloat(os.Getenv("NEXO_RATE_LIMIT"), 64); err == nil {
 		c.RateLimit = v
 	}

@@ -38,12 +38,19 @@ imported fields but never what you wrote yourself (notes, manual strengths, fiel
 
 Formats: linkedin (Connections.csv or the whole data-export ZIP), google (Google Contacts CSV),
 vcard (.vcf), interactions (CSV: date,person,kind,notes,initiated_by), ics (calendar events with
-attendees become meetings), nexo (a backup made with nexo export).`,
+attendees become meetings), nexo (a backup made with nexo export).
+
+Mail: an mbox file (Google Takeout, Thunderbird) or a Maildir folder is captured like a connected
+mailbox: metadata only, lists and bulk mail skipped, correspondents become people once the exchange
+is two-way. It is read as a stream, whatever its size.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := importer.ParseFormat(format)
 			if err != nil {
 				return err
+			}
+			if f == importer.FormatAuto && isMailFile(args[0]) {
+				return importMail(cmd, cf, args[0], dryRun)
 			}
 			var rep *importer.Report
 			if server := firstNonEmpty(cf.server, os.Getenv("NEXO_URL")); server != "" {
@@ -172,6 +179,19 @@ func principalFromToken(ctx context.Context, cf clientFlags, stderr io.Writer) (
 // importViaServer uploads the file to a running server and follows the job.
 func importViaServer(ctx context.Context, cf clientFlags, server, path string, f importer.Format, charset string,
 	dryRun bool, stderr io.Writer) (*importer.Report, error) {
+	fields := map[string]string{"format": string(f), "charset": charset, "dry_run": fmt.Sprint(dryRun)}
+	raw, err := upload(ctx, cf, server, path, fields, stderr)
+	if err != nil {
+		return nil, err
+	}
+	var rep importer.Report
+	return &rep, json.Unmarshal(raw, &rep)
+}
+
+// upload sends a file to POST /api/v1/imports with the given form fields
+// and follows the job; it returns the job's result.
+func upload(ctx context.Context, cf clientFlags, server, path string, fields map[string]string,
+	stderr io.Writer) (json.RawMessage, error) {
 	cf.server = server
 	c, err := cf.connect(ctx, stderr)
 	if err != nil {
@@ -186,7 +206,6 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
-		fields := map[string]string{"format": string(f), "charset": charset, "dry_run": fmt.Sprint(dryRun)}
 		for k, v := range fields {
 			if v != "" {
 				mw.WriteField(k, v)
@@ -237,8 +256,7 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 	if job.Error != nil {
 		return nil, &graph.Error{Code: job.Error.Code, Message: job.Error.Message, Field: job.Error.Field}
 	}
-	var rep importer.Report
-	return &rep, json.Unmarshal(job.Result, &rep)
+	return job.Result, nil
 }
 
 func printReport(w io.Writer, format string, rep *importer.Report) error {

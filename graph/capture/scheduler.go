@@ -1,0 +1,127 @@
+package capture
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nexohq/nexo/graph"
+)
+
+// SchedulerOptions tune a Scheduler.
+type SchedulerOptions struct {
+	// Interval is how long after its last sync an account is synced again;
+	// default 15 minutes.
+	Interval time.Duration
+	// Poll is how often accounts are checked; default one minute.
+	Poll time.Duration
+}
+
+// Scheduler syncs every account that is due, one after the other, beside
+// the server. A sync it starts is like "sync now": claimed, resumable, its
+// outcome on the account's status. Paused accounts are left alone.
+type Scheduler struct {
+	svc *Service
+	opt SchedulerOptions
+
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// NewScheduler returns a scheduler of the service's accounts.
+func NewScheduler(svc *Service, opt SchedulerOptions) *Scheduler {
+	if opt.Interval <= 0 {
+		opt.Interval = 15 * time.Minute
+	}
+	if opt.Poll <= 0 {
+		opt.Poll = time.Minute
+	}
+	return &Scheduler{svc: svc, opt: opt}
+}
+
+// Start runs the scheduler in the background until Stop or ctx ends.
+func (s *Scheduler) Start(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done != nil {
+		return
+	}
+	ctx, s.cancel = context.WithCancel(ctx)
+	s.done = make(chan struct{})
+	go s.loop(ctx, s.done)
+}
+
+// Stop stops the scheduler and waits for it; a sync under way stops at
+// once and resumes at the next start.
+func (s *Scheduler) Stop() {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.mu.Unlock()
+	if cancel == nil {
+		return
+	}
+	cancel()
+	<-done
+}
+
+func (s *Scheduler) loop(ctx context.Context, done chan struct{}) {
+	defer close(done)
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+			s.svc.log.Error("sync scheduler", slog.String("error", err.Error()))
+		}
+		t.Reset(s.opt.Poll)
+	}
+}
+
+// Tick syncs the accounts that are due now. A failed sync is recorded on
+// its account and does not stop the others.
+func (s *Scheduler) Tick(ctx context.Context) error {
+	store := s.svc.cfg.Store
+	wss, err := store.FindWorkspaces(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.svc.now()
+	for _, w := range wss {
+		accounts, err := store.FindAccounts(ctx, w.ID, "")
+		if graph.ErrorCode(err) == graph.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		for _, a := range accounts {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if !Due(a, now, s.opt.Interval) {
+				continue
+			}
+			_, err := s.svc.Sync(ctx, w.ID, a.ID, nil)
+			if err != nil && graph.ErrorCode(err) != graph.ECONFLICT && ctx.Err() == nil {
+				if _, ok := err.(*Failure); !ok {
+					s.svc.log.Warn("scheduled sync", slog.String("workspace", w.ID), slog.String("account", a.ID),
+						slog.String("error", err.Error()))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Due reports whether an account's scheduled sync is due at now.
+func Due(a *graph.Account, now time.Time, interval time.Duration) bool {
+	if a.Settings.Paused || (a.Status.State == graph.SyncRunning && a.Status.LeaseUntil.After(now)) {
+		return false
+	}
+	return a.Status.LastSyncAt.IsZero() || now.Sub(a.Status.LastSyncAt) >= interval
+}
