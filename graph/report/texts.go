@@ -22,7 +22,7 @@ type texts struct {
 	deepenAction, deepenDraft, owedAction, introduceAction, reviewAction                      string
 	// Follow-ups that captured mail and calendars reveal.
 	meetingAction, meetingDraft, answerAction, answerDraft, meetingOn, wroteOn string
-	introMake, introChase, introCheck, introFollow                                            string
+	introMake, introChase, introCheck, introFollow                             string
 
 	// Words.
 	weekdays [5]string
