@@ -334,7 +334,7 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 	type ev struct {
 		at          int64
 		kind        graph.InteractionKind
-		mine, their bool
+		their bool // they reached out
 	}
 	evs := map[int32][]ev{}
 	for _, e := range snap.Events {
@@ -345,7 +345,7 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 		t := snap.Ties[e.Tie]
 		byA, byB := e.Initiator == 1, e.Initiator == 2
 		mine := (byA && t.A == me) || (byB && t.B == me)
-		evs[o] = append(evs[o], ev{e.At, e.Kind, mine, (byA || byB) && !mine})
+		evs[o] = append(evs[o], ev{e.At, e.Kind, (byA || byB) && !mine})
 		if e.Kind.IsFavour() && e.Initiator != 0 {
 			t := snap.Ties[e.Tie]
 			giver := t.A
