@@ -332,8 +332,8 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 		}
 	}
 	type ev struct {
-		at          int64
-		kind        graph.InteractionKind
+		at    int64
+		kind  graph.InteractionKind
 		their bool // they reached out
 	}
 	evs := map[int32][]ev{}
