@@ -2,12 +2,17 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
@@ -160,5 +165,79 @@ func mustJSON(tb testing.TB, raw []byte, v any) {
 	tb.Helper()
 	if err := json.Unmarshal(raw, v); err != nil {
 		tb.Fatalf("decode %s: %v", raw, err)
+	}
+}
+
+// TestBrowserAccounts opens the Connected accounts page: each account with
+// its status and last error in plain words, and a sync-now button that
+// runs a sync to its end.
+func TestBrowserAccounts(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("browser test: %s is missing: %v", chromium, err)
+		}
+		t.Skipf("browser test skipped: %s is missing", chromium)
+	}
+	im := capturetest.Dovecot(t)
+	c := newServer(t, quietLogs, withCapture(im))
+	good := capturetest.NewUser("page")
+	im.Append(t, good, "INBOX", capturetest.Mail{From: "Ana <ana@globex.example>", To: good, Date: time.Now().Add(-time.Hour),
+		MessageID: "p1@x"}.Bytes())
+	var ok, bad graph.Account
+	c.must(201, "POST", "/api/v1/accounts", map[string]any{"kind": "imap", "host": im.Host, "port": im.TLSPort,
+		"username": good, "password": im.Password}, &ok)
+	c.must(201, "POST", "/api/v1/accounts", map[string]any{"kind": "imap", "host": im.Host, "port": im.TLSPort,
+		"username": capturetest.NewUser("page"), "password": "revoked", "verify": false}, &bad)
+	var job api.Job
+	c.must(202, "POST", "/api/v1/accounts/"+bad.ID+"/sync", nil, &job)
+	c.waitJob(job.ID)
+
+	b := startBrowser(t)
+	run := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v (page problems: %v)", what, err, b.problems())
+		}
+	}
+	waitFor := func(what, expr string) {
+		t.Helper()
+		wctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+		defer cancel()
+		if _, err := chromedp.Run(wctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("wait for %s: %v (page problems: %v)", what, err, b.problems())
+		}
+	}
+	run("sign in", chromedp.Do(b.ctx, chromedp.Navigate(c.url+"/app/accounts"), chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), c.token), chromedp.Click(chromedp.CSS(`#signin-form button[type=submit]`))))
+	waitFor("the accounts", `document.querySelectorAll('#accounts li[data-account]').length === 2`)
+	text := func(id string) string {
+		v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('[data-account="`+id+`"]').innerText`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if got := text(bad.ID); !strings.Contains(got, "last sync failed") || !strings.Contains(got, "refused the user name or password") {
+		t.Errorf("the failed account shows %q", got)
+	}
+	if got := text(ok.ID); !strings.Contains(got, "not synced yet") {
+		t.Errorf("the new account shows %q", got)
+	}
+	run("sync now", chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`[data-account="`+ok.ID+`"] button`))))
+	waitFor("the sync", `(document.querySelector('[data-account="`+ok.ID+`"]') || {innerText: ''}).innerText.includes('up to date')`)
+	if got := text(ok.ID); !strings.Contains(got, "1 read") {
+		t.Errorf("after sync now: %q", got)
+	}
+	if p := b.problems(); len(p) > 0 {
+		t.Errorf("page problems: %v", p)
+	}
+	if dir := os.Getenv("NEXO_SCREENSHOTS"); dir != "" {
+		shot, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "accounts.png"), shot, 0o644)
+		}
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }
