@@ -27,14 +27,14 @@ type fixture struct {
 
 func testKey() []byte { return []byte("0123456789abcdef0123456789abcdef-test") }
 
-func newFixture(t *testing.T) *fixture {
-	t.Helper()
-	s := neo4jtest.Open(t)
-	im := capturetest.Dovecot(t)
-	w, me := neo4jtest.Workspace(t, s)
+func newFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	s := neo4jtest.Open(tb)
+	im := capturetest.Dovecot(tb)
+	w, me := neo4jtest.Workspace(tb, s)
 	sealer, err := capture.NewSealer(testKey())
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	f := &fixture{s: s, imap: im, ws: w.ID, me: me, addr: capturetest.NewUser("me")}
 	f.svc = capture.NewService(capture.Config{Store: s, Sealer: sealer, Network: capturetest.Loopback{},
@@ -42,12 +42,12 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) connect(t *testing.T, set graph.CaptureSettings) *graph.Account {
-	t.Helper()
+func (f *fixture) connect(tb testing.TB, set graph.CaptureSettings) *graph.Account {
+	tb.Helper()
 	a, err := f.svc.Connect(context.Background(), f.me, capture.ConnectInput{Kind: graph.AccountIMAP, Host: f.imap.Host,
 		Port: f.imap.TLSPort, TLS: graph.TLSImplicit, Username: f.addr, Password: f.imap.Password, Settings: set, Verify: true})
 	if err != nil {
-		t.Fatalf("connect: %v", err)
+		tb.Fatalf("connect: %v", err)
 	}
 	return a
 }
@@ -227,4 +227,13 @@ func TestIMAPSync(t *testing.T) {
 			t.Errorf("connecting the same mailbox again: %v, want a conflict", err)
 		}
 	})
+}
+
+func mustSealer(tb testing.TB) *capture.Sealer {
+	tb.Helper()
+	s, err := capture.NewSealer(testKey())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }

@@ -6,6 +6,7 @@
 package capturetest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -257,4 +258,61 @@ func (d *DAV) Delete(tb testing.TB, user, path string) {
 func (d *DAV) PutCard(tb testing.TB, user, book, name, vcf string) {
 	tb.Helper()
 	d.Do(tb, user, "PUT", book+name+".vcf", "text/vcard; charset=utf-8", strings.ReplaceAll(vcf, "\n", "\r\n"))
+}
+
+// AppendMany stores n generated messages in a folder with IMAP APPEND,
+// pipelined: go-imap waits for a continuation per literal unless the server
+// says LITERAL-, so this speaks the protocol itself with LITERAL+ literals
+// (which Dovecot takes), and fills tens of thousands in seconds.
+func (s *IMAP) AppendMany(tb testing.TB, user, folder string, n int, gen func(i int) []byte) {
+	tb.Helper()
+	c := s.Client(tb, user)
+	AppendWith(tb, c, folder) // creates the folder
+	_ = c.Logout().Wait()
+	conn, err := tls.Dial("tcp", net.JoinHostPort(s.Host, strconv.Itoa(s.TLSPort)), &tls.Config{RootCAs: s.CA, ServerName: s.Host})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	w := bufio.NewWriterSize(conn, 1<<20)
+	quote := func(v string) string {
+		return `"` + strings.ReplaceAll(strings.ReplaceAll(v, `\`, `\\`), `"`, `\"`) + `"`
+	}
+	fmt.Fprintf(w, "L LOGIN %s %s\r\n", quote(user), quote(s.Password))
+	const batch = 1000
+	read := func(tag string) {
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				tb.Fatalf("append: %v", err)
+			}
+			if strings.HasPrefix(line, tag+" ") {
+				if !strings.HasPrefix(line, tag+" OK") {
+					tb.Fatalf("append: %s", line)
+				}
+				return
+			}
+		}
+	}
+	for start := 0; start < n; start += batch {
+		end := min(start+batch, n)
+		for i := start; i < end; i++ {
+			m := gen(i)
+			fmt.Fprintf(w, "A%d APPEND %s {%d+}\r\n", i, quote(folder), len(m))
+			w.Write(m)
+			w.WriteString("\r\n")
+		}
+		if err := w.Flush(); err != nil {
+			tb.Fatalf("append: %v", err)
+		}
+		if start == 0 {
+			read("L")
+		}
+		for i := start; i < end; i++ {
+			read(fmt.Sprintf("A%d", i))
+		}
+	}
+	fmt.Fprintf(w, "Z LOGOUT\r\n")
+	w.Flush()
 }
