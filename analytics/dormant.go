@@ -37,7 +37,8 @@ type DormantTie struct {
 
 // DormantTies ranks the member me's ties that have had no interaction for at
 // least Threshold (ties never interacted with are not dormant, they were
-// never active) by their value:
+// never active, and ties with an interaction planned after now are being
+// revived already) by their value:
 //
 //	value = 0.40·past strength                    (strength as of the last interaction)
 //	      + 0.25·min(1, ln(1+x)/ln(51))           x = exclusive reach: their contacts
@@ -86,13 +87,17 @@ func (net *Network) DormantTies(me int32, opt DormantOptions) []DormantTie {
 	for k, c := range net.Neighbors(me) {
 		e := net.he[int(net.off[me])+k]
 		evs := net.evIdx[net.evOff[e]:net.evOff[e+1]]
-		last := int64(0)
+		last, planned := int64(0), false
 		for _, i := range evs {
 			if at := net.snap.Events[i].At; at <= now {
 				last = at
+			} else {
+				planned = true
 			}
 		}
-		if last == 0 || now-last < int64(opt.Threshold/time.Second) {
+		// A tie with an interaction planned (dated after now) is being
+		// revived already.
+		if last == 0 || planned || now-last < int64(opt.Threshold/time.Second) {
 			continue
 		}
 		past := net.tieStats(e, last, false)

@@ -36,6 +36,7 @@ const (
 	ReasonKnownSince     = "known_since"       // date
 	ReasonLastAgo        = "last_ago"          // date, days: the last interaction (a strength component)
 	ReasonInWindow       = "in_window"         // count, days: interactions in the last days (a strength component)
+	ReasonPlanned        = "planned"           // count, next (date): interactions dated after now, which count from their day
 
 	// Dormant ties (DormantTies).
 	ReasonQuietFor       = "quiet_for"        // days, last (date), kind (optional: the last interaction's kind)
@@ -68,7 +69,7 @@ const (
 var ReasonCodes = []string{
 	ReasonSetByHand, ReasonWorkedTogether, ReasonSameOrgApart, ReasonTieContext, ReasonNoInteractions,
 	ReasonInteractions, ReasonKinds, ReasonBothReachOut, ReasonReachedOut, ReasonFavours, ReasonKnownSince,
-	ReasonLastAgo, ReasonInWindow,
+	ReasonLastAgo, ReasonInWindow, ReasonPlanned,
 	ReasonQuietFor, ReasonTieWas, ReasonRoomToGrow, ReasonExclusiveReach, ReasonOnlyWayInto, ReasonFollowedOrgs,
 	ReasonBalanced, ReasonFavoursFrom,
 	ReasonWorksAt, ReasonKnowsPeopleAt, ReasonModeratelyWeak, ReasonCloseCircle, ReasonMutual,

@@ -104,6 +104,8 @@ type tieStats struct {
 	count, window int
 	captured      int
 	first, last   int64
+	upcoming      int   // planned: events after now, which count from their date on
+	next          int64 // the first of them
 	depthSum      float64
 	initA, initB  int // who reached out, favours excluded
 	favA, favB    int // favours given by each side
@@ -135,7 +137,7 @@ func (net *Network) tieStats(e int32, now int64, detail bool) tieStats {
 		if t.Override > st.override {
 			st.override = t.Override
 		}
-		if t.Since > 0 && (st.since == 0 || t.Since < st.since) {
+		if t.Since != 0 && (st.since == 0 || t.Since < st.since) { // 0: unknown; before 1970 is negative
 			st.since = t.Since
 		}
 		if st.context == "" {
@@ -143,10 +145,14 @@ func (net *Network) tieStats(e int32, now int64, detail bool) tieStats {
 		}
 	}
 	windowStart := now - int64(net.model.Window/time.Second)
-	for _, i := range net.evIdx[net.evOff[e]:net.evOff[e+1]] {
+	evs := net.evIdx[net.evOff[e]:net.evOff[e+1]]
+	for k, i := range evs {
 		ev := &s.Events[i]
 		if ev.At > now {
-			break // sorted by time: the rest is in the future of now
+			// Sorted by time: the rest is planned (a meeting next week),
+			// and counts once its day has come.
+			st.upcoming, st.next = len(evs)-k, ev.At
+			break
 		}
 		st.count++
 		if ev.Captured {
@@ -191,10 +197,10 @@ func (net *Network) tieStats(e int32, now int64, detail bool) tieStats {
 		st.recip = reciprocity(st.initA, st.initB, st.favA, st.favB)
 	}
 	start := st.since
-	if st.first > 0 && (start == 0 || st.first < start) {
+	if st.count > 0 && (start == 0 || st.first < start) {
 		start = st.first
 	}
-	if start > 0 {
+	if start != 0 {
 		years := float64(now-start) / (365.25 * 86400)
 		st.duration = 1 - math.Exp2(-max(years, 0)/m.DurationHalf)
 	}
@@ -283,6 +289,8 @@ type TieStrength struct {
 	Captured        int                 `json:"captured_interactions"`
 	CapturedShare   float64             `json:"captured_share"`
 	LastInteraction time.Time           `json:"last_interaction,omitzero"`
+	Upcoming        int                 `json:"upcoming,omitempty"` // planned interactions, dated after now
+	NextInteraction time.Time           `json:"next_interaction,omitzero"`
 	Components      []StrengthComponent `json:"components"`
 	Reasons         []Reason            `json:"reasons"`
 }
@@ -328,7 +336,7 @@ func (net *Network) ExplainTie(e int) TieStrength {
 		depth = kindsReason(st.kinds)
 		recip = reciprocityReasons(net, int32(e), st)
 	}
-	if start := min64nz(st.since, st.first); start > 0 {
+	if start := min64nz(st.since, st.first); start != 0 {
 		dur = []Reason{reason(ReasonKnownSince, "date", day(start))}
 	}
 	var org []Reason
@@ -361,6 +369,10 @@ func (net *Network) ExplainTie(e int) TieStrength {
 	out.Reasons = append(out.Reasons, depth...)
 	out.Reasons = append(out.Reasons, recip...)
 	out.Reasons = append(out.Reasons, dur...)
+	if st.upcoming > 0 {
+		out.Upcoming, out.NextInteraction = st.upcoming, time.Unix(st.next, 0).UTC()
+		out.Reasons = append(out.Reasons, reason(ReasonPlanned, "count", st.upcoming, "next", day(st.next)))
+	}
 	return out
 }
 

@@ -36,13 +36,13 @@ func (c *client) waitJob(id string) api.Job {
 
 // withCapture gives the server a capture service that reaches only
 // 127.0.0.1 and trusts the test Dovecot's CA.
-func withCapture(im *capturetest.IMAP) func(*api.Options) {
+func withCapture(tb testing.TB, im *capturetest.IMAP) func(*api.Options) {
 	return func(o *api.Options) {
 		sealer, err := capture.NewSealer([]byte("an api test key of at least thirty-two bytes"))
 		if err != nil {
 			panic(err)
 		}
-		cfg := capture.Config{Store: o.Store, Sealer: sealer, Network: capturetest.Loopback{}, Timeout: 10 * time.Second}
+		cfg := capture.Config{Store: o.Store, Sealer: sealer, Network: capturetest.Network(tb), Timeout: 10 * time.Second}
 		if im != nil {
 			cfg.RootCAs = im.CA
 		}
@@ -52,7 +52,7 @@ func withCapture(im *capturetest.IMAP) func(*api.Options) {
 
 func TestE2EAccounts(t *testing.T) {
 	im := capturetest.Dovecot(t)
-	c := newServer(t, quietLogs, withCapture(im))
+	c := newServer(t, quietLogs, withCapture(t, im))
 	mate := c.member("Teammate", graph.RoleMember)
 	addr := capturetest.NewUser("api")
 	at := time.Now().UTC().Add(-48 * time.Hour)
@@ -179,7 +179,7 @@ func TestBrowserAccounts(t *testing.T) {
 		t.Skipf("browser test skipped: %s is missing", chromium)
 	}
 	im := capturetest.Dovecot(t)
-	c := newServer(t, quietLogs, withCapture(im))
+	c := newServer(t, quietLogs, withCapture(t, im))
 	good := capturetest.NewUser("page")
 	im.Append(t, good, "INBOX", capturetest.Mail{From: "Ana <ana@globex.example>", To: good, Date: time.Now().Add(-time.Hour),
 		MessageID: "p1@x"}.Bytes())

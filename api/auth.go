@@ -40,11 +40,13 @@ type auth struct {
 	limiters map[string]*rate.Limiter
 	rps      rate.Limit
 	burst    int
+	failures *failures // failed lookups per client address
 }
 
 func newAuth(rps float64, burst int) *auth {
 	return &auth{cache: map[string]authEntry{}, touched: map[string]time.Time{},
-		limiters: map[string]*rate.Limiter{}, rps: rate.Limit(rps), burst: burst}
+		limiters: map[string]*rate.Limiter{}, rps: rate.Limit(rps), burst: burst,
+		failures: newFailures(AuthFailureRate, AuthFailureBurst)}
 }
 
 // forget drops cached lookups of a token (after it is revoked) or of every
@@ -62,19 +64,33 @@ func (a *auth) forget(tokenID, userID string) {
 // authenticate resolves the bearer token, loads its member, applies the
 // rate limit and scopes the request to the member's workspace.
 func (s *Server) authenticate(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	secret, ok := strings.CutPrefix(h, "Bearer ")
+	secret, ok := bearer(c.GetHeader("Authorization"))
 	if !ok || !strings.HasPrefix(secret, graph.TokenPrefix) || len(secret) > 200 {
 		c.Header("WWW-Authenticate", `Bearer realm="nexo"`)
 		s.Error(c, graph.Errorf(graph.EUNAUTHORIZED, "A valid bearer token is required (Authorization: Bearer nexo_…)."))
 		return
 	}
 	hash := graph.HashToken(secret)
-	p, err := s.lookup(c, hash)
-	if err != nil {
-		c.Header("WWW-Authenticate", `Bearer realm="nexo", error="invalid_token"`)
-		s.Error(c, err)
-		return
+	p, ok := s.auth.cached(hash)
+	if !ok {
+		// Not seen in the last seconds: a lookup, which the address's
+		// failures limit (authlimit.go).
+		refund, wait, allowed := s.auth.failures.try(c.ClientIP())
+		if !allowed {
+			c.Header("Retry-After", strconv.Itoa(retryAfter(wait)))
+			s.Error(c, graph.Errorf(graph.ERATELIMITED, "Too many failed authentications from your address; try again in %d s.",
+				retryAfter(wait)))
+			return
+		}
+		var err error
+		if p, err = s.lookup(c, hash); graph.ErrorCode(err) != graph.EUNAUTHORIZED {
+			refund() // only a refused token counts against the address
+		}
+		if err != nil {
+			c.Header("WWW-Authenticate", `Bearer realm="nexo", error="invalid_token"`)
+			s.Error(c, err)
+			return
+		}
 	}
 	if !s.auth.allow(p.Token.ID) {
 		c.Header("Retry-After", "1")
@@ -86,15 +102,33 @@ func (s *Server) authenticate(c *gin.Context) {
 	c.Next()
 }
 
-func (s *Server) lookup(ctx context.Context, hash string) (principal, error) {
-	a := s.auth
-	now := time.Now()
+// bearer returns the credentials of an Authorization header of the Bearer
+// scheme, whose name is case-insensitive (RFC 9110 11.1): "bearer x" is as
+// good as "Bearer x".
+func bearer(h string) (string, bool) {
+	scheme, cred, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimLeft(cred, " "), true
+}
+
+// cached returns the principal of a token looked up in the last
+// authCacheTTL.
+func (a *auth) cached(hash string) (principal, bool) {
 	a.mu.Lock()
 	e, ok := a.cache[hash]
 	a.mu.Unlock()
-	if ok && now.Before(e.expires) {
-		return e.p, nil
+	if ok && time.Now().Before(e.expires) {
+		return e.p, true
 	}
+	return principal{}, false
+}
+
+// lookup finds a token and its member in the store and caches them.
+func (s *Server) lookup(ctx context.Context, hash string) (principal, error) {
+	a := s.auth
+	now := time.Now()
 	tok, err := s.store.FindTokenByHash(ctx, hash)
 	if graph.ErrorCode(err) == graph.ENOTFOUND {
 		return principal{}, graph.Errorf(graph.EUNAUTHORIZED, "Unknown or revoked token.")
@@ -163,6 +197,16 @@ func (s *Server) requireOwner(c *gin.Context) {
 	if who(c).User.Role != graph.RoleOwner {
 		s.Error(c, graph.Errorf(graph.EFORBIDDEN, "Only workspace owners can do this."))
 		return
+	}
+	c.Next()
+}
+
+// noStore forbids caching every answer under /api/v1: they carry tokens
+// (POST /tokens, POST /members) and personal data, which must not stay in a
+// browser's or a proxy's cache after the tab is closed.
+func noStore(c *gin.Context) {
+	if p := c.Request.URL.Path; p == "/api/v1" || strings.HasPrefix(p, "/api/v1/") {
+		c.Header("Cache-Control", "no-store")
 	}
 	c.Next()
 }

@@ -102,6 +102,9 @@ func jsonRoutes(tb testing.TB, ids map[string]string) []jsonRoute {
 			if op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
 				continue
 			}
+			if path == "/mcp" {
+				continue // JSON-RPC, whose bad input the MCP tests send (mcp_test.go)
+			}
 			concrete := path
 			for name, id := range ids {
 				concrete = strings.ReplaceAll(concrete, "{"+name+"}", id)
@@ -169,7 +172,7 @@ func spoilt(s *openapi3.Schema) map[string]any {
 }
 
 func TestBadInput(t *testing.T) {
-	c := newServer(t, quietLogs, withCapture(nil))
+	c := newServer(t, quietLogs, withCapture(t, nil))
 	fx := newFixtures(c)
 	for _, r := range jsonRoutes(t, fx.ids) {
 		t.Run(r.id, func(t *testing.T) {

@@ -93,6 +93,10 @@ func (s *Server) createImport(c *gin.Context) {
 		return
 	}
 	p := who(c)
+	if err = ownersRestore(p.User, tmp, format); err != nil {
+		s.Error(c, err)
+		return
+	}
 	job := s.jobs.start(ws(c), "import")
 	if head := make([]byte, 5); format == importer.FormatAuto && !dryRun {
 		// An mbox is mail, captured by graph/capture under the member's privacy rules.
@@ -108,6 +112,26 @@ func (s *Server) createImport(c *gin.Context) {
 	c.Header("Location", "/api/v1/jobs/"+job.ID)
 	j, _ := s.jobs.get(ws(c), job.ID)
 	c.JSON(http.StatusAccepted, j)
+}
+
+// ownersRestore refuses a backup (Nexo's export) from anyone but an owner
+// before a job starts, so that a member hears 403 at once: a restore writes
+// every member's data. The importer checks it again.
+func ownersRestore(u *graph.User, f *os.File, format importer.Format) error {
+	if u.Role == graph.RoleOwner || (format != importer.FormatAuto && format != importer.FormatNexo) {
+		return nil
+	}
+	if format == importer.FormatAuto {
+		head := make([]byte, importer.SniffLen)
+		n, err := f.ReadAt(head, 0)
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if f, _ := importer.Sniff(head[:n]); f != importer.FormatNexo {
+			return nil
+		}
+	}
+	return graph.Errorf(graph.EFORBIDDEN, "Only an owner of the workspace can restore a backup: a restore writes every member's data.")
 }
 
 func uploadErr(err error, limit int64) error {
@@ -164,7 +188,7 @@ func (s *Server) export(c *gin.Context) {
 	c.Header("Content-Type", "application/x-ndjson")
 	c.Header("Content-Disposition", `attachment; filename="nexo-`+w.ID+`.jsonl"`)
 	c.Status(http.StatusOK)
-	if err := importer.Export(c, privateView{Store: s.store, userID: who(c).User.ID}, ws(c), c.Writer); err != nil {
+	if err := importer.ExportBy(c, privateView{Store: s.store, userID: who(c).User.ID}, ws(c), who(c).User.ID, c.Writer); err != nil {
 		// Headers are sent; all we can do is log and cut the stream short.
 		s.logger.Error("export failed", slog.String("workspace", ws(c)), slog.String("error", err.Error()))
 	}

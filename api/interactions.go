@@ -2,12 +2,12 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/ask"
 )
 
 // interactionInput logs a touchpoint. With lists the other people and adds
@@ -87,57 +87,12 @@ func (s *Server) createInteraction(c *gin.Context) {
 }
 
 func (s *Server) interactionFrom(c *gin.Context, in interactionInput) (*graph.Interaction, error) {
-	me := who(c).User.PersonID
-	i := &graph.Interaction{WorkspaceID: ws(c), Kind: in.Kind, Notes: in.Notes, LoggedBy: who(c).User.ID,
-		At: time.Now().UTC().Truncate(time.Second)}
+	req := ask.InteractionRequest{Kind: in.Kind, With: in.With, ParticipantIDs: in.ParticipantIDs,
+		InitiatedBy: in.InitiatedBy, Notes: in.Notes}
 	if in.At != nil {
-		i.At = in.At.Time
+		req.At = in.At.Time
 	}
-	switch {
-	case len(in.With) > 0 && len(in.ParticipantIDs) > 0:
-		return nil, graph.FieldErrorf("with", "Give either with or participant_ids, not both.")
-	case len(in.With) > 0:
-		if me == "" {
-			return nil, graph.FieldErrorf("with", "You have no own person in this workspace; give participant_ids.")
-		}
-		i.ParticipantIDs = append([]string{me}, in.With...)
-	default:
-		i.ParticipantIDs = in.ParticipantIDs
-	}
-	others := slices.DeleteFunc(slices.Clone(i.ParticipantIDs), func(id string) bool { return id == me })
-	initiator := in.InitiatedBy
-	switch in.Kind {
-	case graph.KindFavourGiven:
-		if initiator == "" {
-			initiator = "me"
-		}
-	case graph.KindFavourReceived:
-		if initiator == "" {
-			initiator = "them"
-		}
-	}
-	switch initiator {
-	case "":
-	case "me":
-		if me == "" {
-			return nil, graph.FieldErrorf("initiated_by", "You have no own person in this workspace.")
-		}
-		i.InitiatorID = me
-	case "them":
-		if len(others) != 1 {
-			return nil, graph.FieldErrorf("initiated_by", `"them" needs exactly one other participant; give a person id.`)
-		}
-		i.InitiatorID = others[0]
-	default:
-		i.InitiatorID = initiator
-	}
-	if in.Kind.IsFavour() && me != "" && slices.Contains(i.ParticipantIDs, me) {
-		// Favours are named from the caller's side: given means I gave.
-		if (in.Kind == graph.KindFavourGiven) != (i.InitiatorID == me) {
-			return nil, graph.FieldErrorf("initiated_by", "favour_given means you gave it; favour_received means someone else did.")
-		}
-	}
-	return i, i.Validate()
+	return ask.NewInteraction(asker(c), req, time.Now())
 }
 
 func (s *Server) getInteraction(c *gin.Context) {

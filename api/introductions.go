@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/ask"
 )
 
 // introductionInput requests an introduction: IntroducerID introduces
@@ -43,11 +44,8 @@ func (s *Server) createIntroduction(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
-	if in.PersonID == "" {
-		in.PersonID = who(c).User.PersonID
-	}
-	intro := &graph.Introduction{WorkspaceID: ws(c), IntroducerID: in.IntroducerID, PersonID: in.PersonID,
-		TargetID: in.TargetID, Reason: in.Reason, RequestedBy: who(c).User.ID, Status: graph.IntroRequested}
+	intro := ask.NewIntroduction(asker(c), ask.IntroductionRequest{IntroducerID: in.IntroducerID, PersonID: in.PersonID,
+		TargetID: in.TargetID, Reason: in.Reason})
 	if err := s.store.CreateIntroduction(c, intro); err != nil {
 		s.Error(c, err)
 		return

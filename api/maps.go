@@ -12,6 +12,7 @@ import (
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/i18n"
 	"github.com/nexohq/nexo/graph/netmap"
 	"github.com/nexohq/nexo/graph/render"
 )
@@ -73,9 +74,13 @@ func personPage(id string) string { return "/app/people/" + id }
 // their dormant ties of value (as GET /dormant ranks them, with their own
 // dormancy threshold) flagged.
 func mapView(c *gin.Context, net *analytics.Network) (*netmap.View, int32) {
-	u := who(c).User
+	return viewFor(net, who(c).User, words(c))
+}
+
+// viewFor is the network as a member sees it, worded in their language.
+func viewFor(net *analytics.Network, u *graph.User, words *i18n.Printer) (*netmap.View, int32) {
 	me := net.Index(u.PersonID)
-	opt := netmap.Options{Me: me, PersonURL: personPage, Words: words(c)}
+	opt := netmap.Options{Me: me, PersonURL: personPage, Words: words}
 	if me >= 0 {
 		days := u.Report.WithDefaults().DormantDays
 		for _, d := range net.DormantTies(me, analytics.DormantOptions{Threshold: time.Duration(days) * 24 * time.Hour,
@@ -90,8 +95,13 @@ func mapView(c *gin.Context, net *analytics.Network) (*netmap.View, int32) {
 // carries: the workspace and when its analytics were built. Nothing else
 // varies, so the same network gives the same bytes.
 func mapMeta(c *gin.Context, net *analytics.Network, title, description string) render.Meta {
+	return metaFor(ws(c), net, title, description)
+}
+
+// metaFor is mapMeta for a workspace.
+func metaFor(ws string, net *analytics.Network, title, description string) render.Meta {
 	return render.Meta{Title: title, Description: description, Fields: map[string]string{
-		"workspace": ws(c), "as_of": net.Now().UTC().Format(time.RFC3339)}}
+		"workspace": ws, "as_of": net.Now().UTC().Format(time.RFC3339)}}
 }
 
 // draw renders a map and answers it. SVGs get a policy of their own: opened
@@ -107,8 +117,7 @@ func (s *Server) draw(c *gin.Context, f render.Format, fn func(r *render.Rendere
 		s.Error(c, err)
 		return
 	}
-	c.Header("Cache-Control", "private, no-cache")
-	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("X-Content-Type-Options", "nosniff") // Cache-Control: no-store, as all of /api/v1 (noStore)
 	ctype := "image/png"
 	if f == render.SVG {
 		ctype = "image/svg+xml"

@@ -143,7 +143,7 @@ func (s *Server) deletePerson(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
-	if err := s.store.DeletePerson(c, ws(c), id); err != nil {
+	if err := s.store.DeletePersonFor(c, ws(c), id, who(c).User.ID); err != nil {
 		s.Error(c, err)
 		return
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -275,6 +276,14 @@ func (s *Server) updateReportSettings(c *gin.Context) {
 	if err := bind(c, &upd); err != nil {
 		s.Error(c, err)
 		return
+	}
+	if upd.WebhookURL != nil && strings.TrimSpace(*upd.WebhookURL) != "" {
+		// The delivery's dial-time check is the real guard; this refuses
+		// at once what it would always refuse.
+		if err := s.reports.CheckWebhookURL(*upd.WebhookURL); err != nil {
+			s.Error(c, err)
+			return
+		}
 	}
 	if upd.Schedule != nil {
 		if _, err := report.ParseSchedule(*upd.Schedule); err != nil {

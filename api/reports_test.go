@@ -15,6 +15,7 @@ import (
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
+	"github.com/nexohq/nexo/graph/outbound"
 	"github.com/nexohq/nexo/graph/report"
 )
 
@@ -49,7 +50,8 @@ func TestReports(t *testing.T) {
 	}))
 	defer recv.Close()
 	c := newServer(t, func(o *api.Options) {
-		o.Reports = report.NewService(report.Config{Store: o.Store, Webhook: report.WebhookConfig{Secret: "whsec"}})
+		local, _ := outbound.NewPolicy([]string{"127.0.0.1"}) // the receiver
+		o.Reports = report.NewService(report.Config{Store: o.Store, Webhook: report.WebhookConfig{Secret: "whsec"}, Outbound: local})
 		t.Cleanup(func() { o.Reports.Close() })
 	})
 	var ana graph.Person
@@ -66,6 +68,14 @@ func TestReports(t *testing.T) {
 	}
 	if code := c.do("PATCH", settings, map[string]any{"webhook_url": "ftp://x"}, &e); code != 422 || e.Error.Field != "webhook_url" {
 		t.Fatalf("bad webhook: got %d %+v", code, e)
+	}
+	// Internal targets are refused when set (issue 12 item 2); the
+	// delivery's dial-time check stays the real guard.
+	for _, u := range []string{"http://169.254.169.254/latest/meta-data/", "http://[::1]:7474/", "http://2130706433/",
+		"http://0x7f.1/", "http://10.0.0.1:7474/", "https://[fd00::1]/", "gopher://example.com/"} {
+		if code := c.do("PATCH", settings, map[string]any{"webhook_url": u}, &e); code != 422 || e.Error.Field != "webhook_url" {
+			t.Fatalf("webhook %s: got %d %+v, want 422 on webhook_url", u, code, e)
+		}
 	}
 	var view struct {
 		Settings    graph.ReportSettings

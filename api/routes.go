@@ -99,6 +99,13 @@ func (s *Server) routes() {
 	v1.GET("/analytics", s.analyticsStatus)
 	v1.POST("/analytics/refresh", s.refreshAnalytics)
 
+	// The MCP server for AI assistants (mcp.go, api/mcp), over streamable
+	// HTTP: POST for messages, DELETE to end a session; no server-sent
+	// stream (GET is 405, which the protocol allows). Same tokens and rate
+	// limits; a body limit of its own.
+	r.POST("/mcp", s.authenticate, s.serveMCP)
+	r.DELETE("/mcp", s.authenticate, s.serveMCP)
+
 	// Imports have a size limit of their own, so they stay out of v1's body limit.
 	r.POST("/api/v1/imports", s.authenticate, s.requireWrite, s.createImport)
 	v1.GET("/export", s.export)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -34,6 +35,11 @@ type Options struct {
 	// Reports makes and delivers the periodic reports (graph/report); nil
 	// gives one without email or webhook settings, owned by the server.
 	Reports *report.Service
+	// TrustedProxies are the reverse proxies (HAProxy) whose
+	// X-Forwarded-For names the client; from any other peer the header is
+	// ignored and the client is the socket's address. It is what failed
+	// authentications are counted by (authlimit.go).
+	TrustedProxies []netip.Prefix
 	// Capture connects and syncs accounts (graph/capture); nil gives one
 	// that imports mail files but cannot connect accounts (no key).
 	Capture *capture.Service
@@ -59,7 +65,9 @@ type Server struct {
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
 
-	capture *capture.Service
+	mcpOnce    sync.Once
+	mcpHandler http.Handler // /mcp (mcp.go), made on first use
+	capture    *capture.Service
 
 	renderMu     sync.Mutex
 	rend         *render.Renderer // started by the first map (maps.go)
@@ -98,10 +106,26 @@ func New(opt Options) *Server {
 		s.capture = capture.NewService(capture.Config{Store: opt.Store, Logger: opt.Logger})
 	}
 	s.engine.ContextWithFallback = true
+	trustProxies(s.engine, opt.TrustedProxies)
 	s.engine.SetHTMLTemplate(pageTemplate)
-	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe)
+	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe, noStore)
 	s.routes()
 	return s
+}
+
+// trustProxies makes c.ClientIP() the socket's address, or the address a
+// trusted proxy puts in X-Forwarded-For (the last one not itself a trusted
+// proxy). Gin trusts every peer's header unless told otherwise.
+func trustProxies(e *gin.Engine, proxies []netip.Prefix) {
+	var list []string
+	for _, p := range proxies {
+		list = append(list, p.String())
+	}
+	if err := e.SetTrustedProxies(list); err != nil {
+		panic("api: trusted proxies: " + err.Error()) // netip.Prefix always parses
+	}
+	e.ForwardedByClientIP = len(list) > 0
+	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
 }
 
 // Handler returns the HTTP handler.

@@ -77,6 +77,27 @@ type Interaction struct {
 // logged as several.
 const MaxParticipants = 50
 
+// Interactions are dated within a window: from EarliestInteraction to
+// MaxInteractionAhead after now. Anything outside it is a typo (0024 for
+// 2024, 9999 for "unknown") that would be stored and then count for
+// nothing; inside it, a future date is a planned meeting, which the
+// analytics count from its date on.
+var EarliestInteraction = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// MaxInteractionAhead is how far ahead of now an interaction may be dated.
+const MaxInteractionAhead = 366 * 24 * time.Hour
+
+// CheckInteractionTime reports, as an EINVALID error on the field "at",
+// whether at lies outside the window of possible interaction dates at now.
+func CheckInteractionTime(at, now time.Time) error {
+	latest := now.Add(MaxInteractionAhead)
+	if at.Before(EarliestInteraction) || at.After(latest) {
+		return FieldErrorf("at", "Interaction date %s is impossible: dates go from %s to a year from now (%s).",
+			at.UTC().Format(time.DateOnly), EarliestInteraction.Format(time.DateOnly), latest.UTC().Format(time.DateOnly))
+	}
+	return nil
+}
+
 // Validate checks the interaction.
 func (i *Interaction) Validate() error {
 	if !i.Kind.Valid() {
@@ -84,6 +105,9 @@ func (i *Interaction) Validate() error {
 	}
 	if i.At.IsZero() {
 		return FieldErrorf("at", "Interaction time required.")
+	}
+	if err := CheckInteractionTime(i.At, time.Now()); err != nil {
+		return err
 	}
 	i.ParticipantIDs = CleanList(i.ParticipantIDs)
 	if len(i.ParticipantIDs) < 2 {

@@ -31,6 +31,12 @@ func (o *Organization) Validate() error {
 	return nil
 }
 
+// OrganizationNameKey is what makes two organisation names the same in one
+// workspace: case and runs of white space do not count.
+func OrganizationNameKey(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
 // OrganizationUpdate holds the fields to change; nil fields stay as they are.
 type OrganizationUpdate struct {
 	Name   *string `json:"name"`

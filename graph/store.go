@@ -50,6 +50,10 @@ type Store interface {
 	// introductions, and their interactions that are left with fewer than
 	// two participants. A member's own person cannot be deleted (ECONFLICT).
 	DeletePerson(ctx context.Context, workspaceID, id string) error
+	// DeletePersonFor is DeletePerson on behalf of a member: unless the
+	// member is an owner, it is EFORBIDDEN when it would delete other
+	// members' private notes or interactions they logged.
+	DeletePersonFor(ctx context.Context, workspaceID, id, userID string) error
 
 	CreateNote(ctx context.Context, n *Note) error
 	FindNote(ctx context.Context, workspaceID, id string) (*Note, error)

@@ -15,6 +15,7 @@ import (
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/neo4j"
+	"github.com/nexohq/nexo/graph/outbound"
 	"github.com/nexohq/nexo/graph/report"
 )
 
@@ -115,17 +116,25 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Mail.Check(); err != nil {
 		return err
 	}
+	out, err := outbound.ParseAllowList(m.Config.OutboundAllow)
+	if err != nil {
+		return fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
+	}
 	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
-		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}})
+		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out})
+	proxies, err := parsePrefixes(m.Config.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("NEXO_TRUSTED_PROXIES: %w", err)
+	}
 	// Connected accounts (graph/capture): one service for the API and the
-	// sync scheduler.
-	cs, err := newCaptureService(m)
+	// sync scheduler, reaching mail servers through the same outbound policy.
+	cs, err := newCaptureService(m, out)
 	if err != nil {
 		return err
 	}
 	m.Capture = cs
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports, Capture: m.Capture})
+		Reports: m.Reports, TrustedProxies: proxies, Capture: m.Capture})
 	if m.Config.Sync {
 		syncs := capture.NewScheduler(m.Capture, capture.SchedulerOptions{Interval: m.Config.SyncInterval})
 		syncs.Start(ctx)

@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +22,7 @@ import (
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/capture"
+	"github.com/nexohq/nexo/graph/outbound"
 )
 
 // Connected accounts (graph/capture): the secret key that seals their
@@ -84,71 +83,9 @@ func secretKey(cfg Config) ([]byte, error) {
 	return []byte(k), nil
 }
 
-// captureNetwork is how capture reaches mail and calendar servers until
-// graph/outbound's Policy (the guards' work) replaces it at merge: public
-// addresses, and private or loopback ones only when NEXO_OUTBOUND_ALLOW
-// names them (host names, IPs or CIDRs, comma-separated).
-type captureNetwork struct {
-	allowHosts map[string]bool
-	allowNets  []*net.IPNet
-	dialer     net.Dialer
-}
-
-func newCaptureNetwork(allow string) *captureNetwork {
-	n := &captureNetwork{allowHosts: map[string]bool{}, dialer: net.Dialer{Timeout: 30 * time.Second}}
-	for _, a := range strings.Split(allow, ",") {
-		a = strings.TrimSpace(a)
-		if _, cidr, err := net.ParseCIDR(a); err == nil {
-			n.allowNets = append(n.allowNets, cidr)
-		} else if a != "" {
-			n.allowHosts[strings.ToLower(a)] = true
-		}
-	}
-	return n
-}
-
-// DialContext resolves the host and refuses private, loopback, link-local
-// and unspecified addresses unless allowed.
-func (n *captureNetwork) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, err
-	}
-	ips, err := net.DefaultResolver.LookupIP(ctx, "ip", host)
-	if err != nil {
-		return nil, err
-	}
-	for _, ip := range ips {
-		if n.allowed(host, ip) {
-			return n.dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
-		}
-	}
-	return nil, &capture.Failure{Code: capture.FailNotPermitted,
-		Message: fmt.Sprintf("%s is a private or local address, which Nexo does not connect to unless NEXO_OUTBOUND_ALLOW names it.", host)}
-}
-
-func (n *captureNetwork) allowed(host string, ip net.IP) bool {
-	if n.allowHosts[strings.ToLower(host)] || n.allowHosts[ip.String()] {
-		return true
-	}
-	for _, c := range n.allowNets {
-		if c.Contains(ip) {
-			return true
-		}
-	}
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast())
-}
-
-// HTTPClient returns a client that dials through DialContext and never
-// follows redirects.
-func (n *captureNetwork) HTTPClient(timeout time.Duration) *http.Client {
-	return &http.Client{Timeout: timeout, Transport: &http.Transport{DialContext: n.DialContext, ForceAttemptHTTP2: true},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-// newCaptureService builds the capture service of a running program.
-func newCaptureService(m *Main) (*capture.Service, error) {
+// newCaptureService builds the capture service of a running program; its
+// connections to mail and calendar servers go through out.
+func newCaptureService(m *Main, out *outbound.Policy) (*capture.Service, error) {
 	key, err := secretKey(m.Config)
 	if err != nil {
 		return nil, err
@@ -171,7 +108,7 @@ func newCaptureService(m *Main) (*capture.Service, error) {
 		}
 	}
 	return capture.NewService(capture.Config{Store: m.Store, Sealer: sealer, Logger: m.Logger, RootCAs: roots,
-		Network: newCaptureNetwork(m.Config.OutboundAllow)}), nil
+		Network: out}), nil
 }
 
 func newConnectCmd() *cobra.Command {

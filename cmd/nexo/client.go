@@ -18,6 +18,7 @@ import (
 
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/outbound"
 )
 
 // apiClient is how the CLI does what a user does: through the API. With
@@ -58,20 +59,9 @@ func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient
 	if lang != "" && lang != "en" && lang != "es" {
 		return nil, graph.FieldErrorf("lang", "--lang must be en or es.")
 	}
-	token := f.token
-	if token == "" {
-		token = os.Getenv("NEXO_TOKEN")
-	}
-	cfg := configFromEnv()
-	if token == "" {
-		path := filepath.Join(cfg.DataDir, "demo-token")
-		if b, err := os.ReadFile(path); err == nil {
-			token = strings.TrimSpace(string(b))
-			fmt.Fprintf(stderr, "(using the demo owner's token from %s)\n", path)
-		}
-	}
-	if token == "" {
-		return nil, fmt.Errorf("no API token: pass --token, set NEXO_TOKEN, or create one with `nexo token create`")
+	token, err := findToken(f.token, stderr)
+	if err != nil {
+		return nil, err
 	}
 	server := f.server
 	if server == "" {
@@ -85,7 +75,12 @@ func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient
 	if err != nil {
 		return nil, err
 	}
-	cs, err := newCaptureService(m)
+	out, err := outbound.ParseAllowList(m.Config.OutboundAllow)
+	if err != nil {
+		m.Close()
+		return nil, fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
+	}
+	cs, err := newCaptureService(m, out)
 	if err != nil {
 		m.Close()
 		return nil, err
@@ -98,6 +93,26 @@ func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient
 			srv.Close()
 			m.Close()
 		}}, nil
+}
+
+// findToken is the API token to use: the flag's, else $NEXO_TOKEN, else the
+// demo owner's from the data folder (saying so on stderr).
+func findToken(flag string, stderr io.Writer) (string, error) {
+	token := flag
+	if token == "" {
+		token = os.Getenv("NEXO_TOKEN")
+	}
+	if token == "" {
+		path := filepath.Join(configFromEnv().DataDir, "demo-token")
+		if b, err := os.ReadFile(path); err == nil {
+			token = strings.TrimSpace(string(b))
+			fmt.Fprintf(stderr, "(using the demo owner's token from %s)\n", path)
+		}
+	}
+	if token == "" {
+		return "", fmt.Errorf("no API token: pass --token, set NEXO_TOKEN, or create one with `nexo token create`")
+	}
+	return token, nil
 }
 
 // handlerTransport serves requests with an http.Handler, without a socket.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,17 +35,26 @@ type Config struct {
 	Mail          report.MailConfig
 	WebhookSecret string
 
+	// OutboundAllow is NEXO_OUTBOUND_ALLOW: the hosts, addresses and CIDR
+	// prefixes that webhooks and connectors may reach although they are
+	// loopback, private or link-local (graph/outbound), comma-separated.
+	OutboundAllow string
+
+	// TrustedProxies is NEXO_TRUSTED_PROXIES: the addresses or CIDR
+	// prefixes of the reverse proxies (HAProxy) whose X-Forwarded-For is
+	// believed, comma-separated; by default none.
+	TrustedProxies string
+
 	// Connected accounts (capture.go): NEXO_SECRET_KEY seals their passwords
 	// (else DataDir/secret.key, made on first start); NEXO_SYNC=off stops
 	// the scheduled syncs, NEXO_SYNC_INTERVAL spaces them (default 15m);
-	// NEXO_OUTBOUND_ALLOW lets Nexo reach private addresses it names;
+	// their servers are reached through OutboundAllow's policy;
 	// NEXO_CAPTURE_CA names a PEM file of more certificate authorities to
 	// trust (a mail server with a private CA).
-	SecretKey     string
-	Sync          bool
-	SyncInterval  time.Duration
-	OutboundAllow string
-	CaptureCA     string
+	SecretKey    string
+	Sync         bool
+	SyncInterval time.Duration
+	CaptureCA    string
 }
 
 func configFromEnv() Config {
@@ -59,13 +69,15 @@ func configFromEnv() Config {
 	c.Mail = report.MailConfig{Addr: os.Getenv("NEXO_SMTP_ADDR"), Username: os.Getenv("NEXO_SMTP_USER"),
 		Password: os.Getenv("NEXO_SMTP_PASSWORD"), From: os.Getenv("NEXO_SMTP_FROM"), TLS: envOr("NEXO_SMTP_TLS", report.TLSStartTLS)}
 	c.WebhookSecret = os.Getenv("NEXO_WEBHOOK_SECRET")
+	c.OutboundAllow = os.Getenv("NEXO_OUTBOUND_ALLOW")
+	c.TrustedProxies = os.Getenv("NEXO_TRUSTED_PROXIES")
+
 	c.SecretKey = os.Getenv("NEXO_SECRET_KEY")
 	c.Sync = os.Getenv("NEXO_SYNC") != "off"
 	c.SyncInterval = 15 * time.Minute
 	if d, err := time.ParseDuration(os.Getenv("NEXO_SYNC_INTERVAL")); err == nil && d >= time.Minute {
 		c.SyncInterval = d
 	}
-	c.OutboundAllow = os.Getenv("NEXO_OUTBOUND_ALLOW")
 	c.CaptureCA = os.Getenv("NEXO_CAPTURE_CA")
 	if v, err := strconv.ParseFloat(os.Getenv("NEXO_RATE_LIMIT"), 64); err == nil {
 		c.RateLimit = v
@@ -81,6 +93,25 @@ func configFromEnv() Config {
 		}
 	}
 	return c
+}
+
+// parsePrefixes reads a comma-separated list of addresses (each its own
+// prefix) and CIDR prefixes.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, e := range strings.Split(list, ",") {
+		if e = strings.TrimSpace(e); e == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(e); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(e); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		} else {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR prefix", e)
+		}
+	}
+	return out, nil
 }
 
 func envOr(k, def string) string {

@@ -144,16 +144,9 @@ func importDirect(ctx context.Context, cf clientFlags, path string, f importer.F
 
 // principalFromToken opens the store and finds the member the token belongs to.
 func principalFromToken(ctx context.Context, cf clientFlags, stderr io.Writer) (*Main, *graph.User, error) {
-	token := firstNonEmpty(cf.token, os.Getenv("NEXO_TOKEN"))
-	if token == "" {
-		path := filepath.Join(configFromEnv().DataDir, "demo-token")
-		if b, err := os.ReadFile(path); err == nil {
-			token = strings.TrimSpace(string(b))
-			fmt.Fprintf(stderr, "(using the demo owner's token from %s)\n", path)
-		}
-	}
-	if token == "" {
-		return nil, nil, fmt.Errorf("no API token: pass --token, set NEXO_TOKEN, or create one with `nexo token create`")
+	token, err := findToken(cf.token, stderr)
+	if err != nil {
+		return nil, nil, err
 	}
 	m, err := storeCommand(ctx)
 	if err != nil {

@@ -119,6 +119,7 @@ func TestServeRunsReports(t *testing.T) {
 
 	t.Setenv("NEXO_WEBHOOK_SECRET", "whsec")
 	t.Setenv("NEXO_ADDR", "127.0.0.1:0")
+	t.Setenv("NEXO_OUTBOUND_ALLOW", "127.0.0.1") // the receiver; by default it would be refused
 	m := NewMain()
 	if !m.Config.Reports || m.Config.WebhookSecret != "whsec" || m.Config.Mail.TLS != "starttls" {
 		t.Fatalf("config: got %+v", m.Config)

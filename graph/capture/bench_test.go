@@ -48,7 +48,7 @@ func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o2
 //	scripts/test.sh -run '^$' -bench IMAPSync -benchtime 1x ./graph/capture
 func BenchmarkIMAPSync(b *testing.B) {
 	f := newFixture(b)
-	f.svc = capture.NewService(capture.Config{Store: f.s, Sealer: mustSealer(b), Network: capturetest.Loopback{},
+	f.svc = capture.NewService(capture.Config{Store: f.s, Sealer: mustSealer(b), Network: capturetest.Network(b),
 		RootCAs: f.imap.CA})
 	me := f.addr
 	n, people := *benchMessages, *benchPeople

@@ -35,7 +35,7 @@ func TestDAVSync(t *testing.T) {
 	}
 	me, _ = s.FindUser(ctx, w.ID, me.ID)
 	sealer, _ := capture.NewSealer(testKey())
-	svc := capture.NewService(capture.Config{Store: s, Sealer: sealer, Network: capturetest.Loopback{}, StepSize: 4})
+	svc := capture.NewService(capture.Config{Store: s, Sealer: sealer, Network: capturetest.Network(t), StepSize: 4})
 	user := strings.TrimSuffix(capturetest.NewUser("cal"), "@example.org")
 	now := time.Now().UTC().Truncate(time.Hour)
 	weekly := now.Add(-70 * 24 * time.Hour)

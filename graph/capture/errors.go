@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/outbound"
 )
 
 // Failure codes, stable for clients (graph.AccountStatus.ErrorCode).
@@ -63,7 +64,11 @@ func classify(err error, what string) *Failure {
 	var dnsErr *net.DNSError
 	var netErr net.Error
 	var gerr *graph.Error
+	var refused *outbound.Error
 	switch {
+	case errors.As(err, &refused):
+		return failf(FailNotPermitted, err, "Nexo does not connect to %s: it is %s. The operator can allow it with NEXO_OUTBOUND_ALLOW.",
+			refused.Host, refused.Reason)
 	case errors.Is(err, context.Canceled):
 		return failf(FailInterrupted, err, "The sync was interrupted; what it had read is kept and the next sync resumes from there.")
 	case errors.As(err, &certInvalid) && certInvalid.Reason == x509.Expired:

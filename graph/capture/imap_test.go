@@ -37,7 +37,7 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	f := &fixture{s: s, imap: im, ws: w.ID, me: me, addr: capturetest.NewUser("me")}
-	f.svc = capture.NewService(capture.Config{Store: s, Sealer: sealer, Network: capturetest.Loopback{},
+	f.svc = capture.NewService(capture.Config{Store: s, Sealer: sealer, Network: capturetest.Network(tb),
 		RootCAs: im.CA, StepSize: 3, Timeout: 10 * time.Second})
 	return f
 }

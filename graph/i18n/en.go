@@ -55,6 +55,9 @@ var reasonsEN = map[string]func(p *Printer, a args) string{
 	analytics.ReasonInWindow: func(p *Printer, a args) string {
 		return fmt.Sprintf("%s in the last %s", p.Count(a.int("count"), Interactions), p.Count(a.int("days"), Days))
 	},
+	analytics.ReasonPlanned: func(p *Printer, a args) string {
+		return fmt.Sprintf("%d planned, the next on %s (counts from that day)", a.int("count"), a.date(p, "next"))
+	},
 
 	analytics.ReasonQuietFor: func(p *Printer, a args) string {
 		if k := a.str("kind"); k != "" {

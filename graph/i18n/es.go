@@ -61,6 +61,12 @@ var reasonsES = map[string]func(p *Printer, a args) string{
 	analytics.ReasonInWindow: func(p *Printer, a args) string {
 		return fmt.Sprintf("%s en los últimos %s", p.Count(a.int("count"), Interactions), p.Count(a.int("days"), Days))
 	},
+	analytics.ReasonPlanned: func(p *Printer, a args) string {
+		if n := a.int("count"); n != 1 {
+			return fmt.Sprintf("%d previstas, la próxima el %s (cuentan desde ese día)", n, a.date(p, "next"))
+		}
+		return fmt.Sprintf("1 prevista, el %s (cuenta desde ese día)", a.date(p, "next"))
+	},
 
 	analytics.ReasonQuietFor: func(p *Printer, a args) string {
 		if k := graph.InteractionKind(a.str("kind")); k != "" {

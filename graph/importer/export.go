@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/nexohq/nexo/graph"
@@ -23,9 +22,12 @@ import (
 //	...
 //	{"type":"end","counts":{"user":1,"person":2,...}}
 //
-// Entities keep their ids and timestamps, so a restore into an empty
-// workspace reproduces the exported one. Tokens are not exported: their
-// secrets cannot be, and a restored workspace issues new ones.
+// Entities keep their ids and timestamps, so a restore reproduces the
+// exported workspace (see restore.go for what a restore trusts of a file).
+// Tokens are not exported: their secrets cannot be, and a restored workspace
+// issues new ones. The header names the member who exported (exported_by):
+// their own person is the one a restore beside the original merges into the
+// restoring owner's.
 const (
 	exportMagic   = "nexo-export"
 	ExportVersion = 1 // the version Export writes; Restore reads it and older
@@ -37,6 +39,7 @@ type exportHeader struct {
 	Version    int              `json:"version"`
 	Workspace  *graph.Workspace `json:"workspace"`
 	ExportedAt time.Time        `json:"exported_at"`
+	ExportedBy string           `json:"exported_by,omitempty"` // a User id; absent in older exports
 }
 
 // exportLine is every other line.
@@ -75,6 +78,11 @@ func entityType(v any) string {
 // members (without tokens) and every entity Store.Walk yields. The export
 // streams; it holds one entity at a time.
 func Export(ctx context.Context, store graph.Store, workspaceID string, w io.Writer) error {
+	return ExportBy(ctx, store, workspaceID, "", w)
+}
+
+// ExportBy is Export on behalf of a member, whose id the header records.
+func ExportBy(ctx context.Context, store graph.Store, workspaceID, userID string, w io.Writer) error {
 	ws, err := store.FindWorkspace(ctx, workspaceID)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -84,19 +92,20 @@ func Export(ctx context.Context, store graph.Store, workspaceID string, w io.Wri
 		return fmt.Errorf("export: users: %w", err)
 	}
 	walk := func(fn func(any) error) error { return store.Walk(ctx, workspaceID, graph.AllKinds, fn) }
-	if err := writeExport(w, ws, users, walk, time.Now().UTC()); err != nil {
+	if err := writeExport(w, exportHeader{Workspace: ws, ExportedBy: userID, ExportedAt: time.Now().UTC()}, users, walk); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
 }
 
-// writeExport writes an export from a workspace, its users and a walk over
-// its entities.
-func writeExport(w io.Writer, ws *graph.Workspace, users []*graph.User, walk func(func(any) error) error, now time.Time) error {
+// writeExport writes an export from its header (the workspace, who exports
+// and when), the workspace's users and a walk over its entities.
+func writeExport(w io.Writer, h exportHeader, users []*graph.User, walk func(func(any) error) error) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(exportHeader{Format: exportMagic, Version: ExportVersion, Workspace: ws, ExportedAt: now}); err != nil {
+	h.Format, h.Version = exportMagic, ExportVersion
+	if err := enc.Encode(h); err != nil {
 		return err
 	}
 	counts := map[string]int{}
@@ -130,67 +139,20 @@ func writeExport(w io.Writer, ws *graph.Workspace, users []*graph.User, walk fun
 // notes is well under it.
 const maxExportLine = 16 << 20
 
-// Restore reads an export written by Export into the workspace workspaceID
-// (which may be another than the one exported). Entities are written with
-// their ids in one transaction, all or nothing, with the members missing
-// from the workspace. Into an empty workspace it reproduces the
-// exported one; into a non-empty one, entities with the same ids are
-// replaced and the others kept.
-func Restore(ctx context.Context, store graph.Store, workspaceID string, r io.Reader, opts Options) (*Report, error) {
-	return Import(ctx, store, workspaceID, nil, r, FormatNexo, opts)
-}
-
 // restoreData is an export read back.
 type restoreData struct {
 	header exportHeader
 	users  []*graph.User
 	batch  graph.Batch
 	rows   int
-}
-
-func restore(ctx context.Context, store graph.Store, workspaceID string, in *input, opts *Options) (*Report, error) {
-	prog := newProgressor(opts, in)
-	prog.phase(PhaseReading)
-	d, err := readExport(in.r, workspaceID, opts.MaxRows, func(n int) {
-		if n%1024 == 0 {
-			prog.rows(n)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	prog.rows(d.rows)
-	report := &Report{Format: FormatNexo, Rows: d.rows, Created: d.rows, Written: countBatch(&d.batch), DryRun: opts.DryRun}
-	if opts.DryRun {
-		prog.phase(PhaseDone)
-		return report, nil
-	}
-	existing, err := store.FindUsers(ctx, workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("restore: users: %w", err)
-	}
-	// Members missing from the workspace are written with the graph, in
-	// the same transaction.
-	for _, u := range d.users {
-		if !slices.ContainsFunc(existing, func(e *graph.User) bool { return e.ID == u.ID }) {
-			d.batch.Users = append(d.batch.Users, u)
-		}
-	}
-	prog.phase(PhaseWriting)
-	if d.batch.Len() > 0 {
-		if err := store.Upsert(ctx, workspaceID, &d.batch, prog.written); err != nil {
-			return nil, fmt.Errorf("restore: %w", err)
-		}
-	}
-	prog.phase(PhaseDone)
-	return report, nil
+	lines  map[any]int // entity → the line of the file it is on
 }
 
 // readExport reads and checks an export. Every entity moves to workspaceID.
 func readExport(r io.Reader, workspaceID string, maxRows int, progress func(int)) (*restoreData, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxExportLine)
-	d := &restoreData{}
+	d := &restoreData{lines: map[any]int{}}
 	line := 0
 	counts := map[string]int{}
 	ended := false
@@ -228,9 +190,11 @@ func readExport(r io.Reader, workspaceID string, maxRows int, progress func(int)
 		if d.rows >= maxRows {
 			return nil, graph.Errorf(graph.ETOOLARGE, "The export has more than %d entries.", maxRows)
 		}
-		if err := d.add(l, workspaceID); err != nil {
+		v, err := d.add(l, workspaceID)
+		if err != nil {
 			return nil, lineError(line, "%v", err)
 		}
+		d.lines[v] = line
 		counts[l.Type]++
 		d.rows++
 		progress(d.rows)
@@ -250,8 +214,8 @@ func readExport(r io.Reader, workspaceID string, maxRows int, progress func(int)
 	return d, nil
 }
 
-// add decodes one entity line into the batch.
-func (d *restoreData) add(l exportLine, ws string) error {
+// add decodes one entity line into the batch, checks it and returns it.
+func (d *restoreData) add(l exportLine, ws string) (any, error) {
 	b := &d.batch
 	switch l.Type {
 	case "user":
@@ -271,19 +235,63 @@ func (d *restoreData) add(l exportLine, ws string) error {
 	case "note":
 		return decodeAppend(l, &b.Notes, func(v *graph.Note) { v.WorkspaceID = ws })
 	}
-	return fmt.Errorf("unknown entry type %q", l.Type)
+	return nil, fmt.Errorf("unknown entry type %q", l.Type)
 }
 
 // decodeAppend decodes a line's data strictly (an unknown field means the
-// file is not what its version says) and appends it to list.
-func decodeAppend[T any](l exportLine, list *[]*T, fix func(*T)) error {
+// file is not what its version says), checks it and appends it to list.
+func decodeAppend[T any](l exportLine, list *[]*T, fix func(*T)) (any, error) {
 	v := new(T)
 	dec := json.NewDecoder(bytes.NewReader(l.Data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("a %s that cannot be read (%v)", l.Type, err)
+		return nil, fmt.Errorf("a %s that cannot be read (%v)", l.Type, err)
 	}
 	fix(v)
+	if err := checkEntity(l.Type, v); err != nil {
+		return nil, err
+	}
 	*list = append(*list, v)
+	return v, nil
+}
+
+// checkEntity checks an entity of a backup as the store would, so that a bad
+// one is named by its line: every id and every id it refers to must have the
+// shape of a Nexo id (a restore into another workspace remaps them, and a
+// malformed one could never be addressed again), and the entity must be
+// valid (an interaction dated 9999 is not).
+func checkEntity(typ string, v any) error {
+	var id string
+	var refs []string
+	var err error
+	switch e := v.(type) {
+	case *graph.User:
+		id, refs, err = e.ID, append([]string{e.PersonID}, e.Follows...), e.Validate()
+	case *graph.Person:
+		id, err = e.ID, e.Validate()
+	case *graph.Organization:
+		id, err = e.ID, e.Validate()
+	case *graph.Employment:
+		id, refs, err = e.ID, []string{e.PersonID, e.OrganizationID}, e.Validate()
+	case *graph.Tie:
+		id, refs, err = e.ID, []string{e.PersonA, e.PersonB}, e.Validate()
+	case *graph.Interaction:
+		id, refs, err = e.ID, append([]string{e.InitiatorID, e.LoggedBy}, e.ParticipantIDs...), e.Validate()
+	case *graph.Introduction:
+		id, refs, err = e.ID, []string{e.IntroducerID, e.PersonID, e.TargetID, e.RequestedBy, e.TieID}, e.Validate()
+	case *graph.Note:
+		id, refs, err = e.ID, []string{e.PersonID, e.AuthorID}, e.Validate()
+	}
+	if !graph.ValidID(id) {
+		return fmt.Errorf("a %s whose id is missing or is not a Nexo id (26 characters of 0-9 and a-z)", typ)
+	}
+	for _, r := range refs {
+		if r != "" && !graph.ValidID(r) {
+			return fmt.Errorf("a %s that refers to something by an id that is not a Nexo id", typ)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("a %s that is not valid: %s", typ, graph.ErrorMessage(err))
+	}
 	return nil
 }

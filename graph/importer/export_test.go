@@ -19,19 +19,19 @@ func sampleWorkspace() (*graph.Workspace, []*graph.User, []any) {
 	ada := &graph.Person{ID: "ada0000000000000000000000a", WorkspaceID: testWS, Name: "Ada Quill", FirstName: "Ada", LastName: "Quill",
 		Emails: []string{"ada@example.net"}, Tags: []string{"vip"}, Source: "linkedin", UserEdited: []string{"tags"},
 		LinkedInURL: "https://www.linkedin.com/in/ada-quill", CreatedAt: at, UpdatedAt: at.Add(time.Hour)}
-	bo := &graph.Person{ID: "bo00000000000000000000000a", WorkspaceID: testWS, Name: "Bo Li", Source: "vcard", ExternalID: "uid-1", CreatedAt: at, UpdatedAt: at}
-	u := &graph.User{ID: "user000000000000000000000a", WorkspaceID: testWS, Name: "Me", Role: graph.RoleOwner, PersonID: me.ID, CreatedAt: at, UpdatedAt: at}
+	bo := &graph.Person{ID: "b000000000000000000000000a", WorkspaceID: testWS, Name: "Bo Li", Source: "vcard", ExternalID: "uid-1", CreatedAt: at, UpdatedAt: at}
+	u := &graph.User{ID: "member0000000000000000000a", WorkspaceID: testWS, Name: "Me", Role: graph.RoleOwner, PersonID: me.ID, CreatedAt: at, UpdatedAt: at}
 	s := 0.75
 	entities := []any{me, ada, bo,
-		&graph.Organization{ID: "org0000000000000000000000a", WorkspaceID: testWS, Name: "Zentrix Labs", Domain: "zentrix.example", CreatedAt: at, UpdatedAt: at},
-		&graph.Employment{ID: "emp0000000000000000000000a", WorkspaceID: testWS, PersonID: ada.ID, OrganizationID: "org0000000000000000000000a", Title: "CDO", Start: at, CreatedAt: at, UpdatedAt: at},
-		&graph.Tie{ID: "tie0000000000000000000000a", WorkspaceID: testWS, PersonA: ada.ID, PersonB: me.ID, Source: graph.TieImported, Since: at, Strength: &s, Context: "old friends", CreatedAt: at, UpdatedAt: at},
-		&graph.Tie{ID: "tie0000000000000000000000b", WorkspaceID: testWS, PersonA: bo.ID, PersonB: me.ID, Source: graph.TieManual, CreatedAt: at, UpdatedAt: at},
-		&graph.Interaction{ID: "int0000000000000000000000a", WorkspaceID: testWS, Kind: graph.KindCoffee, At: at, ParticipantIDs: []string{me.ID, ada.ID},
+		&graph.Organization{ID: "c0mpany000000000000000000a", WorkspaceID: testWS, Name: "Zentrix Labs", Domain: "zentrix.example", CreatedAt: at, UpdatedAt: at},
+		&graph.Employment{ID: "emp0000000000000000000000a", WorkspaceID: testWS, PersonID: ada.ID, OrganizationID: "c0mpany000000000000000000a", Title: "CDO", Start: at, CreatedAt: at, UpdatedAt: at},
+		&graph.Tie{ID: "t1e0000000000000000000000a", WorkspaceID: testWS, PersonA: ada.ID, PersonB: me.ID, Source: graph.TieImported, Since: at, Strength: &s, Context: "old friends", CreatedAt: at, UpdatedAt: at},
+		&graph.Tie{ID: "t1e0000000000000000000000b", WorkspaceID: testWS, PersonA: bo.ID, PersonB: me.ID, Source: graph.TieManual, CreatedAt: at, UpdatedAt: at},
+		&graph.Interaction{ID: "1nt0000000000000000000000a", WorkspaceID: testWS, Kind: graph.KindCoffee, At: at, ParticipantIDs: []string{me.ID, ada.ID},
 			InitiatorID: me.ID, Notes: "Coffee.", LoggedBy: u.ID, CreatedAt: at, UpdatedAt: at},
-		&graph.Introduction{ID: "intr000000000000000000000a", WorkspaceID: testWS, IntroducerID: me.ID, PersonID: ada.ID, TargetID: bo.ID,
+		&graph.Introduction{ID: "1ntr000000000000000000000a", WorkspaceID: testWS, IntroducerID: me.ID, PersonID: ada.ID, TargetID: bo.ID,
 			Status: graph.IntroMade, Reason: "Both like chess.", RequestedAt: at, MadeAt: at, CreatedAt: at, UpdatedAt: at},
-		&graph.Note{ID: "note000000000000000000000a", WorkspaceID: testWS, PersonID: ada.ID, AuthorID: u.ID, Body: "Likes chess.", Source: "manual", CreatedAt: at, UpdatedAt: at},
+		&graph.Note{ID: "n0te000000000000000000000a", WorkspaceID: testWS, PersonID: ada.ID, AuthorID: u.ID, Body: "Likes chess.", Source: "manual", CreatedAt: at, UpdatedAt: at},
 	}
 	return ws, []*graph.User{u}, entities
 }
@@ -39,6 +39,13 @@ func sampleWorkspace() (*graph.Workspace, []*graph.User, []any) {
 func sampleExport(tb testing.TB) []byte {
 	tb.Helper()
 	ws, users, entities := sampleWorkspace()
+	return exportOf(tb, ws, users, entities)
+}
+
+// exportOf writes an export of the given workspace, exported by its first
+// user.
+func exportOf(tb testing.TB, ws *graph.Workspace, users []*graph.User, entities []any) []byte {
+	tb.Helper()
 	var buf bytes.Buffer
 	walk := func(fn func(any) error) error {
 		for _, e := range entities {
@@ -48,7 +55,8 @@ func sampleExport(tb testing.TB) []byte {
 		}
 		return nil
 	}
-	if err := writeExport(&buf, ws, users, walk, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+	h := exportHeader{Workspace: ws, ExportedBy: users[0].ID, ExportedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if err := writeExport(&buf, h, users, walk); err != nil {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"testing"
@@ -15,7 +16,7 @@ import (
 // whatever is planned must be a batch the store accepts.
 func fuzzImport(t *testing.T, data []byte, f Format) {
 	opts := Options{MaxBytes: 1 << 20, MaxRows: 10000}
-	in, err := openInput(bytes.NewReader(data), f, &opts)
+	in, err := openInput(context.Background(), bytes.NewReader(data), f, &opts)
 	if err != nil {
 		checkUserError(t, err)
 		return
@@ -48,7 +49,7 @@ func fuzzImport(t *testing.T, data []byte, f Format) {
 		}
 		pl.add(rec)
 	}
-	b, _ := pl.finish()
+	b, _, _ := pl.finish(context.Background())
 	validateBatch(t, b)
 }
 

@@ -47,6 +47,11 @@ func ParseFormat(s string) (Format, error) {
 const (
 	DefaultMaxBytes = 512 << 20 // bytes read from the file, and again after unzipping
 	DefaultMaxRows  = 500_000   // records, so that the batch of one import stays bounded
+	// DefaultTimeBudget bounds one import from opening the file to the end
+	// of its transaction. The largest files Nexo reads (LinkedIn exports of
+	// 30,000 connections, years of calendar) take well under a minute; ten
+	// is room for a slow Neo4j, and still an end for a file built to be slow.
+	DefaultTimeBudget = 10 * time.Minute
 )
 
 // Options tune an import. The zero value is ready to use.
@@ -59,6 +64,9 @@ type Options struct {
 	MaxBytes int64
 	// MaxRows bounds the records read.
 	MaxRows int
+	// TimeBudget bounds the whole import; past it the import stops, writes
+	// nothing and fails with ETOOLARGE. Default DefaultTimeBudget.
+	TimeBudget time.Duration
 	// Charset decodes a file that is not UTF-8, by its WHATWG name
 	// ("windows-1252", "iso-8859-1", "shift_jis"). UTF-16 with a byte-order
 	// mark is recognised without it.
@@ -79,6 +87,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxRows <= 0 {
 		o.MaxRows = DefaultMaxRows
+	}
+	if o.TimeBudget <= 0 {
+		o.TimeBudget = DefaultTimeBudget
 	}
 }
 
@@ -192,21 +203,48 @@ func (r *Report) add(res RowResult) {
 // input (EINVALID with the line at fault, ETOOLARGE over a limit); the report
 // is returned with nil error only.
 //
-// FormatNexo restores an export (see Restore); me may then be nil.
+// FormatNexo restores an export (see Restore): me must then be an owner of
+// the workspace, or the import is EFORBIDDEN.
+//
+// The import stops soon after ctx is cancelled (a cancelled job), returning
+// an error that wraps context.Canceled, and after its TimeBudget, with an
+// ETOOLARGE error; either way nothing is written.
 func Import(ctx context.Context, store graph.Store, workspaceID string, me *graph.User, r io.Reader, format Format, opts Options) (*Report, error) {
 	opts.defaults()
+	ctx, cancel := context.WithTimeoutCause(ctx, opts.TimeBudget, errBudget)
+	defer cancel()
+	rep, err := importFile(ctx, store, workspaceID, me, r, format, opts)
+	if err != nil && ctx.Err() != nil {
+		return nil, stopped(ctx, opts.TimeBudget)
+	}
+	return rep, err
+}
+
+// errBudget is the cause of an import's context ending at its TimeBudget.
+var errBudget = errors.New("import time budget spent")
+
+// stopped is the error of an import whose context ended.
+func stopped(ctx context.Context, budget time.Duration) error {
+	if errors.Is(context.Cause(ctx), errBudget) {
+		return graph.Errorf(graph.ETOOLARGE, "The import took longer than its time budget of %s and was stopped; nothing was written. "+
+			"Split the file into smaller ones.", budget)
+	}
+	return fmt.Errorf("import stopped, nothing written: %w", context.Cause(ctx))
+}
+
+func importFile(ctx context.Context, store graph.Store, workspaceID string, me *graph.User, r io.Reader, format Format, opts Options) (*Report, error) {
 	if format != FormatNexo && format != FormatAuto {
 		if err := checkMe(me); err != nil {
 			return nil, err
 		}
 	}
-	in, err := openInput(r, format, &opts)
+	in, err := openInput(ctx, r, format, &opts)
 	if err != nil {
 		return nil, err
 	}
 	defer in.close()
 	if in.format == FormatNexo {
-		return restore(ctx, store, workspaceID, in, &opts)
+		return restore(ctx, store, workspaceID, me, in, &opts)
 	}
 	if err := checkMe(me); err != nil {
 		return nil, err
@@ -241,15 +279,18 @@ func Import(ctx context.Context, store graph.Store, workspaceID string, me *grap
 		if pl.report.Rows >= opts.MaxRows {
 			return nil, graph.Errorf(graph.ETOOLARGE, "The file has more than %d rows; split it into smaller files.", opts.MaxRows)
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		pl.add(rec)
 		if pl.report.Rows%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
 			prog.rows(pl.report.Rows)
 		}
 	}
-	batch, report := pl.finish()
+	batch, report, err := pl.finish(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if pairs := pl.unsurePairs(); len(pairs) > 0 {
 		// The index holds only the members' ties: read those the workspace
 		// has among the other pairs the plan ties, in one go.
@@ -260,15 +301,24 @@ func Import(ctx context.Context, store graph.Store, workspaceID string, me *grap
 		pl.settleTies(ties)
 	}
 	prog.rows(report.Rows)
+	if err := writeBatch(ctx, store, workspaceID, batch, report, &opts, prog); err != nil {
+		return nil, fmt.Errorf("import: write: %w", err)
+	}
+	return report, nil
+}
+
+// writeBatch stores a planned batch in one transaction, unless the import
+// is a dry run, and reports the phases.
+func writeBatch(ctx context.Context, store graph.Store, ws string, b *graph.Batch, report *Report, opts *Options, prog *progressor) error {
 	report.DryRun = opts.DryRun
-	if !opts.DryRun && batch.Len() > 0 {
+	if !opts.DryRun && b.Len() > 0 {
 		prog.phase(PhaseWriting)
-		if err := store.Upsert(ctx, workspaceID, batch, prog.written); err != nil {
-			return nil, fmt.Errorf("import: write: %w", err)
+		if err := store.Upsert(ctx, ws, b, prog.written); err != nil {
+			return err
 		}
 	}
 	prog.phase(PhaseDone)
-	return report, nil
+	return nil
 }
 
 func checkMe(me *graph.User) error {

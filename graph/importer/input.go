@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -54,7 +55,8 @@ func sizeString(n int64) string {
 // openInput prepares r for a parser: it refuses files over the limit, opens
 // LinkedIn's ZIP, decodes the charset and sniffs the format when it is
 // FormatAuto.
-func openInput(r io.Reader, format Format, opts *Options) (*input, error) {
+// Reading stops with ctx's error once ctx is done.
+func openInput(ctx context.Context, r io.Reader, format Format, opts *Options) (*input, error) {
 	if r == nil {
 		return nil, graph.Errorf(graph.EINVALID, "No file to import.")
 	}
@@ -77,7 +79,7 @@ func openInput(r io.Reader, format Format, opts *Options) (*input, error) {
 			}
 		}
 	}
-	in.count = &countingReader{r: r, limit: opts.MaxBytes}
+	in.count = &countingReader{ctx: ctx, r: r, limit: opts.MaxBytes}
 	br := bufio.NewReaderSize(in.count, 64<<10)
 	head, _ := br.Peek(4)
 	if isZip(head) {
@@ -90,7 +92,7 @@ func openInput(r io.Reader, format Format, opts *Options) (*input, error) {
 			return nil, err
 		}
 		in.total = size
-		in.count = &countingReader{r: entry, limit: opts.MaxBytes}
+		in.count = &countingReader{ctx: ctx, r: entry, limit: opts.MaxBytes}
 		br = bufio.NewReaderSize(in.count, 64<<10)
 		format = FormatLinkedIn
 	}
@@ -200,14 +202,20 @@ func (z *zipEntryReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// countingReader counts the bytes read and fails past limit.
+// countingReader counts the bytes read and fails past limit, or once ctx is
+// done: every parser reads through it, so each stops within a buffer's
+// worth of a cancel or the end of the time budget.
 type countingReader struct {
+	ctx   context.Context
 	r     io.Reader
 	n     int64
 	limit int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
 	if c.n > c.limit {
 		return 0, tooLarge(c.limit)
 	}

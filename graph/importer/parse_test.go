@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -18,7 +19,7 @@ import (
 func parseAll(tb testing.TB, data []byte, f Format, opts Options) ([]record, Format, error) {
 	tb.Helper()
 	opts.defaults()
-	in, err := openInput(bytes.NewReader(data), f, &opts)
+	in, err := openInput(context.Background(), bytes.NewReader(data), f, &opts)
 	if err != nil {
 		return nil, "", err
 	}
@@ -148,7 +149,7 @@ func TestLinkedInZip(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := Options{TempDir: t.TempDir()}
 			opts.defaults()
-			in, err := openInput(tc.r, FormatAuto, &opts)
+			in, err := openInput(context.Background(), tc.r, FormatAuto, &opts)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"fmt"
 	"net/mail"
 	"slices"
@@ -119,9 +120,14 @@ func (p *planner) settleTies(existing []*graph.Tie) {
 }
 
 // finish resolves the vCard relations, now that every card is known, and
-// returns the batch and the report.
-func (p *planner) finish() (*graph.Batch, *Report) {
-	for _, pr := range p.pending {
+// returns the batch and the report. It stops when ctx is done.
+func (p *planner) finish(ctx context.Context) (*graph.Batch, *Report, error) {
+	for i, pr := range p.pending {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+		}
 		to, why := p.relationTarget(pr.rel.target)
 		if to == "" {
 			p.warn(pr.row, pr.from, fmt.Sprintf("RELATED %s left out: %s", quote(pr.rel.target), why))
@@ -133,7 +139,7 @@ func (p *planner) finish() (*graph.Batch, *Report) {
 		p.ensureTie(pr.from, to, time.Time{}, graph.TieImported, pr.rel.kind)
 	}
 	p.report.Written = countBatch(&p.batch)
-	return &p.batch, p.report
+	return &p.batch, p.report, nil
 }
 
 // match finds the person a contact describes: by vCard UID, then email,

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"io"
 	"slices"
@@ -83,7 +84,7 @@ func (w *world) plan(tb testing.TB, data []byte, f Format) (*graph.Batch, *Repor
 	tb.Helper()
 	opts := Options{}
 	opts.defaults()
-	in, err := openInput(strings.NewReader(string(data)), f, &opts)
+	in, err := openInput(context.Background(), strings.NewReader(string(data)), f, &opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func (w *world) plan(tb testing.TB, data []byte, f Format) (*graph.Batch, *Repor
 		}
 		pl.add(rec)
 	}
-	b, r := pl.finish()
+	b, r, _ := pl.finish(context.Background())
 	validateBatch(tb, b)
 	return b, r
 }

@@ -136,10 +136,9 @@ func TestImportAllOrNothing(t *testing.T) {
 }
 
 // TestExportRestoreStore is the backup story: export a workspace with every
-// kind of entity, lose it, restore the export into a new workspace of the
-// same id, and export again: the two exports are the same but for the
-// export time and the members' timestamps. (Ids are unique across
-// workspaces, so a copy beside the original needs new ids; see Restore.)
+// kind of entity, lose all of it but the owner and their own person, restore
+// the export into the same workspace, and export again: the two exports are
+// the same but for the export time. A second restore changes nothing.
 func TestExportRestoreStore(t *testing.T) {
 	s := neo4jtest.Open(t)
 	w, me := neo4jtest.Workspace(t, s)
@@ -148,17 +147,11 @@ func TestExportRestoreStore(t *testing.T) {
 		importFile(t, s, w.ID, me, f, importer.Options{})
 	}
 	var first bytes.Buffer
-	if err := importer.Export(ctx, s, w.ID, &first); err != nil {
+	if err := importer.ExportBy(ctx, s, w.ID, me.ID, &first); err != nil {
 		t.Fatal(err)
 	}
-
-	if err := s.DeleteWorkspace(ctx, w.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.CreateWorkspace(ctx, &graph.Workspace{ID: w.ID, Name: w.Name}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := importer.Restore(ctx, s, w.ID, bytes.NewReader(first.Bytes()), importer.Options{})
+	loseEverything(t, s, w.ID, me)
+	r, err := importer.Restore(ctx, s, w.ID, me, bytes.NewReader(first.Bytes()), importer.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +159,7 @@ func TestExportRestoreStore(t *testing.T) {
 		t.Errorf("restore wrote %+v", r.Written)
 	}
 	var second bytes.Buffer
-	if err := importer.Export(ctx, s, w.ID, &second); err != nil {
+	if err := importer.ExportBy(ctx, s, w.ID, me.ID, &second); err != nil {
 		t.Fatal(err)
 	}
 	a, b := exportLines(t, first.Bytes()), exportLines(t, second.Bytes())
@@ -176,6 +169,45 @@ func TestExportRestoreStore(t *testing.T) {
 	for i := range a {
 		if a[i] != b[i] {
 			t.Errorf("line %d differs:\n got %s\nwant %s", i+1, b[i], a[i])
+		}
+	}
+	before := neo4jtest.Dump(t, s, w.ID)
+	if _, err := importer.Restore(ctx, s, w.ID, me, bytes.NewReader(first.Bytes()), importer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if after := neo4jtest.Dump(t, s, w.ID); after != before {
+		t.Errorf("a second restore of the same file changed the workspace:\nbefore\n%s\nafter\n%s", before, after)
+	}
+}
+
+// loseEverything deletes every person but the member's own (with what hangs
+// off them) and every organisation.
+func loseEverything(tb testing.TB, s *neo4j.Store, ws string, me *graph.User) {
+	tb.Helper()
+	ctx := context.Background()
+	var people, orgs []string
+	err := s.Walk(ctx, ws, graph.KindPeople|graph.KindOrganizations, func(v any) error {
+		switch e := v.(type) {
+		case *graph.Person:
+			if e.ID != me.PersonID {
+				people = append(people, e.ID)
+			}
+		case *graph.Organization:
+			orgs = append(orgs, e.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, id := range people {
+		if err := s.DeletePerson(ctx, ws, id); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for _, id := range orgs {
+		if err := s.DeleteOrganization(ctx, ws, id); err != nil {
+			tb.Fatal(err)
 		}
 	}
 }
@@ -342,5 +374,78 @@ func TestImportCalendarKeepsTies(t *testing.T) {
 	if err != nil || len(ties) != 1 || ties[0].ID != tie.ID || ties[0].Strength == nil || *ties[0].Strength != strength ||
 		ties[0].Source != graph.TieManual || ties[0].Context != "co-founders" {
 		t.Errorf("Rosa–Tomas after the import: %+v, %v", ties, err)
+	}
+}
+
+// TestRestoreOwnersOnly: only an owner of the workspace restores; a member,
+// a viewer, nobody and an owner of another workspace are EFORBIDDEN.
+func TestRestoreOwnersOnly(t *testing.T) {
+	s := neo4jtest.Open(t)
+	w, owner := neo4jtest.Workspace(t, s)
+	_, stranger := neo4jtest.Workspace(t, s)
+	ctx := context.Background()
+	var backup bytes.Buffer
+	if err := importer.ExportBy(ctx, s, w.ID, owner.ID, &backup); err != nil {
+		t.Fatal(err)
+	}
+	member := &graph.User{WorkspaceID: w.ID, Name: "M", Role: graph.RoleMember}
+	if err := s.CreateUser(ctx, member); err != nil {
+		t.Fatal(err)
+	}
+	for name, u := range map[string]*graph.User{"member": member, "nobody": nil, "stranger": stranger,
+		"member claiming owner": {ID: member.ID, WorkspaceID: w.ID, Role: graph.RoleOwner}} {
+		for _, f := range []importer.Format{importer.FormatAuto, importer.FormatNexo} {
+			_, err := importer.Import(ctx, s, w.ID, u, bytes.NewReader(backup.Bytes()), f, importer.Options{})
+			if graph.ErrorCode(err) != graph.EFORBIDDEN {
+				t.Errorf("%s, %q: got %v, want forbidden", name, f, err)
+			}
+		}
+	}
+}
+
+// TestRestoreBesideKeepsYours restores a backup into another workspace,
+// then the restoring owner edits their own person and a tie the restore
+// gave them; restoring the same file again changes nothing: their values
+// win over the backup's.
+func TestRestoreBesideKeepsYours(t *testing.T) {
+	s := neo4jtest.Open(t)
+	a, ownerA := neo4jtest.Workspace(t, s)
+	ctx := context.Background()
+	for _, f := range []string{"linkedin_en.csv", "interactions.csv"} {
+		importFile(t, s, a.ID, ownerA, f, importer.Options{})
+	}
+	var backup bytes.Buffer
+	if err := importer.ExportBy(ctx, s, a.ID, ownerA.ID, &backup); err != nil {
+		t.Fatal(err)
+	}
+	beforeA := neo4jtest.Dump(t, s, a.ID)
+	b, ownerB := neo4jtest.Workspace(t, s)
+	r, err := importer.Restore(ctx, s, b.ID, ownerB, bytes.NewReader(backup.Bytes()), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Merged == 0 {
+		t.Errorf("the backup's owner was not merged: %+v", r)
+	}
+	if neo4jtest.Dump(t, s, a.ID) != beforeA {
+		t.Fatal("the original changed")
+	}
+	ties, _, err := s.FindTies(ctx, b.ID, graph.TieFilter{PersonID: ownerB.PersonID})
+	if err != nil || len(ties) < 3 {
+		t.Fatalf("the restoring owner's ties: %d, %v", len(ties), err)
+	}
+	strength, title := 0.9, "Restorer in chief"
+	if _, err := s.UpdateTie(ctx, b.ID, ties[0].ID, graph.TieUpdate{Strength: &strength}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdatePerson(ctx, b.ID, ownerB.PersonID, graph.PersonUpdate{Title: &title}, true); err != nil {
+		t.Fatal(err)
+	}
+	before := neo4jtest.Dump(t, s, b.ID)
+	if _, err := importer.Restore(ctx, s, b.ID, ownerB, bytes.NewReader(backup.Bytes()), importer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if after := neo4jtest.Dump(t, s, b.ID); after != before {
+		t.Errorf("restoring again changed the copy:\nbefore\n%s\nafter\n%s", before, after)
 	}
 }

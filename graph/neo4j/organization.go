@@ -17,7 +17,7 @@ func orgFrom(m map[string]any) *graph.Organization {
 }
 
 // orgNameKey is the case-insensitive key that makes organisation names unique.
-func orgNameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
+func orgNameKey(name string) string { return graph.OrganizationNameKey(name) }
 
 func orgParams(o *graph.Organization) map[string]any {
 	return sparse(map[string]any{

@@ -146,6 +146,12 @@ func (s *Store) UpdatePerson(ctx context.Context, ws, id string, upd graph.Perso
 
 // DeletePerson removes a person and what hangs off them, in one transaction.
 func (s *Store) DeletePerson(ctx context.Context, ws, id string) error {
+	return s.deletePerson(ctx, ws, id, "")
+}
+
+// deletePerson deletes a person; with a member's id, on their behalf (see
+// DeletePersonFor).
+func (s *Store) deletePerson(ctx context.Context, ws, id, by string) error {
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
 		if _, err := findPerson(ctx, tx, ws, id); err != nil {
 			return nil, err
@@ -156,6 +162,11 @@ func (s *Store) DeletePerson(ctx context.Context, ws, id string) error {
 			return nil, err
 		} else if n > 0 {
 			return nil, graph.Errorf(graph.ECONFLICT, "This person is a member's own person; remove the member first.")
+		}
+		if by != "" {
+			if err := requireOthersKept(ctx, tx, ws, id, by); err != nil {
+				return nil, err
+			}
 		}
 		for _, q := range []string{
 			// Notes and introductions about the person go with them.

@@ -21,7 +21,15 @@ const upsertBatchSize = 2000
 // pair): a new pair gets the row's id, an existing tie keeps its id and takes
 // the row's other properties. An id that belongs to another workspace is a
 // conflict; a reference to a person or organisation that is neither stored
-// nor in the batch is not found.
+// nor in the batch is not found, and so is a member named as an author who
+// is neither a member of the workspace nor in the batch.
+//
+// Every write step proves the workspace of what it touches: nodes are
+// MERGEd on their id and workspace (a node of another workspace with that id
+// is never matched, and the uniqueness constraint refuses a second one), the
+// people and organisations a relationship joins are matched in the
+// workspace, and a replaced position is deleted only when its person is the
+// workspace's.
 func (s *Store) Upsert(ctx context.Context, ws string, b *graph.Batch, progress func(done, total int)) error {
 	if err := prepareBatch(ws, b, s.Now()); err != nil {
 		return err
@@ -29,6 +37,9 @@ func (s *Store) Upsert(ctx context.Context, ws string, b *graph.Batch, progress 
 	total := b.Len()
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
 		if err := requireWorkspace(ctx, tx, ws); err != nil {
+			return nil, err
+		}
+		if err := requireMembers(ctx, tx, ws, b); err != nil {
 			return nil, err
 		}
 		done := 0
@@ -67,8 +78,8 @@ func prepareBatch(ws string, b *graph.Batch, now time.Time) error {
 		}
 	}
 	check := func(kind string, i int, id string, err error) error {
-		if err == nil && !validID(id) {
-			err = graph.FieldErrorf("id", "Missing id.")
+		if err == nil && !graph.ValidID(id) {
+			err = graph.FieldErrorf("id", "Missing or malformed id (ids are 26 characters of 0-9 and a-z).")
 		}
 		if err != nil {
 			return &graph.Error{Code: graph.ErrorCode(err), Field: graph.ErrorField(err),
@@ -128,8 +139,13 @@ func prepareBatch(ws string, b *graph.Batch, now time.Time) error {
 			return err
 		}
 	}
+	own := map[string]bool{}
 	for i, v := range b.Users {
 		v.WorkspaceID = ws
+		if v.PersonID != "" && own[v.PersonID] {
+			return graph.Errorf(graph.ECONFLICT, "member %d of the batch: another member of the batch has the same own person.", i+1)
+		}
+		own[v.PersonID] = true
 		v.Follows = graph.CleanList(v.Follows)
 		stamp(&v.CreatedAt, &v.UpdatedAt)
 		if err := check("member", i, v.ID, v.Validate()); err != nil {
@@ -161,13 +177,13 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 	}
 	add("Organization", mapRows(b.Organizations, orgParams), `
 		UNWIND $rows AS row
-		MERGE (o:Organization {id: row.id})
+		MERGE (o:Organization {id: row.id, workspaceId: $ws})
 		ON CREATE SET o += row
 		ON MATCH SET o = row
 		RETURN count(o)`)
 	add("Person", mapRows(b.People, personParams), `
 		UNWIND $rows AS row
-		MERGE (p:Person {id: row.id})
+		MERGE (p:Person {id: row.id, workspaceId: $ws})
 		ON CREATE SET p += row
 		ON MATCH SET p = row
 		RETURN count(p)`)
@@ -175,7 +191,8 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		return map[string]any{"id": e.ID, "person": e.PersonID, "org": e.OrganizationID, "props": employmentParams(e)}
 	}), `
 		UNWIND $rows AS row
-		OPTIONAL MATCH ()-[old:WORKS_AT {id: row.id}]->()
+		OPTIONAL MATCH (op:Person)-[old:WORKS_AT {id: row.id}]->() USING INDEX old:WORKS_AT(id)
+		WHERE op.workspaceId = $ws
 		DELETE old
 		WITH row
 		MATCH (p:Person {id: row.person}) USING INDEX p:Person(id) WHERE p.workspaceId = $ws
@@ -184,7 +201,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		SET w = row.props
 		RETURN count(w)`)
 	add("Tie", mapRows(b.Ties, func(t *graph.Tie) map[string]any {
-		return map[string]any{"a": t.PersonA, "b": t.PersonB, "props": tieParams(t)}
+		return map[string]any{"id": t.ID, "a": t.PersonA, "b": t.PersonB, "props": tieParams(t)}
 	}), `
 		UNWIND $rows AS row
 		MATCH (a:Person {id: row.a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
@@ -198,7 +215,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		return map[string]any{"id": i.ID, "participants": i.ParticipantIDs, "props": interactionParams(i)}
 	}), `
 		UNWIND $rows AS row
-		MERGE (i:Interaction {id: row.id})
+		MERGE (i:Interaction {id: row.id, workspaceId: $ws})
 		ON CREATE SET i += row.props
 		ON MATCH SET i = row.props
 		WITH i, row
@@ -217,7 +234,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 			"props": introParams(in)}
 	}), `
 		UNWIND $rows AS row
-		MERGE (i:Introduction {id: row.id})
+		MERGE (i:Introduction {id: row.id, workspaceId: $ws})
 		ON CREATE SET i += row.props
 		ON MATCH SET i = row.props
 		WITH i, row
@@ -231,7 +248,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		RETURN count(i)`)
 	add("Note", mapRows(b.Notes, noteParams), `
 		UNWIND $rows AS row
-		MERGE (n:Note {id: row.id})
+		MERGE (n:Note {id: row.id, workspaceId: $ws})
 		ON CREATE SET n += row
 		ON MATCH SET n = row
 		WITH n, row
@@ -245,7 +262,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		return map[string]any{"id": u.ID, "person": u.PersonID, "follows": list(u.Follows), "props": userParams(u)}
 	}), `
 		UNWIND $rows AS row
-		MERGE (u:User {id: row.id})
+		MERGE (u:User {id: row.id, workspaceId: $ws})
 		ON CREATE SET u += row.props
 		ON MATCH SET u = row.props
 		WITH u, row
@@ -275,30 +292,95 @@ func mapRows[T any](l []T, fn func(T) map[string]any) []map[string]any {
 	return rows
 }
 
+// foreignChecks count the rows of a kind whose id another workspace
+// already uses: a node by its workspaceId, a relationship by either of its
+// ends. The write steps could not touch such a node or relationship anyway
+// (they MERGE on id and workspace, and the uniqueness constraints refuse a
+// second one), but this check names the problem before anything is written.
+// Kinds are the fixed labels of upsertSteps, never input.
+func foreignCheck(kind string) string {
+	switch kind {
+	case "Employment":
+		return `UNWIND $rows AS row
+			MATCH (p)-[r:WORKS_AT {id: row.id}]->(o) USING INDEX r:WORKS_AT(id)
+			WHERE p.workspaceId <> $ws OR o.workspaceId <> $ws
+			RETURN count(r)`
+	case "Tie":
+		return `UNWIND $rows AS row
+			MATCH (a)-[r:KNOWS {id: row.id}]->(b) USING INDEX r:KNOWS(id)
+			WHERE a.workspaceId <> $ws OR b.workspaceId <> $ws
+			RETURN count(r)`
+	}
+	return "UNWIND $rows AS row MATCH (n:" + kind + " {id: row.id}) WHERE n.workspaceId <> $ws RETURN count(n)"
+}
+
 // upsertRows writes one UNWIND batch after checking that none of its ids
 // belongs to another workspace.
 func upsertRows(ctx context.Context, tx neo4j.ManagedTransaction, ws, kind string, rows []map[string]any, q string) error {
-	if kind != "Tie" && kind != "Employment" {
-		ids := make([]string, len(rows))
-		for i, r := range rows {
-			ids[i], _ = r["id"].(string)
-		}
-		// kind is one of the fixed labels above.
-		n, err := count(ctx, tx, "MATCH (n:"+kind+") WHERE n.id IN $ids AND n.workspaceId <> $ws RETURN count(n)",
-			map[string]any{"ids": ids, "ws": ws})
+	params := map[string]any{"rows": rows, "ws": ws}
+	n, err := count(ctx, tx, foreignCheck(kind), params)
+	if err != nil {
+		return fmt.Errorf("upsert %s: %w", kind, err)
+	} else if n > 0 {
+		return graph.Errorf(graph.ECONFLICT, "%d %s ids of the batch belong to another workspace; nothing was written.", n, kind)
+	}
+	if kind == "User" {
+		// A member's own person is theirs alone: paths and dormant ties
+		// start there, so sharing it would show one member another's.
+		n, err := count(ctx, tx, `UNWIND $rows AS row
+			MATCH (o:User)-[:IS]->(p:Person {id: row.person}) WHERE o.id <> row.id
+			RETURN count(o)`, params)
 		if err != nil {
-			return err
+			return fmt.Errorf("upsert %s: %w", kind, err)
 		} else if n > 0 {
-			return graph.Errorf(graph.ECONFLICT, "%d %s ids of the batch belong to another workspace.", n, kind)
+			return graph.Errorf(graph.ECONFLICT, "%d members of the batch have another member's own person as theirs; nothing was written.", n)
 		}
 	}
-	n, err := count(ctx, tx, q, map[string]any{"rows": rows, "ws": ws})
+	n, err = count(ctx, tx, q, params)
 	if err != nil {
 		return fmt.Errorf("upsert %s: %w", kind, err)
 	}
 	if n != len(rows) {
 		return graph.Errorf(graph.ENOTFOUND, "%d of %d %s rows refer to people or organizations that do not exist in the workspace.",
 			len(rows)-n, len(rows), kind)
+	}
+	return nil
+}
+
+// requireMembers fails with ENOTFOUND unless every member the batch names
+// (note authors, who logged an interaction, who requested an introduction)
+// is a member of the workspace or a member the batch writes.
+func requireMembers(ctx context.Context, tx neo4j.ManagedTransaction, ws string, b *graph.Batch) error {
+	inBatch := map[string]bool{}
+	for _, u := range b.Users {
+		inBatch[u.ID] = true
+	}
+	seen := map[string]bool{}
+	var ids []string
+	add := func(id string) {
+		if id != "" && !inBatch[id] && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, n := range b.Notes {
+		add(n.AuthorID)
+	}
+	for _, i := range b.Interactions {
+		add(i.LoggedBy)
+	}
+	for _, in := range b.Introductions {
+		add(in.RequestedBy)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	n, err := count(ctx, tx, "MATCH (u:User) WHERE u.id IN $ids AND u.workspaceId = $ws RETURN count(u)",
+		map[string]any{"ids": ids, "ws": ws})
+	if err != nil {
+		return err
+	} else if n != len(ids) {
+		return graph.Errorf(graph.ENOTFOUND, "%d of the members the batch names as authors are not members of the workspace.", len(ids)-n)
 	}
 	return nil
 }

@@ -158,6 +158,9 @@ func setUserPerson(ctx context.Context, tx neo4j.ManagedTransaction, ws, userID,
 	if err := requirePeople(ctx, tx, ws, personID); err != nil {
 		return err
 	}
+	if err := requireNotOwnPerson(ctx, tx, ws, userID, personID); err != nil {
+		return err
+	}
 	_, err := tx.Run(ctx, `MATCH (u:User {id: $id}), (p:Person {id: $person, workspaceId: $ws}) CREATE (u)-[:IS]->(p)`,
 		map[string]any{"id": userID, "person": personID, "ws": ws})
 	return err

@@ -24,6 +24,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/outbound"
 	"github.com/nexohq/nexo/graph/report"
 )
 
@@ -47,7 +48,12 @@ func (c *clock) Add(d time.Duration) {
 
 func newService(tb testing.TB, f *fixture, mb *mailbox, c *clock, mod ...func(*report.Config)) *report.Service {
 	tb.Helper()
-	cfg := report.Config{Store: f.store, Now: c.Now, Webhook: report.WebhookConfig{Secret: "whsec"}, SendTimeout: 10 * time.Second}
+	local, err := outbound.NewPolicy([]string{"127.0.0.1"}) // the test receivers
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg := report.Config{Store: f.store, Now: c.Now, Webhook: report.WebhookConfig{Secret: "whsec"}, SendTimeout: 10 * time.Second,
+		Outbound: local}
 	if mb != nil {
 		cfg.Mail = report.MailConfig{Addr: mb.Addr, Username: smtpUser, Password: smtpPassword,
 			From: "Nexo <nexo@example.com>", TLS: report.TLSStartTLS, TLSConfig: &tls.Config{RootCAs: mb.Roots}}
@@ -323,5 +329,71 @@ func TestWebhook(t *testing.T) {
 	svc.DeliverDue(ctx, f.ws.ID)
 	if d := delivery(t, f, rep.ID); d.State != graph.DeliveryFailed || !strings.Contains(d.LastError, "404") {
 		t.Errorf("after 404: got %+v, want failed", d)
+	}
+}
+
+// webhookGuards are receivers a member must not be able to use to reach or
+// read internal services (issue 12 item 2), each with what the delivery's
+// last_error must say.
+var webhookGuards = []struct {
+	name    string
+	allowed bool // the policy allows 127.0.0.1
+	handler http.HandlerFunc
+	state   graph.DeliveryState
+	want    string
+}{
+	{"BodyNotEchoed", true, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "internal-secret-7f3a: root password is hunter2", http.StatusInternalServerError)
+	}, graph.DeliveryPending, "the receiver answered 500, a server error"},
+	{"ClientErrorNotEchoed", true, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "internal-secret-7f3a", http.StatusBadRequest)
+	}, graph.DeliveryFailed, "the receiver answered 400"},
+	{"RedirectNotFollowed", true, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/internal-secret-7f3a", http.StatusFound)
+	}, graph.DeliveryFailed, "redirects are not followed"},
+	{"LoopbackRefused", false, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "internal-secret-7f3a")
+	}, graph.DeliveryFailed, "not allowed (a loopback address)"},
+}
+
+// TestWebhookGuard delivers to real receivers on 127.0.0.1 that try to
+// leak their answer, redirect, or are internal, and checks that nothing
+// they say reaches last_error and no redirect is followed.
+func TestWebhookGuard(t *testing.T) {
+	f := newFixture(t)
+	for _, tt := range webhookGuards {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits []string
+			var mu sync.Mutex
+			recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				hits = append(hits, r.Method+" "+r.URL.Path)
+				mu.Unlock()
+				tt.handler(w, r)
+			}))
+			defer recv.Close()
+			u := setReport(t, f, graph.ReportSettings{WebhookURL: recv.URL + "/hook"})
+			svc := newService(t, f, nil, &clock{t: now}, func(cfg *report.Config) {
+				if !tt.allowed {
+					cfg.Outbound = nil
+				}
+			})
+			rep := generate(t, svc, f, u)
+			svc.DeliverDue(ctx, f.ws.ID)
+			d := delivery(t, f, rep.ID)
+			if d.State != tt.state || !strings.Contains(d.LastError, tt.want) || strings.Contains(d.LastError, "secret-7f3a") ||
+				strings.Contains(d.LastError, recv.URL) {
+				t.Fatalf("delivery: state %s, last_error %q; want %s with %q and nothing of the receiver's", d.State, d.LastError, tt.state, tt.want)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			wantHits := 1
+			if !tt.allowed {
+				wantHits = 0
+			}
+			if len(hits) != wantHits {
+				t.Fatalf("receiver hits %v, want %d", hits, wantHits)
+			}
+		})
 	}
 }

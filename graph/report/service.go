@@ -13,6 +13,7 @@ import (
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/outbound"
 	"github.com/nexohq/nexo/graph/render"
 )
 
@@ -27,9 +28,10 @@ type Config struct {
 	// Webhook signs webhook deliveries; with no Secret they fail as not
 	// configured (an unsigned report is no report to trust).
 	Webhook WebhookConfig
-	// HTTPClient posts webhooks; default one with no overall timeout (each
-	// post is bounded by SendTimeout).
-	HTTPClient *http.Client
+	// Outbound guards the connections webhooks make (graph/outbound); nil
+	// is the default policy, which refuses loopback, private and link-local
+	// receivers. Tests with a receiver on 127.0.0.1 allow 127.0.0.1.
+	Outbound *outbound.Policy
 
 	MaxAttempts int           // attempts of one delivery before it fails; default 6
 	Backoff     time.Duration // wait before the first retry, doubling after each; default 1 minute, at most 1 hour
@@ -47,6 +49,8 @@ type Service struct {
 	renderer   *render.Renderer
 	renderErr  error
 
+	webhooks *http.Client // through cfg.Outbound
+
 	wg     sync.WaitGroup // background deliveries
 	mu     sync.Mutex
 	closed bool
@@ -60,8 +64,8 @@ func NewService(cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
+	if cfg.Outbound == nil {
+		cfg.Outbound, _ = outbound.NewPolicy(nil)
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 6
@@ -75,7 +79,7 @@ func NewService(cfg Config) *Service {
 	if cfg.Lease <= cfg.SendTimeout {
 		cfg.Lease = max(5*time.Minute, 2*cfg.SendTimeout)
 	}
-	return &Service{cfg: cfg, log: cfg.Logger}
+	return &Service{cfg: cfg, log: cfg.Logger, webhooks: cfg.Outbound.HTTPClient(cfg.SendTimeout)}
 }
 
 // Close waits for background deliveries and releases the renderer.
@@ -265,11 +269,11 @@ func (s *Service) Deliver(ctx context.Context, d *graph.Delivery) (bool, error) 
 		log.Info("report delivered")
 	case errors.As(sendErr, new(permanent)) || d.Attempts >= s.cfg.MaxAttempts:
 		upd.State, upd.LastError = graph.DeliveryFailed, sendErr.Error()
-		log.Error("report delivery failed", slog.String("error", sendErr.Error()))
+		log.Error("report delivery failed", slog.String("error", sendErr.Error()), slog.String("cause", errorCause(sendErr)))
 	default:
 		wait := s.cfg.Backoff << min(d.Attempts-1, 16)
 		upd.State, upd.LastError, upd.NextAttemptAt = graph.DeliveryPending, sendErr.Error(), s.Now().Add(min(wait, time.Hour))
-		log.Warn("report delivery failed; will retry", slog.String("error", sendErr.Error()),
+		log.Warn("report delivery failed; will retry", slog.String("error", sendErr.Error()), slog.String("cause", errorCause(sendErr)),
 			slog.Time("next_attempt", upd.NextAttemptAt))
 	}
 	if _, err := s.cfg.Store.UpdateDelivery(bg, d.WorkspaceID, d.ID, upd); err != nil {

@@ -5,17 +5,23 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/outbound"
 )
 
 // WebhookConfig holds the secret that signs webhook deliveries
@@ -78,9 +84,11 @@ func VerifySignature(secret string, h http.Header, body []byte, now time.Time, t
 	return nil
 }
 
-// sendWebhook posts the report, signed, to the delivery's URL. Answers 2xx
-// are success; 408, 429 and 5xx (and no answer) are retried; other answers
-// are permanent failures.
+// sendWebhook posts the report, signed, to the delivery's URL through the
+// outbound policy. Answers 2xx are success; 408, 429 and 5xx (and no answer)
+// are retried; other answers, redirects (never followed) and a receiver the
+// policy refuses are permanent failures. The error a member sees names the
+// status code and a category, never what the receiver wrote back.
 func (s *Service) sendWebhook(ctx context.Context, d *graph.Delivery, rep *graph.Report, r *Report) error {
 	secret := s.cfg.Webhook.Secret
 	if secret == "" {
@@ -94,7 +102,7 @@ func (s *Service) sendWebhook(ctx context.Context, d *graph.Delivery, rep *graph
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.Target, bytes.NewReader(body))
 	if err != nil {
-		return permanent{fmt.Errorf("webhook request: %w", err)}
+		return permanent{&receiverError{"the webhook URL cannot be used", err}}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Nexo-Webhook/1")
@@ -102,18 +110,93 @@ func (s *Service) sendWebhook(ctx context.Context, d *graph.Delivery, rep *graph
 	req.Header.Set(HeaderDelivery, d.ID)
 	req.Header.Set(HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
 	req.Header.Set(HeaderSignature, Sign(secret, now.Unix(), body))
-	resp, err := s.cfg.HTTPClient.Do(req)
+	resp, err := s.webhooks.Do(req)
 	if err != nil {
-		return fmt.Errorf("post webhook: %w", err)
+		return connectError(err)
 	}
 	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	// Read a little so the connection can be reused; it is never shown.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	code := resp.StatusCode
+	switch {
+	case code >= 200 && code < 300:
 		return nil
+	case code >= 300 && code < 400:
+		return permanent{&receiverError{msg: fmt.Sprintf("the receiver answered %d, a redirect: redirects are not followed "+
+			"(set the webhook to the URL it redirects to)", code)}}
+	case code == http.StatusRequestTimeout:
+		return &receiverError{msg: fmt.Sprintf("the receiver answered %d, a timeout; will retry", code)}
+	case code == http.StatusTooManyRequests:
+		return &receiverError{msg: fmt.Sprintf("the receiver answered %d, too many requests; will retry", code)}
+	case code >= 500:
+		return &receiverError{msg: fmt.Sprintf("the receiver answered %d, a server error; will retry", code)}
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return permanent{&receiverError{msg: fmt.Sprintf("the receiver answered %d, refusing the delivery "+
+			"(does it check the signature with the right secret?)", code)}}
+	case code == http.StatusNotFound || code == http.StatusGone:
+		return permanent{&receiverError{msg: fmt.Sprintf("the receiver answered %d: no webhook at that URL", code)}}
 	}
-	err = fmt.Errorf("webhook answered %s: %s", resp.Status, strings.TrimSpace(string(snippet)))
-	if resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		return err
+	return permanent{&receiverError{msg: fmt.Sprintf("the receiver answered %d, refusing the delivery", code)}}
+}
+
+// receiverError is a failed webhook attempt: msg is what the member sees in
+// last_error, cause what the operator's log gets.
+type receiverError struct {
+	msg   string
+	cause error
+}
+
+func (e *receiverError) Error() string { return e.msg }
+func (e *receiverError) Unwrap() error { return e.cause }
+
+// connectError says in a category why no answer came; a receiver the
+// outbound policy refuses is a permanent failure.
+func connectError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // its text holds the URL, which may carry the receiver's secret
 	}
-	return permanent{err}
+	var refused *outbound.Error
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &refused):
+		return permanent{&receiverError{"the webhook's address is not allowed (" + refused.Reason +
+			"); an operator can allow it with NEXO_OUTBOUND_ALLOW", err}}
+	case errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err):
+		return &receiverError{"the receiver did not answer in time; will retry", err}
+	case errors.As(err, &dns):
+		return &receiverError{"the receiver's host name could not be resolved; will retry", err}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &receiverError{"the receiver refused the connection; will retry", err}
+	case errors.As(err, &cert):
+		return &receiverError{"the receiver's TLS certificate was not accepted; will retry", err}
+	}
+	return &receiverError{"the receiver could not be reached; will retry", err}
+}
+
+// errorCause is the operator's view of a delivery error: the cause behind
+// what the member is shown, or "".
+func errorCause(err error) string {
+	var re *receiverError
+	if errors.As(err, &re) && re.cause != nil {
+		return re.cause.Error()
+	}
+	return ""
+}
+
+// CheckWebhookURL refuses, when it is set, a webhook URL that could never
+// be delivered to: not http(s), or a host that is an address the outbound
+// policy refuses, written in any form. A host name passes here; what it
+// resolves to is checked at each delivery.
+func (s *Service) CheckWebhookURL(u string) error {
+	var e *outbound.Error
+	err := s.cfg.Outbound.CheckURL(strings.TrimSpace(u))
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &e) && e.Addr.IsValid() || e != nil && e.Reason == outbound.ReasonNumeric:
+		return graph.FieldErrorf("webhook_url", "The webhook must go to a public address; %s is %s.", e.Host, e.Reason)
+	}
+	return graph.FieldErrorf("webhook_url", "The webhook must be an http(s) URL.")
 }

@@ -8,7 +8,6 @@ package capturetest
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -23,6 +22,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/nexohq/nexo/graph/outbound"
 )
 
 func need(tb testing.TB, keys ...string) {
@@ -168,26 +169,15 @@ func (m Mail) Bytes() []byte {
 	return b.Bytes()
 }
 
-// Loopback is a capture network for tests: it reaches only 127.0.0.1.
-type Loopback struct{}
-
-// DialContext dials a loopback address.
-func (Loopback) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	host, _, err := net.SplitHostPort(addr)
+// Network is the outbound policy of capture tests: the real one
+// (graph/outbound), allowing only 127.0.0.1, where the test servers are.
+func Network(tb testing.TB) *outbound.Policy {
+	tb.Helper()
+	p, err := outbound.NewPolicy([]string{"127.0.0.1"})
 	if err != nil {
-		return nil, err
+		tb.Fatal(err)
 	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return nil, fmt.Errorf("test network: %s is not a loopback address", host)
-	}
-	var d net.Dialer
-	return d.DialContext(ctx, network, addr)
-}
-
-// HTTPClient returns a client that reaches only loopback addresses.
-func (l Loopback) HTTPClient(timeout time.Duration) *http.Client {
-	return &http.Client{Timeout: timeout, Transport: &http.Transport{DialContext: l.DialContext},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return p
 }
 
 // DAV is the test Radicale: any user name logs in with Password.
