@@ -296,18 +296,12 @@ func (r *run) planCalendarObject(p *planner, cal *ical.Calendar, now time.Time) 
 	return uidPrefix(uid)
 }
 
-// eventTime reads a DTSTART; a TZID that is not an IANA name is read as loc.
+// eventTime reads a DTSTART as the calendar import does.
 func eventTime(prop *ical.Prop, loc *time.Location) (time.Time, error) {
 	if prop == nil {
 		return time.Time{}, errors.New("no start")
 	}
-	t, err := prop.DateTime(loc)
-	if err != nil && prop.Params.Get(ical.PropTimezoneID) != "" {
-		q := *prop
-		q.Params = ical.Params{}
-		t, err = q.DateTime(loc)
-	}
-	return t, err
+	return importer.EventStart(prop, loc)
 }
 
 // eventFrom reads an event's organiser and attendees; nil when it has none
@@ -319,38 +313,19 @@ func eventFrom(ev *ical.Event, uid string, at, occ time.Time) *Event {
 		return e
 	}
 	e.Summary, _ = ev.Props.Text(ical.PropSummary)
-	if o := ev.Props.Get(ical.PropOrganizer); o != nil {
-		if a, ok := calAddress(o); ok {
-			e.Organizer = &a
-		}
+	org, attendees := importer.EventPeople(ev)
+	if org != nil && org.Email != "" {
+		e.Organizer = &Address{Name: org.Name, Addr: org.Email}
 	}
-	for _, a := range ev.Props.Values(ical.PropAttendee) {
-		switch strings.ToUpper(a.Params.Get(ical.ParamCalendarUserType)) {
-		case "ROOM", "RESOURCE", "GROUP":
-			continue
-		}
-		if strings.EqualFold(a.Params.Get(ical.ParamParticipationStatus), "DECLINED") {
-			continue
-		}
-		if addr, ok := calAddress(&a); ok {
-			e.Attendees = append(e.Attendees, addr)
+	for _, a := range attendees {
+		if a.Email != "" {
+			e.Attendees = append(e.Attendees, Address{Name: a.Name, Addr: a.Email})
 		}
 	}
 	if len(e.Attendees) == 0 {
 		return nil
 	}
 	return e
-}
-
-func calAddress(p *ical.Prop) (Address, bool) {
-	v := strings.TrimSpace(p.Value)
-	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
-		v = v[7:]
-	}
-	if !strings.Contains(v, "@") || strings.ContainsAny(v, " <>") {
-		return Address{}, false
-	}
-	return Address{Name: strings.TrimSpace(p.Params.Get(ical.ParamCommonName)), Addr: strings.ToLower(v)}, true
 }
 
 // syncCardDAV reads what changed in the member's address books since the
