@@ -280,6 +280,7 @@ func (s *Store) CommitCapture(ctx context.Context, ws string, c *graph.Capture) 
 	rows := make([]map[string]any, 0, len(c.Interactions))
 	keys := make([]string, 0, len(c.Interactions))
 	var ties []map[string]any
+	since := map[[2]string]time.Time{}
 	for i, in := range c.Interactions {
 		in.WorkspaceID = ws
 		if in.CreatedAt.IsZero() {
@@ -295,11 +296,19 @@ func (s *Store) CommitCapture(ctx context.Context, ws string, c *graph.Capture) 
 			"props": interactionParams(in)})
 		keys = append(keys, in.CaptureKey)
 		for _, p := range in.ParticipantIDs {
-			if p != c.PersonID && c.PersonID != "" {
-				a, b := min(p, c.PersonID), max(p, c.PersonID)
-				ties = append(ties, map[string]any{"a": a, "b": b, "id": graph.NewID(), "since": tparam(in.At)})
+			if p == c.PersonID || c.PersonID == "" {
+				continue
+			}
+			// One row per pair, since its earliest message of the step: a
+			// step of a thousand messages ties the member to a few hundred people.
+			k := [2]string{min(p, c.PersonID), max(p, c.PersonID)}
+			if at, ok := since[k]; !ok || in.At.Before(at) {
+				since[k] = in.At
 			}
 		}
+	}
+	for k, at := range since {
+		ties = append(ties, map[string]any{"a": k[0], "b": k[1], "id": graph.NewID(), "since": tparam(at)})
 	}
 	corr := make([]map[string]any, 0, len(c.Correspondents))
 	for _, x := range c.Correspondents {
