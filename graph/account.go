@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"net"
 	"net/mail"
 	"net/url"
 	"strings"
@@ -217,6 +218,9 @@ func (a *Account) Validate() error {
 		if u.User != nil {
 			return FieldErrorf("url", "Put the user name and password in their own fields, not in the URL.")
 		}
+		if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+			return FieldErrorf("url", "Use https: a password never crosses the network unencrypted.")
+		}
 		a.URL = u.String()
 		a.Host, a.Port, a.TLS = "", 0, ""
 	}
@@ -227,6 +231,16 @@ func (a *Account) Validate() error {
 		a.Status.State = SyncIdle
 	}
 	return a.Settings.Validate()
+}
+
+// loopbackHost reports whether a URL's host is this machine, the one place
+// plain HTTP is allowed (a DAV server beside Nexo, the tests' Radicale).
+func loopbackHost(h string) bool {
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Endpoint names what the account connects to, for duplicate detection: the

@@ -103,3 +103,27 @@ func TestPlannerMessage(t *testing.T) {
 		})
 	}
 }
+
+func TestAccountValidate(t *testing.T) {
+	for _, tc := range []struct {
+		a     graph.Account
+		field string
+	}{
+		{graph.Account{Kind: graph.AccountIMAP, Host: "imap.example.com"}, ""},
+		{graph.Account{Kind: graph.AccountIMAP, Host: "imap.example.com", TLS: "none"}, "tls"},
+		{graph.Account{Kind: graph.AccountIMAP}, "host"},
+		{graph.Account{Kind: graph.AccountCalDAV, URL: "https://dav.example.com/"}, ""},
+		{graph.Account{Kind: graph.AccountCalDAV, URL: "http://dav.example.com/"}, "url"},
+		{graph.Account{Kind: graph.AccountCalDAV, URL: "http://127.0.0.1:5232/"}, ""},
+		{graph.Account{Kind: graph.AccountCardDAV, URL: "https://me:pw@dav.example.com/"}, "url"},
+		{graph.Account{Kind: "pop3", Host: "x"}, "kind"},
+		{graph.Account{Kind: graph.AccountIMAP, Host: "imap.example.com",
+			Settings: graph.CaptureSettings{ExcludeDomains: []string{"not a domain"}}}, "settings.exclude_domains"},
+	} {
+		a := tc.a
+		a.UserID, a.Username, a.Secret = "u", "me", []byte{1}
+		if got := graph.ErrorField(a.Validate()); got != tc.field {
+			t.Errorf("%+v: error on %q, want %q", tc.a, got, tc.field)
+		}
+	}
+}
