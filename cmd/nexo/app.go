@@ -128,7 +128,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	// Connected accounts (graph/capture): one service for the API and the
 	// sync scheduler, reaching mail servers through the same outbound policy.
-	cs, err := newCaptureService(m, out)
+	cs, err := newCaptureService(m, out, true)
 	if err != nil {
 		return err
 	}

@@ -84,31 +84,34 @@ func secretKey(cfg Config) ([]byte, error) {
 }
 
 // newCaptureService builds the capture service of a running program; its
-// connections to mail and calendar servers go through out.
-func newCaptureService(m *Main, out *outbound.Policy) (*capture.Service, error) {
-	key, err := secretKey(m.Config)
-	if err != nil {
-		return nil, err
+// connections to mail and calendar servers go through out. The secret key
+// is read (or made) when an account first needs it, or at once with eager
+// (serve: a key that cannot be read stops the start).
+func newCaptureService(m *Main, out *outbound.Policy, eager bool) (*capture.Service, error) {
+	cfg := capture.Config{Store: m.Store, Logger: m.Logger, Network: out,
+		Key: func() ([]byte, error) { return secretKey(m.Config) }}
+	if eager {
+		key, err := secretKey(m.Config)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Sealer, err = capture.NewSealer(key); err != nil {
+			return nil, err
+		}
 	}
-	sealer, err := capture.NewSealer(key)
-	if err != nil {
-		return nil, err
-	}
-	var roots *x509.CertPool
 	if m.Config.CaptureCA != "" {
 		pem, err := os.ReadFile(m.Config.CaptureCA)
 		if err != nil {
 			return nil, fmt.Errorf("NEXO_CAPTURE_CA: %w", err)
 		}
-		if roots, err = x509.SystemCertPool(); err != nil {
-			roots = x509.NewCertPool()
+		if cfg.RootCAs, err = x509.SystemCertPool(); err != nil {
+			cfg.RootCAs = x509.NewCertPool()
 		}
-		if !roots.AppendCertsFromPEM(pem) {
+		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("NEXO_CAPTURE_CA: no certificate in %s", m.Config.CaptureCA)
 		}
 	}
-	return capture.NewService(capture.Config{Store: m.Store, Sealer: sealer, Logger: m.Logger, RootCAs: roots,
-		Network: out}), nil
+	return capture.NewService(cfg), nil
 }
 
 func newConnectCmd() *cobra.Command {

@@ -89,3 +89,31 @@ func TestConnectMailbox(t *testing.T) {
 		}
 	})
 }
+
+func TestSecretKey(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{DataDir: dir}
+	k1, err := secretKey(cfg)
+	if err != nil || len(k1) < 32 {
+		t.Fatalf("first start: %v, %d bytes", err, len(k1))
+	}
+	path := filepath.Join(dir, "secret.key")
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v, want mode 0600", st, err)
+	}
+	if k2, err := secretKey(cfg); err != nil || string(k2) != string(k1) {
+		t.Errorf("second start: another key or %v", err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := secretKey(cfg); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Errorf("a key file others can read: %v, want refused", err)
+	}
+	if _, err := secretKey(Config{DataDir: dir, SecretKey: "short"}); err == nil {
+		t.Error("a short NEXO_SECRET_KEY was taken")
+	}
+	if k, err := secretKey(Config{DataDir: dir, SecretKey: strings.Repeat("k", 40)}); err != nil || string(k) != strings.Repeat("k", 40) {
+		t.Errorf("NEXO_SECRET_KEY: %q %v", k, err)
+	}
+}

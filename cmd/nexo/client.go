@@ -80,7 +80,7 @@ func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient
 		m.Close()
 		return nil, fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
 	}
-	cs, err := newCaptureService(m, out)
+	cs, err := newCaptureService(m, out, false)
 	if err != nil {
 		m.Close()
 		return nil, err

@@ -26,8 +26,12 @@ type Network interface {
 
 // Config configures a Service.
 type Config struct {
-	Store   graph.Store
-	Sealer  *Sealer // nil: accounts cannot be connected or synced
+	Store graph.Store
+	// Sealer seals passwords; when nil, Key makes one on first need (a CLI
+	// command that never touches an account never reads or makes a key).
+	// Neither: accounts cannot be connected or synced.
+	Sealer  *Sealer
+	Key     func() ([]byte, error)
 	Network Network // nil: accounts cannot be connected or synced
 	// RootCAs verifies servers' certificates; nil means the system's.
 	RootCAs *x509.CertPool
@@ -49,6 +53,9 @@ type Service struct {
 
 	mu    sync.Mutex
 	locks map[string]*sync.Mutex // per workspace: one sync plans people at a time
+
+	sealerOnce sync.Once
+	sealerErr  error
 }
 
 // NewService returns a service.
@@ -86,6 +93,19 @@ func (s *Service) lock(ws string) func() {
 }
 
 func (s *Service) ready() error {
+	s.sealerOnce.Do(func() {
+		if s.cfg.Sealer != nil || s.cfg.Key == nil {
+			return
+		}
+		key, err := s.cfg.Key()
+		if err == nil {
+			s.cfg.Sealer, err = NewSealer(key)
+		}
+		s.sealerErr = err
+	})
+	if s.sealerErr != nil {
+		return fmt.Errorf("secret key: %w", s.sealerErr)
+	}
 	if s.cfg.Sealer == nil || s.cfg.Network == nil {
 		return graph.Errorf(graph.EUNAVAILABLE, "Connected accounts are not configured on this server (no secret key or network policy).")
 	}
