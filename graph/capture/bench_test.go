@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 var (
 	benchMessages = flag.Int("bench.messages", 50000, "messages in the mailbox of BenchmarkIMAPSync")
 	benchPeople   = flag.Int("bench.correspondents", 2000, "distinct correspondents in it")
+	benchMailbox  = flag.String("bench.mailbox", "", "a Dovecot user an earlier run filled (its log names it): sync it without filling another")
 )
 
 // peakRSS returns the process's peak resident memory in MiB since the last
@@ -50,8 +52,51 @@ func BenchmarkIMAPSync(b *testing.B) {
 	f := newFixture(b)
 	f.svc = capture.NewService(capture.Config{Store: f.s, Sealer: mustSealer(b), Network: capturetest.Network(b),
 		RootCAs: f.imap.CA})
-	me := f.addr
 	n, people := *benchMessages, *benchPeople
+	if *benchMailbox != "" {
+		f.addr = *benchMailbox
+	} else {
+		fillMailbox(b, f, n, people)
+	}
+	a := f.connect(b, graph.CaptureSettings{})
+	ctx := context.Background()
+
+	b.ResetTimer()
+	resetPeakRSS()
+	t0 := time.Now()
+	res, err := f.svc.Sync(ctx, f.ws, a.ID, nil)
+	first := time.Since(t0)
+	peak := peakRSS(b)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A sync with nothing new, three times: the median, as the first right
+	// after 50,000 writes can meet Neo4j checkpointing.
+	var seconds []time.Duration
+	for range 3 {
+		t1 := time.Now()
+		again, err := f.svc.Sync(ctx, f.ws, a.ID, nil)
+		seconds = append(seconds, time.Since(t1))
+		if err != nil || again.Messages != 0 {
+			b.Fatalf("sync with nothing new: %+v %v", again, err)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(seconds)
+	second := seconds[1]
+	if res.Messages != n {
+		b.Fatalf("first sync read %d messages, want %d", res.Messages, n)
+	}
+	b.ReportMetric(first.Seconds(), "first-sync-s")
+	b.ReportMetric(second.Seconds()*1000, "second-sync-ms")
+	b.ReportMetric(peak, "peak-RSS-MiB")
+	b.Logf("first sync: %d messages, %d captured, %d people, %d skipped in %s (peak RSS %.0f MiB); nothing new: %v",
+		res.Messages, res.Captured, res.People, res.Skipped, first.Round(time.Millisecond), peak, seconds)
+}
+
+// fillMailbox fills the fixture's mailbox with n messages over three years.
+func fillMailbox(b *testing.B, f *fixture, n, people int) {
+	me := f.addr
 	start := time.Now().Add(-3 * 365 * 24 * time.Hour)
 	who := func(i int) string {
 		k := i % people
@@ -75,32 +120,5 @@ func BenchmarkIMAPSync(b *testing.B) {
 		}
 		return m.Bytes()
 	})
-	b.Logf("filled %d messages in %s", n, time.Since(fill).Round(time.Millisecond))
-	a := f.connect(b, graph.CaptureSettings{})
-	ctx := context.Background()
-
-	b.ResetTimer()
-	resetPeakRSS()
-	t0 := time.Now()
-	res, err := f.svc.Sync(ctx, f.ws, a.ID, nil)
-	first := time.Since(t0)
-	peak := peakRSS(b)
-	if err != nil {
-		b.Fatal(err)
-	}
-	t1 := time.Now()
-	again, err := f.svc.Sync(ctx, f.ws, a.ID, nil)
-	second := time.Since(t1)
-	b.StopTimer()
-	if err != nil || again.Messages != 0 {
-		b.Fatalf("second sync: %+v %v", again, err)
-	}
-	if res.Messages != n {
-		b.Fatalf("first sync read %d messages, want %d", res.Messages, n)
-	}
-	b.ReportMetric(first.Seconds(), "first-sync-s")
-	b.ReportMetric(second.Seconds()*1000, "second-sync-ms")
-	b.ReportMetric(peak, "peak-RSS-MiB")
-	b.Logf("first sync: %d messages, %d captured, %d people, %d skipped in %s (peak RSS %.0f MiB); second: %s",
-		res.Messages, res.Captured, res.People, res.Skipped, first.Round(time.Millisecond), peak, second.Round(time.Millisecond))
+	b.Logf("filled %d messages for %s in %s", n, me, time.Since(fill).Round(time.Millisecond))
 }

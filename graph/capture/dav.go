@@ -382,6 +382,9 @@ func (r *run) syncCardDAV(ctx context.Context, password string) error {
 					return fmt.Errorf("encode card: %w", err)
 				}
 			}
+			if err := r.member(ctx); err != nil {
+				return err
+			}
 			rep, err := importer.Import(ctx, s.cfg.Store, r.a.WorkspaceID, r.user, &buf, importer.FormatVCard, importer.Options{})
 			if err != nil {
 				return err

@@ -298,15 +298,6 @@ func (r *run) sync(ctx context.Context) error {
 	if err != nil {
 		return failf(FailKey, err, "%s", err.Error())
 	}
-	if r.user, err = s.cfg.Store.FindUser(ctx, r.a.WorkspaceID, r.a.UserID); err != nil {
-		return err
-	}
-	if r.user.PersonID == "" {
-		return failf(FailInternal, nil, "You have no own person in this workspace; captured mail is tied to it.")
-	}
-	if r.me, err = s.cfg.Store.FindPerson(ctx, r.a.WorkspaceID, r.user.PersonID); err != nil {
-		return err
-	}
 	switch r.a.Kind {
 	case graph.AccountIMAP:
 		return r.syncIMAP(ctx, password)
@@ -323,6 +314,9 @@ func (r *run) sync(ctx context.Context) error {
 func (r *run) planner(ctx context.Context) (*planner, error) {
 	if r.p != nil {
 		return r.p, nil
+	}
+	if err := r.member(ctx); err != nil {
+		return nil, err
 	}
 	x, err := loadIndex(ctx, r.s.cfg.Store, r.a.WorkspaceID)
 	if err != nil {
@@ -350,6 +344,25 @@ func (r *run) planner(ctx context.Context) (*planner, error) {
 		r.p.source = graph.SourceCalendar
 	}
 	return r.p, nil
+}
+
+// member reads the account's member and their own person, which captured
+// interactions are tied to.
+func (r *run) member(ctx context.Context) error {
+	if r.me != nil {
+		return nil
+	}
+	var err error
+	if r.user == nil {
+		if r.user, err = r.s.cfg.Store.FindUser(ctx, r.a.WorkspaceID, r.a.UserID); err != nil {
+			return err
+		}
+	}
+	if r.user.PersonID == "" {
+		return failf(FailInternal, nil, "You have no own person in this workspace; captured mail is tied to it.")
+	}
+	r.me, err = r.s.cfg.Store.FindPerson(ctx, r.a.WorkspaceID, r.user.PersonID)
+	return err
 }
 
 // commit writes the planned step with the cursor to resume after it.
