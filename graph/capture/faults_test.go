@@ -225,3 +225,33 @@ func (p *proxy) cut() {
 }
 
 func (p *proxy) restore() { p.down.Store(false) }
+
+func TestSchedulerTick(t *testing.T) {
+	f := newFixture(t)
+	f.imap.Append(t, f.addr, "INBOX", capturetest.Mail{From: "a@corp.example", To: f.addr, Date: day0, MessageID: "s1@x"}.Bytes())
+	a := f.connect(t, graph.CaptureSettings{})
+	second := *f
+	second.addr = capturetest.NewUser("paused")
+	paused := second.connectAt(t, f.imap.Port, graph.TLSStart, f.imap.Password)
+	set := graph.CaptureSettings{Paused: true}
+	if _, err := f.s.UpdateAccount(context.Background(), f.ws, paused.ID, graph.AccountUpdate{Settings: &set}); err != nil {
+		t.Fatal(err)
+	}
+	sched := capture.NewScheduler(f.svc, capture.SchedulerOptions{Interval: time.Hour})
+	if err := sched.TickWorkspace(context.Background(), f.ws); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.status(t, a); st.State != graph.SyncOK || st.Messages != 1 {
+		t.Fatalf("after a tick: %+v, want the account synced", st)
+	}
+	if st := f.status(t, paused); st.State != graph.SyncIdle {
+		t.Errorf("a paused account was synced: %+v", st)
+	}
+	last := f.status(t, a).LastSyncAt
+	if err := sched.TickWorkspace(context.Background(), f.ws); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.status(t, a); !st.LastSyncAt.Equal(last) {
+		t.Errorf("synced again within the interval: %s then %s", last, st.LastSyncAt)
+	}
+}

@@ -83,36 +83,38 @@ func (s *Scheduler) loop(ctx context.Context, done chan struct{}) {
 	}
 }
 
-// Tick syncs the accounts that are due now. A failed sync is recorded on
-// its account and does not stop the others.
+// Tick syncs the accounts of every workspace that are due now. A failed
+// sync is recorded on its account and does not stop the others.
 func (s *Scheduler) Tick(ctx context.Context) error {
-	store := s.svc.cfg.Store
-	wss, err := store.FindWorkspaces(ctx)
+	wss, err := s.svc.cfg.Store.FindWorkspaces(ctx)
 	if err != nil {
 		return err
 	}
-	now := s.svc.now()
 	for _, w := range wss {
-		accounts, err := store.FindAccounts(ctx, w.ID, "")
-		if graph.ErrorCode(err) == graph.ENOTFOUND {
-			continue
-		} else if err != nil {
+		if err := s.TickWorkspace(ctx, w.ID); err != nil && graph.ErrorCode(err) != graph.ENOTFOUND {
 			return err
 		}
-		for _, a := range accounts {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if !Due(a, now, s.opt.Interval) {
-				continue
-			}
-			_, err := s.svc.Sync(ctx, w.ID, a.ID, nil)
-			if err != nil && graph.ErrorCode(err) != graph.ECONFLICT && ctx.Err() == nil {
-				if _, ok := err.(*Failure); !ok {
-					s.svc.log.Warn("scheduled sync", slog.String("workspace", w.ID), slog.String("account", a.ID),
-						slog.String("error", err.Error()))
-				}
-			}
+	}
+	return nil
+}
+
+// TickWorkspace syncs one workspace's accounts that are due now.
+func (s *Scheduler) TickWorkspace(ctx context.Context, ws string) error {
+	accounts, err := s.svc.cfg.Store.FindAccounts(ctx, ws, "")
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !Due(a, s.svc.now(), s.opt.Interval) {
+			continue
+		}
+		_, err := s.svc.Sync(ctx, ws, a.ID, nil)
+		if _, failed := err.(*Failure); err != nil && !failed && graph.ErrorCode(err) != graph.ECONFLICT && ctx.Err() == nil {
+			s.svc.log.Warn("scheduled sync", slog.String("workspace", ws), slog.String("account", a.ID),
+				slog.String("error", err.Error()))
 		}
 	}
 	return nil
