@@ -27,14 +27,9 @@ func vevent(uid string, start time.Time, extra string) string {
 func TestDAVSync(t *testing.T) {
 	s := neo4jtest.Open(t)
 	dav := capturetest.Radicale(t)
-	w, me := neo4jtest.Workspace(t, s)
+	w, me := workspaceAs(t, s, "me@home.example")
 	ctx := context.Background()
-	email := "me@home.example"
-	if _, err := s.UpdateUser(ctx, w.ID, me.ID, graph.UserUpdate{Email: &email}); err != nil {
-		t.Fatal(err)
-	}
-	me, _ = s.FindUser(ctx, w.ID, me.ID)
-	sealer, _ := capture.NewSealer(testKey())
+	sealer := mustSealer(t)
 	svc := capture.NewService(capture.Config{Store: s, Sealer: sealer, Network: capturetest.Network(t), StepSize: 4})
 	user := strings.TrimSuffix(capturetest.NewUser("cal"), "@example.org")
 	now := time.Now().UTC().Truncate(time.Hour)

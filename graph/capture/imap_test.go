@@ -237,3 +237,18 @@ func mustSealer(tb testing.TB) *capture.Sealer {
 	}
 	return s
 }
+
+// workspaceAs makes a workspace whose owner's email is email.
+func workspaceAs(tb testing.TB, s *neo4j.Store, email string) (*graph.Workspace, *graph.User) {
+	tb.Helper()
+	w, me := neo4jtest.Workspace(tb, s)
+	ctx := context.Background()
+	if _, err := s.UpdateUser(ctx, w.ID, me.ID, graph.UserUpdate{Email: &email}); err != nil {
+		tb.Fatal(err)
+	}
+	me, err := s.FindUser(ctx, w.ID, me.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return w, me
+}

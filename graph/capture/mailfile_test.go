@@ -14,14 +14,9 @@ import (
 
 func TestImportMailFiles(t *testing.T) {
 	s := neo4jtest.Open(t)
-	w, me := neo4jtest.Workspace(t, s)
+	w, me := workspaceAs(t, s, "me@home.example")
 	ctx := context.Background()
-	email := "me@home.example"
-	if _, err := s.UpdateUser(ctx, w.ID, me.ID, graph.UserUpdate{Email: &email}); err != nil {
-		t.Fatal(err)
-	}
-	me, _ = s.FindUser(ctx, w.ID, me.ID)
-	sealer, _ := capture.NewSealer(testKey())
+	sealer := mustSealer(t)
 	svc := capture.NewService(capture.Config{Store: s, Sealer: sealer, StepSize: 2})
 
 	mbox := "From x Mon Jan  5 10:00:00 2026\nFrom: me@home.example\nTo: Ana <ana@globex.example>\nMessage-ID: <1@x>\nX-Gmail-Labels: Sent\n\nhi\n\n" +

@@ -3,10 +3,10 @@ package capture
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/periodic"
 )
 
 // SchedulerOptions tune a Scheduler.
@@ -25,9 +25,7 @@ type Scheduler struct {
 	svc *Service
 	opt SchedulerOptions
 
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	loop periodic.Loop
 }
 
 // NewScheduler returns a scheduler of the service's accounts.
@@ -43,45 +41,16 @@ func NewScheduler(svc *Service, opt SchedulerOptions) *Scheduler {
 
 // Start runs the scheduler in the background until Stop or ctx ends.
 func (s *Scheduler) Start(ctx context.Context) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done != nil {
-		return
-	}
-	ctx, s.cancel = context.WithCancel(ctx)
-	s.done = make(chan struct{})
-	go s.loop(ctx, s.done)
+	s.loop.Start(ctx, s.opt.Poll, func(ctx context.Context) {
+		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+			s.svc.log.Error("sync scheduler", slog.String("error", err.Error()))
+		}
+	})
 }
 
 // Stop stops the scheduler and waits for it; a sync under way stops at
 // once and resumes at the next start.
-func (s *Scheduler) Stop() {
-	s.mu.Lock()
-	cancel, done := s.cancel, s.done
-	s.mu.Unlock()
-	if cancel == nil {
-		return
-	}
-	cancel()
-	<-done
-}
-
-func (s *Scheduler) loop(ctx context.Context, done chan struct{}) {
-	defer close(done)
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
-			s.svc.log.Error("sync scheduler", slog.String("error", err.Error()))
-		}
-		t.Reset(s.opt.Poll)
-	}
-}
+func (s *Scheduler) Stop() { s.loop.Stop() }
 
 // Tick syncs the accounts of every workspace that are due now. A failed
 // sync is recorded on its account and does not stop the others.

@@ -12,19 +12,10 @@
 # when `radicale` is missing (apt-get; root or sudo -n).
 set -euo pipefail
 
-cmd=${1:-}
-[ $# -gt 0 ] && shift
-dir=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dir) dir=$2; shift 2 ;;
-    *) echo "radicale.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-say() { echo "radicale.sh: $*" >&2; }
 # shellcheck source=../lib/servers.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/servers.sh"
-[ -n "$dir" ] || { say "--dir is required"; exit 2; }
+say() { echo "radicale.sh: $*" >&2; }
+parse_args "$@"
 bin=/usr/bin/radicale
 
 install() {

@@ -1,5 +1,19 @@
 # servers.sh — helpers for the scripts that run throw-away test servers (sourced, not run).
 
+# parse_args COMMAND --dir DIR: sets cmd and dir (the caller defines say).
+parse_args() {
+  cmd=${1:-}
+  [ $# -gt 0 ] && shift
+  dir=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --dir) dir=${2:-}; shift 2 ;;
+      *) say "unknown argument $1"; exit 2 ;;
+    esac
+  done
+  [ -n "$dir" ] || { say "--dir is required"; exit 2; }
+}
+
 # install_debian PACKAGE LOG: apt-get install one of Debian's packages (root, or sudo -n), once more
 # after an apt-get update when the lists are stale. Containers' policy-rc.d keeps the package from
 # starting a system-wide service.

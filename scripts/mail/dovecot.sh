@@ -15,19 +15,10 @@
 # a fresh mailbox. Installs Debian's dovecot-imapd when `dovecot` is missing (apt-get; root or sudo -n).
 set -euo pipefail
 
-cmd=${1:-}
-[ $# -gt 0 ] && shift
-dir=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dir) dir=$2; shift 2 ;;
-    *) echo "dovecot.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-say() { echo "dovecot.sh: $*" >&2; }
 # shellcheck source=../lib/servers.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/servers.sh"
-[ -n "$dir" ] || { say "--dir is required"; exit 2; }
+say() { echo "dovecot.sh: $*" >&2; }
+parse_args "$@"
 
 install() {
   command -v dovecot >/dev/null && [ -x /usr/lib/dovecot/imap ] && return 0
