@@ -255,3 +255,23 @@ func TestSchedulerTick(t *testing.T) {
 		t.Errorf("synced again within the interval: %s then %s", last, st.LastSyncAt)
 	}
 }
+
+// TestKilledSyncLapses: a sync whose process died (kill -9) holds its
+// account until its claim lapses; then the next sync runs.
+func TestKilledSyncLapses(t *testing.T) {
+	f := newFixture(t)
+	f.imap.Append(t, f.addr, "INBOX", capturetest.Mail{From: "a@corp.example", To: f.addr, Date: day0, MessageID: "k1@x"}.Bytes())
+	a := f.connect(t, graph.CaptureSettings{})
+	now := time.Now().UTC()
+	if _, err := f.s.ClaimAccount(context.Background(), f.ws, a.ID, now, now.Add(2*time.Minute)); err != nil {
+		t.Fatal(err) // the dead process's claim
+	}
+	if _, err := f.svc.Sync(context.Background(), f.ws, a.ID, nil); graph.ErrorCode(err) != graph.ECONFLICT {
+		t.Fatalf("a sync while the claim holds: %v, want a conflict", err)
+	}
+	later := capture.NewService(capture.Config{Store: f.s, Sealer: mustSealer(t), Network: capturetest.Network(t),
+		RootCAs: f.imap.CA, Now: func() time.Time { return time.Now().Add(3 * time.Minute) }})
+	if res, err := later.Sync(context.Background(), f.ws, a.ID, nil); err != nil || res.Messages != 1 {
+		t.Fatalf("a sync after the claim lapsed: %+v %v", res, err)
+	}
+}

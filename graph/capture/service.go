@@ -41,8 +41,9 @@ type Config struct {
 	StepSize int
 	// Timeout bounds each network exchange; default one minute.
 	Timeout time.Duration
-	// Lease is how long a sync holds its account between progress reports;
-	// default ten minutes.
+	// Lease is how long a sync holds its account between progress reports
+	// (each step renews it); default two minutes. A sync whose process died
+	// (kill -9) leaves its claim to lapse: the next one resumes after that.
 	Lease time.Duration
 }
 
@@ -73,7 +74,7 @@ func NewService(cfg Config) *Service {
 		cfg.Timeout = time.Minute
 	}
 	if cfg.Lease <= 0 {
-		cfg.Lease = 10 * time.Minute
+		cfg.Lease = 2 * time.Minute
 	}
 	return &Service{cfg: cfg, log: cfg.Logger, locks: map[string]*sync.Mutex{}}
 }

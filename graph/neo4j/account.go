@@ -215,7 +215,7 @@ func (s *Store) ClaimAccount(ctx context.Context, ws, id string, now, until time
 			return nil, err
 		}
 		if !a.Status.LeaseUntil.IsZero() && a.Status.LeaseUntil.After(now) {
-			return nil, graph.Errorf(graph.ECONFLICT, "A sync of this account is already running.")
+			return nil, graph.Errorf(graph.ECONFLICT, "A sync of this account is already running (or was cut off less than two minutes ago).")
 		}
 		a.Status.State, a.Status.LeaseUntil = graph.SyncRunning, until
 		a.Status.Phase, a.Status.Done, a.Status.Total = "connecting", 0, 0
