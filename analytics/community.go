@@ -2,10 +2,8 @@ package analytics
 
 import (
 	"cmp"
-	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 )
 
 // Communities is a partition of the network into circles.
@@ -18,11 +16,15 @@ type Communities struct {
 	Seed       uint64   `json:"seed"`
 }
 
-// Circle is one community, labelled by what its members most have in common.
+// Circle is one community, labelled by what its members most have in common
+// (see circleNames); labels are unique within a partition.
 type Circle struct {
-	ID      int     `json:"id"`
-	Size    int     `json:"size"`
-	Label   string  `json:"label"`
+	ID    int    `json:"id"`
+	Size  int    `json:"size"`
+	Label string `json:"label"`
+	// Basis says what Label names: one of the Basis constants, such as
+	// BasisOrganization for "Acme" or BasisPerson for "Ana García's circle".
+	Basis   string  `json:"label_basis"`
 	Members []int32 `json:"-"`
 }
 
@@ -84,12 +86,12 @@ func (net *Network) Louvain(resolution float64, seed uint64) *Communities {
 		}
 		return cmp.Compare(a[0], b[0])
 	})
+	names, bases := net.circleNames(groups)
 	for id, g := range groups {
 		for _, v := range g {
 			out.Of[v] = int32(id)
 		}
-		out.Circles = append(out.Circles, Circle{ID: id, Size: len(g), Members: g,
-			Label: net.circleLabel(g, id)})
+		out.Circles = append(out.Circles, Circle{ID: id, Size: len(g), Members: g, Label: names[id], Basis: bases[id]})
 	}
 	out.Modularity = net.Modularity(out.Of, resolution)
 	return out
@@ -124,47 +126,6 @@ func (net *Network) Modularity(of []int32, resolution float64) float64 {
 		q += in[c]/m2 - resolution*(tot[c]/m2)*(tot[c]/m2)
 	}
 	return q
-}
-
-// circleLabel names a circle by the tag, current organisation or skill most
-// of its members share (at least two, and a quarter of them), else "circle N".
-func (net *Network) circleLabel(members []int32, id int) string {
-	count := map[string]int{}
-	spelling := map[string]string{}
-	add := func(v string) {
-		k := strings.ToLower(strings.TrimSpace(v))
-		if k == "" {
-			return
-		}
-		if _, ok := spelling[k]; !ok {
-			spelling[k] = strings.TrimSpace(v)
-		}
-		count[k]++
-	}
-	for _, v := range members {
-		p := &net.snap.People[v]
-		for _, t := range p.Tags {
-			add(t)
-		}
-		for _, s := range p.Skills {
-			add(s)
-		}
-		for _, j := range p.Jobs {
-			if j.End == 0 && int(j.Org) < len(net.snap.Organizations) && j.Org >= 0 {
-				add(net.snap.Organizations[j.Org].Name)
-			}
-		}
-	}
-	best, bestN := "", 0
-	for k, c := range count {
-		if c > bestN || (c == bestN && k < best) {
-			best, bestN = k, c
-		}
-	}
-	if bestN >= 2 && 4*bestN >= len(members) {
-		return spelling[best]
-	}
-	return fmt.Sprintf("circle %d", id+1)
 }
 
 // CircleReach is a circle a person reaches through their contacts.

@@ -26,6 +26,8 @@ type victim struct {
 	word    string            // distinctive, in every name, email and text
 	ids     map[string]string // what → id
 	secrets []string          // every name, email, text and id of the workspace
+	viewer  string            // the token of its viewer ("member")
+	people  int               // how many people it has
 }
 
 // seedVictim fills c's workspace with one of each thing.
@@ -70,6 +72,7 @@ func seedVictim(c *client) *victim {
 		"tie": t1.ID, "tie2": t2.ID, "interaction": i.ID, "introduction": in.ID, "note": n.ID, "member": m.ID,
 		"member_person": m.PersonID, "token": tok.ID, "job": job.ID}
 	v.secrets = []string{v.word, name, email, org, tok.Secret, tok.Prefix}
+	v.viewer, v.people = tok.Secret, 4
 	for _, id := range v.ids {
 		v.secrets = append(v.secrets, id)
 	}
@@ -179,12 +182,19 @@ func (v *victim) unknownTwin(a attack) attack {
 	return twin
 }
 
-func TestAdversarial(t *testing.T) {
+// twoVictims starts a server with two seeded workspaces and returns the
+// client of the first's owner and both.
+func twoVictims(t *testing.T) (*client, *victim, *victim) {
+	t.Helper()
 	a := newServer(t, quietLogs)
 	wB, ownerB := neo4jtest.Workspace(t, neo4jtest.Open(t))
 	b := a.as(ownerB)
 	b.ws = wB
-	va, vb := seedVictim(a), seedVictim(b)
+	return a, seedVictim(a), seedVictim(b)
+}
+
+func TestAdversarial(t *testing.T) {
+	_, va, vb := twoVictims(t)
 	for _, side := range []struct {
 		name             string
 		attacker, target *victim
@@ -224,30 +234,36 @@ func TestAdversarial(t *testing.T) {
 	}
 
 	// Nothing of either workspace changed.
-	for _, v := range []*victim{va, vb} {
-		c := v.c.in(t)
-		var p graph.Person
-		c.must(200, "GET", "/api/v1/people/"+v.ids["person"], nil, &p)
-		var n graph.Note
-		c.must(200, "GET", "/api/v1/notes/"+v.ids["note"], nil, &n)
-		var i graph.Interaction
-		c.must(200, "GET", "/api/v1/interactions/"+v.ids["interaction"], nil, &i)
-		var in graph.Introduction
-		c.must(200, "GET", "/api/v1/introductions/"+v.ids["introduction"], nil, &in)
-		var u graph.User
-		c.must(200, "GET", "/api/v1/members/"+v.ids["owner"], nil, &u)
-		var tie graph.Tie
-		c.must(200, "GET", "/api/v1/ties/"+v.ids["tie"], nil, &tie)
-		var toks struct{ Items []graph.Token }
-		c.must(200, "GET", "/api/v1/tokens?user_id="+v.ids["member"], nil, &toks)
-		var people struct{ Total int }
-		c.must(200, "GET", "/api/v1/people", nil, &people)
-		if p.Name != "Zephyrine Quill"+v.word || n.Body != "private-note-"+v.word || i.Notes != "interaction-notes-"+v.word ||
-			in.Status != graph.IntroRequested || u.Role != graph.RoleOwner || u.PersonID != v.ids["me"] ||
-			tie.Context != "tie-context-"+v.word || len(toks.Items) != 1 || !toks.Items[0].RevokedAt.IsZero() || people.Total != 4 {
-			t.Errorf("workspace %s changed: %+v %+v %+v %+v %+v %+v %+v, %d people", v.ids["workspace"], p, n, i, in, u, tie,
-				toks.Items, people.Total)
-		}
+	va.mustBeIntact(t)
+	vb.mustBeIntact(t)
+}
+
+// mustBeIntact fails tb unless the victim's things are as seedVictim left
+// them.
+func (v *victim) mustBeIntact(tb testing.TB) {
+	tb.Helper()
+	c := v.c.in(tb)
+	var p graph.Person
+	c.must(200, "GET", "/api/v1/people/"+v.ids["person"], nil, &p)
+	var n graph.Note
+	c.must(200, "GET", "/api/v1/notes/"+v.ids["note"], nil, &n)
+	var i graph.Interaction
+	c.must(200, "GET", "/api/v1/interactions/"+v.ids["interaction"], nil, &i)
+	var in graph.Introduction
+	c.must(200, "GET", "/api/v1/introductions/"+v.ids["introduction"], nil, &in)
+	var u graph.User
+	c.must(200, "GET", "/api/v1/members/"+v.ids["owner"], nil, &u)
+	var tie graph.Tie
+	c.must(200, "GET", "/api/v1/ties/"+v.ids["tie"], nil, &tie)
+	var toks struct{ Items []graph.Token }
+	c.must(200, "GET", "/api/v1/tokens?user_id="+v.ids["member"], nil, &toks)
+	var people struct{ Total int }
+	c.must(200, "GET", "/api/v1/people", nil, &people)
+	if p.Name != "Zephyrine Quill"+v.word || n.Body != "private-note-"+v.word || i.Notes != "interaction-notes-"+v.word ||
+		in.Status != graph.IntroRequested || u.Role != graph.RoleOwner || u.PersonID != v.ids["me"] ||
+		tie.Context != "tie-context-"+v.word || len(toks.Items) != 1 || !toks.Items[0].RevokedAt.IsZero() || people.Total != v.people {
+		tb.Errorf("workspace %s changed: %+v %+v %+v %+v %+v %+v %+v, %d people", v.ids["workspace"], p, n, i, in, u, tie,
+			toks.Items, people.Total)
 	}
 }
 

@@ -149,8 +149,9 @@ func TestBrowser(t *testing.T) {
 	if got := eval(`location.pathname`); got != "/app/map" {
 		t.Errorf("after signing in: at %s, want /app/map", got)
 	}
-	if got := eval(`document.querySelector('#map svg g.node.person.me').id`); got != "p-"+meID {
-		t.Errorf("map: the me node is %q, want p-%s", got, meID)
+	// Me left out (named in the legend), my contacts placed by their ties.
+	if got := eval(`String(!!document.getElementById('p-` + meID + `')) + ' ' + JSON.parse(document.querySelector('#map svg #nexo-metadata').textContent).center`); got != "false "+meID {
+		t.Errorf("map: me drawn and centre: %q, want me left out and the centre", got)
 	}
 	circles := eval(`String(new Set([...document.querySelectorAll('#map svg g.node.person')].map(g => [...g.classList].find(c => c.startsWith('community-')))).size)`)
 	if circles == "0" || circles == "1" {
@@ -163,9 +164,19 @@ func TestBrowser(t *testing.T) {
 	if got := eval(`document.querySelector('#map svg').getAttribute('aria-label')`); got != "Network of "+demo.MeName {
 		t.Errorf("map: aria-label %q", got)
 	}
-	// Zooming changes the view box; 0 fits the map again.
+	// Zooming changes the view box, and from twice the size shows the names
+	// of the next level; 0 fits the map again.
 	before := eval(`document.querySelector('#map svg').getAttribute('viewBox')`)
-	must("zoom in", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#view-map [data-zoom=in]`))))
+	hiddenLevel2 := `[...document.querySelectorAll('#map svg .lz2')].every(g => getComputedStyle(g).display === 'none')`
+	if eval(`String(`+hiddenLevel2+`)`) != "true" {
+		t.Error("map: names of zoom level 2 show at the drawing's size")
+	}
+	for range 4 { // 1.25⁴ ≈ 2.4
+		must("zoom in", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#view-map [data-zoom=in]`))))
+	}
+	if got := eval(`String(document.querySelector('#map svg').classList.contains('z2')) + ' ' + String(document.querySelectorAll('#map svg .lz2').length === 0 || !(` + hiddenLevel2 + `))`); got != "true true" {
+		t.Errorf("map zoomed in 2.4 times: z2 class and level-2 names shown: %s, want true true", got)
+	}
 	zoomed := eval(`document.querySelector('#map svg').getAttribute('viewBox')`)
 	must("fit", chromedp.Do(ctx, chromedp.Focus(chromedp.ID("map")), chromedp.KeyEvent("0")))
 	if fitted := eval(`document.querySelector('#map svg').getAttribute('viewBox')`); zoomed == before || viewWidth(t, zoomed) >= viewWidth(t, before) || viewWidth(t, fitted) != viewWidth(t, before) {
@@ -228,10 +239,29 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("no interaction logged with %s: %+v", d0.Name, logged.Items)
 	}
 
-	// A click on a person in the map opens their page.
+	// Finding Ana on the map rings her and fades the others.
 	must("back to the map", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#nav a[data-view=map]`))))
 	waitFor("the map", `!!document.querySelector('#map svg #p-`+ana+` a')`)
-	must("click Ana", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#map svg #p-`+ana+` a`))))
+	must("find Ana", chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("map-find"), "ana garcia")))
+	waitFor("Ana found", `document.getElementById('p-`+ana+`').classList.contains('found')`)
+	if got := eval(`document.querySelectorAll('#map svg g.node.person.found').length + ' ' + document.getElementById('map-found').textContent`); got != "1 1 person found." {
+		t.Errorf("find ana garcia: %q, want Ana alone found", got)
+	}
+	must("clear the search", chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(i => { i.value = ''; i.dispatchEvent(new Event('input')); })(document.getElementById('map-find'))`)))
+
+	// A click on a person in the map shows my best path to them, with a link
+	// to their page.
+	must("click Ana", chromedp.Do(ctx, chromedp.Focus(chromedp.ID("map")), chromedp.KeyEvent("0"),
+		chromedp.ScrollIntoView(chromedp.CSS(`#map`)), chromedp.Click(chromedp.CSS(`#map svg #p-`+ana+` a`))))
+	waitFor("the best path to Ana", `document.querySelectorAll('#best-path-steps li').length > 0 && !document.getElementById('best-path').hidden`)
+	if got := eval(`location.pathname + ' ' + String(document.getElementById('p-` + ana + `').classList.contains('on-path'))`); got != "/app/map true" {
+		t.Errorf("after clicking Ana: %q, want the map with her on the path", got)
+	}
+	if got := eval(`document.getElementById('best-path-steps').textContent`); !strings.Contains(got, "(you)") || !strings.Contains(got, "Ana García") {
+		t.Errorf("best path to Ana: %q", got)
+	}
+	screenshot("best-path")
+	must("open Ana's page", chromedp.Do(ctx, chromedp.Click(chromedp.ID("best-path-page"))))
 	waitFor("Ana's page", `document.getElementById('person-name').textContent === 'Ana García' && document.querySelectorAll('#person-ties li.tie').length > 0`)
 	if got := eval(`location.pathname`); got != "/app/people/"+ana {
 		t.Errorf("after clicking Ana: at %s", got)
@@ -239,7 +269,7 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(eval(`document.getElementById('person-ties').textContent`), "interactions") {
 		t.Error("Ana's ties come without the reasons for their strength")
 	}
-	waitFor("Ana's map", `!!document.querySelector('#person-map svg #p-`+ana+`.me')`)
+	waitFor("Ana's map", `(document.querySelector('#person-map svg #nexo-metadata') || {textContent: ''}).textContent.includes('"center":"`+ana+`"')`)
 
 	// The whole network, then the drill-down into the largest circle.
 	choose := func(id, value string) {

@@ -345,7 +345,7 @@ func TestContractTransport(t *testing.T) {
 		t.Fatal(contract.err)
 	}
 	const page = `{"items": [], "total": 0, "offset": 0, "limit": 50}`
-	const notFound = `{"error": {"code": "not_found", "message": "No such route."}}`
+	const notFound = `{"error": {"code": "not_found", "message": "Route not found."}}`
 	const badRequest = `{"error": {"code": "bad_request", "message": "limit must be an integer.", "field": "limit"}}`
 	for _, tc := range []struct {
 		name, path string

@@ -24,6 +24,9 @@ var codes = map[string]int{
 	ebadrequest:         http.StatusBadRequest,
 }
 
+// unavailableRetryAfter is the Retry-After of a 503, in seconds.
+const unavailableRetryAfter = "2"
+
 // ebadrequest is for requests that cannot be read at all (malformed JSON, a
 // query parameter of the wrong type), as opposed to EINVALID for readable
 // requests that break a rule.
@@ -52,6 +55,10 @@ func (s *Server) Error(c *gin.Context, err error) {
 	status, ok := codes[code]
 	if !ok {
 		status = http.StatusInternalServerError
+	}
+	if status == http.StatusServiceUnavailable {
+		// Neo4j is away; the store probes it every second.
+		c.Header("Retry-After", unavailableRetryAfter)
 	}
 	if code == graph.EINTERNAL || status == http.StatusServiceUnavailable {
 		s.logger.Error("request failed", slog.String("request_id", c.GetString(requestIDKey)),

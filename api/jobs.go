@@ -109,7 +109,7 @@ func (s *Server) getJob(c *gin.Context) {
 	}
 	job, ok := s.jobs.get(ws(c), id)
 	if !ok {
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "Job not found."))
+		s.Error(c, graph.NotFound("job"))
 		return
 	}
 	c.JSON(http.StatusOK, job)

@@ -6,12 +6,14 @@ import (
 	"math"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/ask"
 	"github.com/nexohq/nexo/graph/i18n"
 	"github.com/nexohq/nexo/graph/netmap"
 	"github.com/nexohq/nexo/graph/render"
@@ -150,17 +152,32 @@ func (s *Server) egoMap(c *gin.Context) {
 			center = net.Index(id)
 		}
 		if center < 0 {
-			s.Error(c, graph.Errorf(graph.ENOTFOUND, "Person not found."))
+			s.Error(c, graph.NotFound("person"))
 			return
 		}
 	} else if center < 0 {
 		s.Error(c, graph.FieldErrorf("person", "You have no own person in this workspace; give person."))
 		return
 	}
-	name := net.Name(center)
-	in := v.Ego(center, radius, mapMeta(c, net, "Network of "+name,
-		fmt.Sprintf("The people within %d %s of %s, coloured by circle and sized by brokerage.", radius, plural(radius, "tie"), name)))
+	in := egoInput(v, ws(c), net, center, radius, center != net.Index(who(c).User.PersonID))
 	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.EgoMap(c, in, f) })
+}
+
+// egoInput is the ego map of center within radius: the route's and the MCP
+// tool's.
+func egoInput(v *netmap.View, ws string, net *analytics.Network, center int32, radius int, ofOther bool) render.EgoInput {
+	name := net.Name(center)
+	in := v.Ego(center, radius, metaFor(ws, net, "Network of "+name,
+		fmt.Sprintf("The people within %d %s of %s, coloured by circle and sized by brokerage.", radius, plural(radius, "tie"), name)))
+	in.OfOther = ofOther
+	return in
+}
+
+// overviewInput is the map of the whole network: the route's and the MCP
+// tool's.
+func overviewInput(v *netmap.View, ws string, net *analytics.Network) render.OverviewInput {
+	return v.Overview(metaFor(ws, net, "The whole network",
+		fmt.Sprintf("%d people in %d circles, coloured by circle.", net.Len(), len(net.Communities().Circles))))
 }
 
 // overviewMap draws the whole network, aggregated into circles when it is
@@ -182,23 +199,22 @@ func (s *Server) overviewMap(c *gin.Context) {
 	}
 	circles := net.Communities().Circles
 	if community >= len(circles) {
-		msg := "No such community: this network has none."
+		msg := "this network has none"
 		if len(circles) > 0 {
-			msg = fmt.Sprintf("No such community: this network has %d (0 to %d).", len(circles), len(circles)-1)
+			msg = fmt.Sprintf("this network has %d (0 to %d)", len(circles), len(circles)-1)
 		}
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "%s", msg))
+		s.Error(c, graph.NotFound("community", msg))
 		return
 	}
 	v, _ := mapView(c, net)
 	if community >= 0 {
 		circle := circles[community]
-		in := v.Community(community, mapMeta(c, net, fmt.Sprintf("Circle %d: %s", community, circle.Label),
-			fmt.Sprintf("Its %d %s one by one; the people of other circles tied to them, grouped by circle.", circle.Size, plural(circle.Size, "member"))))
+		in := v.Community(community, mapMeta(c, net, circle.Label,
+			fmt.Sprintf("A circle of %d %s, drawn one by one; the people of other circles tied to them, grouped by circle.", circle.Size, plural(circle.Size, "member"))))
 		s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.CommunityMap(c, in, f) })
 		return
 	}
-	in := v.Overview(mapMeta(c, net, "The whole network",
-		fmt.Sprintf("%d people in %d circles, coloured by circle.", net.Len(), len(circles))))
+	in := overviewInput(v, ws(c), net)
 	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.Overview(c, in, f) })
 }
 
@@ -219,7 +235,7 @@ func (s *Server) introPathsMap(c *gin.Context) {
 		return
 	}
 	if len(a.Paths) == 0 {
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "No introduction path within %d ties.", a.Options.MaxHops))
+		s.Error(c, graph.NotFound("introduction path", fmt.Sprintf("none within %d ties", a.Options.MaxHops)))
 		return
 	}
 	net, best := a.Net, a.Paths[0]
@@ -234,8 +250,27 @@ func (s *Server) introPathsMap(c *gin.Context) {
 		desc = fmt.Sprintf("%s is the best match of %d. %s", net.Name(target), len(a.Paths), desc)
 	}
 	v, _ := mapView(c, net)
-	in := v.Paths(paths, mapMeta(c, net, "Who can introduce you to "+net.Name(target)+"?", desc))
+	in := v.Paths(paths, mapMeta(c, net, "Who can introduce you to "+introTarget(a, net.Name(target))+"?", desc))
 	s.draw(c, f, func(r *render.Renderer) ([]byte, error) { return r.IntroPaths(c, in, f) })
+}
+
+// introTarget says whom an intro-path question asks for: the person, or
+// "someone at Globex", "someone who matches data analysis" when the question
+// named an organisation or a query and the diagram shows its best match.
+func introTarget(a *ask.IntroPathsAnswer, person string) string {
+	if a.Target.OrganizationID != "" {
+		return "someone at " + a.Target.Name
+	}
+	if q := a.Target.Query; q != nil {
+		var parts []string
+		for _, p := range []string{q.Text, q.Title, q.Tag, q.Skill, q.Location} {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		return "someone matching “" + strings.Join(parts, ", ") + "”"
+	}
+	return person
 }
 
 func plural(n int, word string) string {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -120,7 +119,7 @@ func (s *Server) latestReport(ctx context.Context, a ask.Asker) (string, string,
 		return "", "", err
 	}
 	if len(l) == 0 {
-		return "", "", graph.Errorf(graph.ENOTFOUND, "No report yet.")
+		return "", "", graph.NotFound("report", "none made yet")
 	}
 	full, err := s.store.FindReport(ctx, a.WorkspaceID, l[0].ID)
 	if err != nil {
@@ -145,15 +144,11 @@ func (s *Server) mcpMap(ctx context.Context, a ask.Asker, kind string, radius in
 	}
 	v, me := viewFor(net, a.User, a.Words)
 	f := render.Format(format)
-	meta := func(title, desc string) render.Meta { return metaFor(a.WorkspaceID, net, title, desc) }
 	if kind == "overview" {
-		return r.Overview(ctx, v.Overview(meta("The whole network",
-			fmt.Sprintf("%d people in %d circles, coloured by circle.", net.Len(), len(net.Communities().Circles)))), f)
+		return r.Overview(ctx, overviewInput(v, a.WorkspaceID, net), f)
 	}
 	if me < 0 {
 		return nil, graph.Errorf(graph.ECONFLICT, "You have no own person in this workspace.")
 	}
-	name := net.Name(me)
-	return r.EgoMap(ctx, v.Ego(me, radius, meta("Network of "+name,
-		fmt.Sprintf("The people within %d %s of %s, coloured by circle and sized by brokerage.", radius, plural(radius, "tie"), name))), f)
+	return r.EgoMap(ctx, egoInput(v, a.WorkspaceID, net, me, radius, false), f)
 }

@@ -163,11 +163,20 @@ func TestMCP(t *testing.T) {
 	c.must(200, "GET", "/api/v1/people/"+elena.Items[0].ID+"/strengths", nil, &strengthsHTTP)
 	same(t, "person", personMCP.Strengths.Ties, strengthsHTTP.Ties)
 
-	var dormantMCP struct{ Dormant any }
-	var previewHTTP struct{ Dormant any }
+	// The report is built as of its own now, and a tie's strength decays by
+	// the second: the same people, steps and drafts, not the same decimals.
+	type dormantEntry struct {
+		PersonID    string `json:"person_id"`
+		DaysDormant int    `json:"days_dormant"`
+		NextStep    any    `json:"next_step"`
+	}
+	var dormantMCP, previewHTTP struct{ Dormant []dormantEntry }
 	res = callTool(t, s, "dormant_ties", nil, &dormantMCP)
 	c.must(200, "GET", "/api/v1/reports/preview?format=json", nil, &previewHTTP)
 	same(t, "dormant_ties", dormantMCP.Dormant, previewHTTP.Dormant)
+	if len(dormantMCP.Dormant) == 0 {
+		t.Error("dormant_ties: none in the demo")
+	}
 	if !strings.Contains(toolText(res), "Draft: ") {
 		t.Errorf("dormant_ties text has no draft: %q", toolText(res))
 	}
@@ -233,10 +242,10 @@ func TestMCPBadArguments(t *testing.T) {
 		args map[string]any
 		want string
 	}{
-		{"who_can_introduce", map[string]any{"person": "Nobody Atall"}, "Nobody called"},
+		{"who_can_introduce", map[string]any{"person": "Nobody Atall"}, "Person not found"},
 		{"who_can_introduce", map[string]any{"organization": "Globex", "k": -1}, "k"},
 		{"who_can_introduce", map[string]any{}, "exactly one target"},
-		{"who_can_introduce", map[string]any{"person": graph.NewID()}, "Nobody called"},
+		{"who_can_introduce", map[string]any{"person": graph.NewID()}, "Person not found"},
 		{"who_can_introduce", map[string]any{"text": strings.Repeat("x", 10<<20)}, "text"},
 		{"person", map[string]any{"person": ""}, "person"},
 		{"job_search", map[string]any{"organization": "No Such Company Ltd"}, "Organization not found"},

@@ -236,7 +236,7 @@ func (s *Server) revokeToken(c *gin.Context) {
 			found = found || t.ID == id
 		}
 		if !found {
-			s.Error(c, graph.Errorf(graph.ENOTFOUND, "Token not found."))
+			s.Error(c, graph.NotFound("token"))
 			return
 		}
 	}

@@ -51,7 +51,7 @@ func (s *Server) observe(c *gin.Context) {
 func (s *Server) metrics(c *gin.Context) { s.metricsSet.handler.ServeHTTP(c.Writer, c.Request) }
 
 func (s *Server) noRoute(c *gin.Context) {
-	s.Error(c, graph.Errorf(graph.ENOTFOUND, "No such route: %s %s.", c.Request.Method, c.Request.URL.Path))
+	s.Error(c, graph.NotFound("route", c.Request.Method, c.Request.URL.Path))
 }
 
 func (s *Server) noMethod(c *gin.Context) {

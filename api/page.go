@@ -91,7 +91,7 @@ func (s *Server) page(c *gin.Context) {
 func (s *Server) asset(c *gin.Context) {
 	a, ok := assets[c.Param("file")]
 	if !ok {
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "No such file."))
+		s.Error(c, graph.NotFound("file"))
 		return
 	}
 	c.Header("Content-Type", a.contentType)

@@ -202,7 +202,7 @@ func (s *Server) ownNote(c *gin.Context) (*graph.Note, error) {
 		return nil, err
 	}
 	if n.AuthorID != who(c).User.ID {
-		return nil, graph.Errorf(graph.ENOTFOUND, "Note not found.")
+		return nil, graph.NotFound("note")
 	}
 	return n, nil
 }

@@ -23,7 +23,7 @@ func (s *Server) reportMember(c *gin.Context, id string) (*graph.User, error) {
 		return s.store.FindUser(c, ws(c), me.ID) // fresh: the auth cache may hold old settings
 	}
 	if !graph.ValidID(id) {
-		return nil, graph.Errorf(graph.ENOTFOUND, "Member not found.")
+		return nil, graph.NotFound("member")
 	}
 	if me.Role != graph.RoleOwner {
 		return nil, graph.Errorf(graph.EFORBIDDEN, "Only owners can see other members' reports.")
@@ -62,7 +62,7 @@ func (s *Server) findReport(c *gin.Context) (*graph.Report, error) {
 		return nil, err
 	}
 	if me := who(c).User; rep.UserID != me.ID && me.Role != graph.RoleOwner {
-		return nil, graph.Errorf(graph.ENOTFOUND, "Report not found.")
+		return nil, graph.NotFound("report")
 	}
 	return rep, nil
 }
@@ -193,7 +193,7 @@ func (s *Server) retryDelivery(c *gin.Context) {
 		found = found || d.ID == id
 	}
 	if !found {
-		s.Error(c, graph.Errorf(graph.ENOTFOUND, "Delivery not found."))
+		s.Error(c, graph.NotFound("delivery"))
 		return
 	}
 	d, err := s.reports.Retry(c, ws(c), id)

@@ -73,7 +73,7 @@ func firstNonSpace(r *bufio.Reader) (byte, error) {
 func idParam(c *gin.Context, name string) (string, error) {
 	id := c.Param(name)
 	if !graph.ValidID(id) {
-		return "", graph.Errorf(graph.ENOTFOUND, "No such %s.", strings.TrimSuffix(name, "_id"))
+		return "", graph.NotFound(strings.ReplaceAll(strings.TrimSuffix(name, "_id"), "_", " "))
 	}
 	return id, nil
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. The api package maps each to one HTTP status.
@@ -38,6 +39,16 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound is the one wording of ENOTFOUND: "Person not found." for
+// NotFound("person"); detail, when given, follows after a colon.
+func NotFound(what string, detail ...string) *Error {
+	msg := strings.ToUpper(what[:1]) + what[1:] + " not found"
+	if len(detail) > 0 && detail[0] != "" {
+		msg += ": " + strings.Join(detail, " ")
+	}
+	return &Error{Code: ENOTFOUND, Message: msg + "."}
 }
 
 // FieldErrorf returns an EINVALID *Error about one input field.

@@ -20,23 +20,39 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# apt_install WHAT WHY PACKAGE...: installs Debian packages (after an apt-get update if the first
+# try fails); with CI=true a failed install fails the run, elsewhere it warns that WHY.
+apt_install() {
+  local what=$1 why=$2
+  shift 2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  local log="$dir/apt-$what.log"
+  apt_get() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"; }
+  if ! { apt_get "$@" || { $sudo apt-get update -q && apt_get "$@"; }; } >"$log" 2>&1; then
+    tail -n 5 "$log" >&2 || true
+    if [ "${CI:-}" = "true" ]; then
+      echo "test.sh: $what could not be installed; with CI=true that fails the run" >&2
+      exit 1
+    fi
+    echo "test.sh: WARNING: $what could not be installed; $why" >&2
+  fi
+}
+
 # The browser test (api/browser_test.go) drives Debian's chromium package in headless mode.
 # Install it when it is missing: with CI=true a failed install fails the run; elsewhere the
 # browser test skips and says why.
 if [ ! -x /usr/bin/chromium ]; then
   echo "test.sh: installing chromium (Debian's package) for the browser test" >&2
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  apt_log="$dir/apt-chromium.log"
-  install_chromium() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
-  if ! { install_chromium || { $sudo apt-get update -q && install_chromium; }; } >"$apt_log" 2>&1; then
-    tail -n 5 "$apt_log" >&2 || true
-    if [ "${CI:-}" = "true" ]; then
-      echo "test.sh: chromium could not be installed; with CI=true that fails the run" >&2
-      exit 1
-    fi
-    echo "test.sh: WARNING: chromium could not be installed; the browser test will be skipped" >&2
-  fi
+  apt_install chromium "the browser test will be skipped" chromium
+fi
+
+# The PNG maps draw names in every script with Debian's Noto fonts (graph/render/fonts.go); the
+# render tests check Arabic, Hebrew, CJK and emoji names. Install them when missing, as chromium.
+if [ ! -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] ||
+  [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+  echo "test.sh: installing Debian's Noto fonts for the PNG maps" >&2
+  apt_install fonts "the PNG script tests will be skipped" fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 fi
 
 if scripts/neo4j/neo4j.sh start --mode test --dir "$dir"; then

@@ -15,6 +15,7 @@ package mcp
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	gomcp "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -109,7 +110,7 @@ func (t *tools) findPerson(ctx context.Context, a ask.Asker, field, key string) 
 	case len(exact) == 0 && len(l) == 1:
 		return l[0], nil
 	case len(l) == 0:
-		return nil, graph.Errorf(graph.ENOTFOUND, "Nobody called %q in this network; try search_people.", key)
+		return nil, graph.NotFound("person", fmt.Sprintf("nobody called %q in this network; try search_people", key))
 	}
 	cands := exact
 	if len(cands) == 0 {

@@ -31,7 +31,9 @@ type Main struct {
 	// Capture connects and syncs members' mailboxes and calendars.
 	Capture *capture.Service
 
-	// StopLocalNeo4j makes Close stop the local Neo4j when Open started it.
+	// StopLocalNeo4j makes Close stop the local Neo4j when Open started it,
+	// and makes Open take the data folder's lock first (lock.go): one serve
+	// per folder.
 	StopLocalNeo4j bool
 	// DemoPeople is the size of the demo workspace loaded on the first run; 0 for none.
 	DemoPeople int
@@ -39,9 +41,11 @@ type Main struct {
 	// Listening is closed once the server accepts connections.
 	Listening chan struct{}
 
-	local    *localNeo4j
-	listener net.Listener
-	http     *http.Server
+	local     *localNeo4j
+	ownsLocal bool      // Open started the local Neo4j (it was not running)
+	lock      *dataLock // the data folder's, while serve runs the local Neo4j
+	listener  net.Listener
+	http      *http.Server
 }
 
 // NewMain returns a Main configured from the environment.
@@ -54,15 +58,23 @@ func NewMain() *Main {
 func (m *Main) Open(ctx context.Context) error {
 	cfg := m.Config.Neo4j
 	if cfg.URI == "" {
+		if m.StopLocalNeo4j && m.lock == nil {
+			// Before anything else: a second serve on the folder touches nothing.
+			lock, err := lockDataDir(m.Config.DataDir)
+			if err != nil {
+				return err
+			}
+			m.lock = lock
+		}
 		local, err := newLocalNeo4j(m.Config.DataDir)
 		if err != nil {
 			return fmt.Errorf("NEO4J_URI is not set and the local Neo4j cannot be started: %w", err)
 		}
 		m.Logger.Info("NEO4J_URI not set: using the local Neo4j", slog.String("data", local.dir))
-		if cfg, err = local.Start(ctx); err != nil {
+		m.local = local
+		if cfg, m.ownsLocal, err = local.Start(ctx); err != nil {
 			return err
 		}
-		m.local = local
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -181,7 +193,7 @@ func (m *Main) Addr() string {
 }
 
 // Close releases everything Open and Run took, stopping the local Neo4j if
-// StopLocalNeo4j is set and Open started it.
+// StopLocalNeo4j is set and Open started it: never one it found running.
 func (m *Main) Close() error {
 	var errs []error
 	if m.API != nil {
@@ -193,9 +205,11 @@ func (m *Main) Close() error {
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close(context.Background()))
 	}
-	if m.local != nil && m.StopLocalNeo4j {
+	if m.local != nil && m.StopLocalNeo4j && m.ownsLocal {
 		errs = append(errs, m.local.Stop())
 	}
+	errs = append(errs, m.lock.release())
+	m.lock = nil
 	return errors.Join(errs...)
 }
 

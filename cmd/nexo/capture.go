@@ -301,7 +301,8 @@ func syncOne(ctx context.Context, c *apiClient, a *graph.Account, stderr io.Writ
 	if err := c.do(ctx, "POST", "/api/v1/accounts/"+a.ID+"/sync", nil, nil, &job); err != nil {
 		return nil, err
 	}
-	bar := newProgress(stderr, describeAccount(a))
+	fmt.Fprintf(stderr, "Syncing %s\n", describeAccount(a))
+	bar := &progressLine{w: stderr}
 	for job.State == api.JobRunning {
 		time.Sleep(200 * time.Millisecond)
 		if err := c.do(ctx, "GET", "/api/v1/jobs/"+job.ID, nil, nil, &job); err != nil {
@@ -344,12 +345,6 @@ func newJSONEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
-// isTerminal reports whether f is a terminal (a character device).
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
 // noEcho turns the terminal's echo off until the returned function runs.
 func noEcho(f *os.File) func() {
 	run := func(arg string) {
@@ -360,43 +355,6 @@ func noEcho(f *os.File) func() {
 	run("-echo")
 	return func() { run("echo") }
 }
-
-// progress shows how far long work is: a redrawn bar on a terminal, and
-// elsewhere (a log, CI) a plain line at each phase and every few seconds.
-type progress interface {
-	show(phase string, done, total int, unit string)
-	done()
-}
-
-func newProgress(w io.Writer, label string) progress {
-	if f, ok := w.(*os.File); ok && isTerminal(f) {
-		return &progressLine{w: w, start: time.Now()}
-	}
-	return &plainProgress{w: w, label: label, start: time.Now()}
-}
-
-type plainProgress struct {
-	w     io.Writer
-	label string
-	start time.Time
-	last  time.Time
-	phase string
-}
-
-func (p *plainProgress) show(phase string, done, total int, unit string) {
-	if phase == p.phase && time.Since(p.last) < 5*time.Second {
-		return
-	}
-	p.phase, p.last = phase, time.Now()
-	if total > 0 {
-		fmt.Fprintf(p.w, "%s: %s %d/%d %s (%.0f%%) after %s\n", p.label, phase, done, total, unit,
-			100*float64(done)/float64(total), time.Since(p.start).Round(time.Second))
-		return
-	}
-	fmt.Fprintf(p.w, "%s: %s %d %s after %s\n", p.label, phase, done, unit, time.Since(p.start).Round(time.Second))
-}
-
-func (p *plainProgress) done() {}
 
 // isMailFile reports whether path is a Maildir folder or an mbox file.
 func isMailFile(path string) bool {
@@ -446,7 +404,7 @@ func importMail(cmd *cobra.Command, cf clientFlags, path string, dryRun bool) er
 			return err
 		}
 		defer closer.Close()
-		bar := newProgress(stderr, filepath.Base(path))
+		bar := &progressLine{w: stderr}
 		res, err = svc.ImportMail(ctx, user, src, graph.CaptureSettings{}, func(p capture.Progress) {
 			bar.show(p.Phase, p.Done>>10, p.Total>>10, "KiB")
 		})

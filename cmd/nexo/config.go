@@ -174,11 +174,22 @@ func (l *localNeo4j) run(ctx context.Context, args ...string) ([]byte, error) {
 	return cmd.Output()
 }
 
-// Start starts Neo4j (or finds it running) and returns how to connect.
-func (l *localNeo4j) Start(ctx context.Context) (neo4j.Config, error) {
+// Start starts Neo4j (or finds it running) and returns how to connect, and
+// whether it started it: a Neo4j found running (started by nexo neo4j
+// start, or by a command) is someone else's to stop.
+func (l *localNeo4j) Start(ctx context.Context) (_ neo4j.Config, started bool, _ error) {
+	// status exits 0 when Neo4j runs or is starting, 3 when it is stopped.
+	_, err := l.run(ctx, "status", "--mode", "dev")
+	started = err != nil
 	if _, err := l.run(ctx, "start", "--mode", "dev"); err != nil {
-		return neo4j.Config{}, fmt.Errorf("start local neo4j: %w", err)
+		return neo4j.Config{}, false, fmt.Errorf("start local neo4j: %w", err)
 	}
+	cfg, err := l.env(ctx)
+	return cfg, started, err
+}
+
+// env reads how to connect to the running Neo4j.
+func (l *localNeo4j) env(ctx context.Context) (neo4j.Config, error) {
 	out, err := l.run(ctx, "env", "--mode", "dev")
 	if err != nil {
 		return neo4j.Config{}, fmt.Errorf("local neo4j env: %w", err)

@@ -46,7 +46,7 @@ func loadDemo(ctx context.Context, s graph.Store, opt demoOptions, w io.Writer) 
 		return nil, err
 	}
 	res := &demoResult{Workspace: ws, Owner: owner}
-	start := time.Now()
+	bar := &progressLine{w: w}
 	meID, err := demo.Generate(demo.Options{People: opt.People, Seed: opt.Seed, AsOf: opt.AsOf}, owner.ID,
 		func(b *graph.Batch) error {
 			res.People += len(b.People)
@@ -55,11 +55,17 @@ func loadDemo(ctx context.Context, s graph.Store, opt demoOptions, w io.Writer) 
 			if err := s.Upsert(ctx, ws.ID, b, nil); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "\rdemo: %d people, %d ties, %d interactions written (%s)   ",
-				res.People, res.Ties, res.Events, time.Since(start).Round(time.Second))
+			switch {
+			case res.Events > 0:
+				bar.show("interactions", res.Events, 0, "interactions written")
+			case res.Ties > 0:
+				bar.show("ties", res.Ties, 0, "ties written")
+			default:
+				bar.show("people", res.People, 0, "people written")
+			}
 			return nil
 		})
-	fmt.Fprintln(w)
+	bar.done()
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -39,6 +38,12 @@ imported fields but never what you wrote yourself (notes, manual strengths, fiel
 Formats: linkedin (Connections.csv or the whole data-export ZIP), google (Google Contacts CSV),
 vcard (.vcf), interactions (CSV: date,person,kind,notes,initiated_by), ics (calendar events with
 attendees become meetings), nexo (a backup made with nexo export).
+
+A backup is a restore, for owners only (the token's member must be an owner of the workspace).
+Into the workspace it came from it keeps the ids; into another one (say, a new workspace made
+with nexo token create --workspace NAME) it remaps every id and merges the backup's owner's own
+person into yours. Members it lists come in as members at most, and notes and logged
+interactions are written as yours: a file never speaks for anyone else.
 
 Mail: an mbox file (Google Takeout, Thunderbird) or a Maildir folder is captured like a connected
 mailbox: metadata only, lists and bulk mail skipped, correspondents become people once the exchange
@@ -79,36 +84,6 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
-
-// progressLine draws a one-line progress display on a terminal (or a line
-// per phase elsewhere).
-type progressLine struct {
-	w     io.Writer
-	start time.Time
-	last  time.Time
-	phase string
-}
-
-func (p *progressLine) show(phase string, done, total int, unit string) {
-	now := time.Now()
-	if phase == p.phase && now.Sub(p.last) < 200*time.Millisecond {
-		return
-	}
-	if p.phase != "" && phase != p.phase {
-		fmt.Fprintln(p.w)
-	}
-	p.phase, p.last = phase, now
-	if total > 0 {
-		pct := float64(done) / float64(total)
-		bar := strings.Repeat("█", int(pct*30)) + strings.Repeat("░", 30-int(pct*30))
-		fmt.Fprintf(p.w, "\r%-9s %s %3.0f%%  %d/%d %s  %s ", phase, bar, 100*pct, done, total, unit,
-			time.Since(p.start).Round(time.Second))
-		return
-	}
-	fmt.Fprintf(p.w, "\r%-9s %d %s  %s ", phase, done, unit, time.Since(p.start).Round(time.Second))
-}
-
-func (p *progressLine) done() { fmt.Fprintln(p.w) }
 
 func importDirect(ctx context.Context, cf clientFlags, path string, f importer.Format, charset string, dryRun bool,
 	stderr io.Writer) (*importer.Report, error) {
@@ -285,7 +260,7 @@ func newExportCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "export [-o FILE]",
-		Short: "Write a complete backup of your workspace (JSON Lines; restore it with nexo import)",
+		Short: "Write a complete backup of your workspace (JSON Lines; an owner restores it with nexo import)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := cf.connect(cmd.Context(), cmd.ErrOrStderr())

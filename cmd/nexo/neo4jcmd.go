@@ -27,6 +27,14 @@ func newNeo4jCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if verb != "status" {
+					// Not under a running serve: it owns the folder's Neo4j.
+					lock, err := lockDataDir(cfg.DataDir)
+					if err != nil {
+						return err
+					}
+					defer lock.release()
+				}
 				c := exec.CommandContext(cmd.Context(), "bash", filepath.Join(root, "scripts", "neo4j", "neo4j.sh"),
 					verb, "--mode", "dev", "--dir", filepath.Join(cfg.DataDir, "neo4j"))
 				c.Stdout, c.Stderr = os.Stdout, os.Stderr

@@ -117,7 +117,7 @@ func person(net *analytics.Network, id string) (int32, error) {
 		p = net.Index(id)
 	}
 	if p < 0 {
-		return -1, graph.Errorf(graph.ENOTFOUND, "Person not found.")
+		return -1, graph.NotFound("person")
 	}
 	return p, nil
 }
@@ -159,7 +159,7 @@ func org(net *analytics.Network, key string) (graph.SnapOrganization, error) {
 	}
 	o, ok := FindOrg(net, key)
 	if !ok {
-		return o, graph.Errorf(graph.ENOTFOUND, "Organization not found.")
+		return o, graph.NotFound("organization")
 	}
 	return o, nil
 }

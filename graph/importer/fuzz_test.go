@@ -123,6 +123,22 @@ func FuzzRestore(f *testing.F) {
 		if d.batch.Len()+len(d.users) != d.rows {
 			t.Fatalf("%d rows read, %d entities kept", d.rows, d.batch.Len()+len(d.users))
 		}
+		// Planned beside the original, with the backup's owner merged
+		// into a restoring owner: whatever the file, a batch the store
+		// accepts, and no member above member.
+		target := newRestoreTarget()
+		target.mePerson = &graph.Person{ID: graph.NewID(), WorkspaceID: testWS, Name: "Rita", Source: "manual"}
+		owner := &graph.User{ID: graph.NewID(), WorkspaceID: testWS, Name: "Rita", Role: graph.RoleOwner, PersonID: target.mePerson.ID}
+		pl := newRestorePlan(d, target, testWS, owner)
+		pl.build()
+		pl.plannedKeys()
+		pl.settle()
+		validateBatch(t, &pl.out)
+		for _, u := range pl.out.Users {
+			if u.Role == graph.RoleOwner {
+				t.Fatalf("a restore adds an owner: %+v", u)
+			}
+		}
 	})
 }
 

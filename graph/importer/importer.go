@@ -96,7 +96,8 @@ func (o *Options) defaults() {
 // Phase is the stage an import is in.
 type Phase string
 
-// Phases, in the order an import goes through them.
+// Phases, in the order an import goes through them (a restore reads its
+// file before the workspace).
 const (
 	PhaseIndexing Phase = "indexing" // reading the workspace's existing people to match against
 	PhaseReading  Phase = "reading"  // parsing the file and planning the changes

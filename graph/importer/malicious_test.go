@@ -2,28 +2,11 @@ package importer
 
 import (
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/importer/importertest"
 )
-
-// maxHostileCPU is what refusing one hostile file may cost. The files took
-// 54 s to 5 min 33 s before the parsers were bounded; refused, they take
-// milliseconds, so this bound only catches a return of the quadratic code.
-const maxHostileCPU = 2 * time.Second
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime(tb testing.TB) time.Duration {
-	tb.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // TestMalicious parses each hostile file as an import would: each must fail
 // with EINVALID or ETOOLARGE, say why, and cost little CPU.
@@ -35,17 +18,17 @@ func TestMalicious(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			start := cpuTime(t)
+			start := importertest.CPU(t)
 			_, _, err = parseAll(t, data, format, Options{})
-			took := cpuTime(t) - start
+			took := importertest.CPU(t) - start
 			if code := graph.ErrorCode(err); code != graph.EINVALID && code != graph.ETOOLARGE {
 				t.Fatalf("got %v, want an EINVALID or ETOOLARGE error", err)
 			}
 			if !strings.Contains(graph.ErrorMessage(err), f.Want) {
 				t.Errorf("got %q, want it to contain %q", graph.ErrorMessage(err), f.Want)
 			}
-			if took > maxHostileCPU {
-				t.Errorf("refusing it took %v of CPU, want under %v", took, maxHostileCPU)
+			if took > importertest.MaxCPU {
+				t.Errorf("refusing it took %v of CPU, want under %v", took, importertest.MaxCPU)
 			}
 		})
 	}

@@ -50,12 +50,8 @@ func restore(ctx context.Context, store graph.Store, workspaceID string, me *gra
 	if err != nil {
 		return nil, err
 	}
+	// The file first: a bad one fails before the workspace is read.
 	prog := newProgressor(opts, in)
-	prog.phase(PhaseIndexing)
-	target, err := readTarget(ctx, store, workspaceID, owner)
-	if err != nil {
-		return nil, fmt.Errorf("restore: read workspace: %w", err)
-	}
 	prog.phase(PhaseReading)
 	d, err := readExport(in.r, workspaceID, opts.MaxRows, func(n int) {
 		if n%1024 == 0 {
@@ -66,6 +62,11 @@ func restore(ctx context.Context, store graph.Store, workspaceID string, me *gra
 		return nil, err
 	}
 	prog.rows(d.rows)
+	prog.phase(PhaseIndexing)
+	target, err := readTarget(ctx, store, workspaceID, owner)
+	if err != nil {
+		return nil, fmt.Errorf("restore: read workspace: %w", err)
+	}
 	pl := newRestorePlan(d, target, workspaceID, owner)
 	pl.build()
 	if pairs := pl.mePairs(); len(pairs) > 0 {

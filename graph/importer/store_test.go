@@ -5,14 +5,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/demo"
 	"github.com/nexohq/nexo/graph/importer"
 	"github.com/nexohq/nexo/graph/neo4j"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
@@ -447,5 +450,58 @@ func TestRestoreBesideKeepsYours(t *testing.T) {
 	}
 	if after := neo4jtest.Dump(t, s, b.ID); after != before {
 		t.Errorf("restoring again changed the copy:\nbefore\n%s\nafter\n%s", before, after)
+	}
+}
+
+var restorePeople = flag.Int("restore.people", 2000, "BenchmarkRestoreDemo: people in the demo workspace backed up")
+
+// BenchmarkRestoreDemo backs up a demo workspace and restores it beside the
+// original, into a new workspace (first), then again (again: nothing to
+// write). Start a Neo4j of your own for it:
+//
+//	scripts/neo4j/neo4j.sh start --mode test --dir /tmp/bench-neo4j
+//	eval $(scripts/neo4j/neo4j.sh env --dir /tmp/bench-neo4j | sed 's/^NEO4J_/export NEXO_TEST_NEO4J_/')
+//	go test ./graph/importer -run '^$' -bench RestoreDemo -benchtime 1x -restore.people 20000
+func BenchmarkRestoreDemo(b *testing.B) {
+	s := neo4jtest.Open(b)
+	ctx := context.Background()
+	a, ownerA := neo4jtest.Workspace(b, s)
+	meID, err := demo.Generate(demo.Options{People: *restorePeople, Seed: 1}, ownerA.ID, func(batch *graph.Batch) error {
+		return s.Upsert(ctx, a.ID, batch, nil)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if ownerA, err = s.UpdateUser(ctx, a.ID, ownerA.ID, graph.UserUpdate{PersonID: &meID}); err != nil {
+		b.Fatal(err)
+	}
+	var backup bytes.Buffer
+	if err := importer.ExportBy(ctx, s, a.ID, ownerA.ID, &backup); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("backup: %d bytes", backup.Len())
+	for b.Loop() {
+		b.StopTimer()
+		w, owner := neo4jtest.Workspace(b, s)
+		b.StartTimer()
+		for _, run := range []string{"first", "again"} {
+			start, lap := time.Now(), time.Now()
+			var phase importer.Phase
+			var phases []string
+			r, err := importer.Restore(ctx, s, w.ID, owner, bytes.NewReader(backup.Bytes()), importer.Options{MaxBytes: 1 << 30,
+				Progress: func(p importer.Progress) {
+					if p.Phase != phase {
+						if phase != "" {
+							phases = append(phases, fmt.Sprintf("%s %v", phase, time.Since(lap).Round(time.Millisecond)))
+						}
+						phase, lap = p.Phase, time.Now()
+					}
+				}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%s: %v (%s), %d rows, written %+v", run, time.Since(start).Round(time.Millisecond),
+				strings.Join(phases, ", "), r.Rows, r.Written)
+		}
 	}
 }

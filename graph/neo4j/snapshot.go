@@ -19,6 +19,14 @@ const snapshotFetchSize = 20000
 // stream runs q in a read transaction of its own session and calls fn for
 // each record's values, pulling snapshotFetchSize records at a time.
 func (s *Store) stream(ctx context.Context, q string, params map[string]any, fn func(v []any) error) error {
+	ctx, end, err := s.brk.enter(ctx)
+	if err != nil {
+		return err
+	}
+	return mapErr(end(s.streamTx(ctx, q, params, fn)))
+}
+
+func (s *Store) streamTx(ctx context.Context, q string, params map[string]any, fn func(v []any) error) error {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
 		FetchSize: snapshotFetchSize})
 	defer sess.Close(context.Background())

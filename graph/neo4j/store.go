@@ -35,6 +35,11 @@ type Config struct {
 type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
+	// probe is a driver of one connection for the breaker's probes, apart
+	// from the pool the calls may have exhausted; brk fails calls fast
+	// while Neo4j is unreachable (breaker.go).
+	probe neo4j.DriverWithContext
+	brk   *breaker
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -48,24 +53,62 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Database == "" {
 		cfg.Database = "neo4j"
 	}
-	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""),
-		func(c *neo4j.Config) {
-			c.MaxConnectionPoolSize = 64
-			c.ConnectionAcquisitionTimeout = 30 * time.Second
-		})
+	auth := neo4j.BasicAuth(cfg.User, cfg.Password, "")
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
+		c.MaxConnectionPoolSize = 64
+		// Bounded waits, so that a call fails in seconds, not minutes, when
+		// Neo4j is away (issue 12 item 9); the breaker does the rest.
+		c.ConnectionAcquisitionTimeout = 5 * time.Second
+		c.SocketConnectTimeout = 2 * time.Second
+		c.MaxTransactionRetryTime = 10 * time.Second
+		// A connection idle for a while is checked before use, so that
+		// after Neo4j restarts the dead ones are dropped at once instead of
+		// each costing a retry with its back-off.
+		c.ConnectionLivenessCheckTimeout = 2 * time.Second
+	})
 	if err != nil {
 		return nil, fmt.Errorf("open neo4j %s: %w", cfg.URI, err)
 	}
-	s := &Store{driver: driver, db: cfg.Database, Now: func() time.Time { return time.Now().UTC() }}
-	if err := s.waitReady(ctx); err != nil {
+	probe, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
+		c.MaxConnectionPoolSize = 1
+		c.ConnectionAcquisitionTimeout = probeTimeout
+		c.SocketConnectTimeout = probeTimeout
+	})
+	if err != nil {
 		_ = driver.Close(context.Background())
+		return nil, fmt.Errorf("open neo4j %s: %w", cfg.URI, err)
+	}
+	s := &Store{driver: driver, probe: probe, db: cfg.Database, Now: func() time.Time { return time.Now().UTC() }}
+	s.brk = newBreaker(s.probeOnce)
+	if err := s.waitReady(ctx); err != nil {
+		_ = s.Close(context.Background())
 		return nil, err
 	}
 	if err := s.createSchema(ctx); err != nil {
-		_ = driver.Close(context.Background())
+		_ = s.Close(context.Background())
 		return nil, err
 	}
 	return s, nil
+}
+
+// probeOnce asks Neo4j for RETURN 1 on the probe driver, without the
+// retries of a managed transaction: an answer or an error now. A second try
+// follows a failure at once, as the first may have met a connection that
+// died while idle in the pool.
+func (s *Store) probeOnce(ctx context.Context) error {
+	try := func() error {
+		sess := s.probe.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+		defer sess.Close(context.Background())
+		res, err := sess.Run(ctx, "RETURN 1", nil)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		return err
+	}
+	if err := try(); err == nil || ctx.Err() != nil {
+		return err
+	}
+	return try()
 }
 
 // waitReady retries connectivity until Neo4j answers or ctx ends; a database
@@ -89,8 +132,11 @@ func (s *Store) waitReady(ctx context.Context) error {
 	}
 }
 
-// Close closes the driver's connections.
-func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+// Close stops the breaker's probes and closes the drivers' connections.
+func (s *Store) Close(ctx context.Context) error {
+	s.brk.close()
+	return errors.Join(s.probe.Close(ctx), s.driver.Close(ctx))
+}
 
 // schema lists the constraints and indexes; each statement is idempotent.
 var schema = []string{
@@ -152,9 +198,15 @@ func (s *Store) createSchema(ctx context.Context) error {
 
 // Ping reports whether Neo4j answers. The schema is in place since Open
 // created it and waited for its indexes.
+// While the breaker is open it answers at once, without a query.
 func (s *Store) Ping(ctx context.Context) error {
-	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "RETURN 1", nil, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithReadersRouting()); err != nil {
+	callCtx, end, err := s.brk.enter(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = neo4j.ExecuteQuery(callCtx, s.driver, "RETURN 1", nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithReadersRouting())
+	if err = end(err); err != nil {
 		return fmt.Errorf("%w: %w", &graph.Error{Code: graph.EUNAVAILABLE, Message: "Neo4j does not answer."}, err)
 	}
 	return nil
@@ -162,21 +214,32 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // read runs fn in a managed read transaction (retried by the driver on
 // transient errors) and maps driver errors to graph errors.
+// While the breaker is open it fails at once with EUNAVAILABLE.
 func read[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
+	var t T
+	callCtx, end, err := s.brk.enter(ctx)
+	if err != nil {
+		return t, err
+	}
+	sess := s.driver.NewSession(callCtx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(context.Background())
-	v, err := sess.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
-	t, _ := v.(T) // v is nil after an error, or for T = any when fn returns nil
-	return t, mapErr(err)
+	v, err := sess.ExecuteRead(callCtx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(callTx{tx, callCtx}) })
+	t, _ = v.(T) // v is nil after an error, or for T = any when fn returns nil
+	return t, mapErr(end(err))
 }
 
 // write runs fn in a managed write transaction.
 func write[T any](ctx context.Context, s *Store, fn func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	var t T
+	callCtx, end, err := s.brk.enter(ctx)
+	if err != nil {
+		return t, err
+	}
+	sess := s.driver.NewSession(callCtx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(context.Background())
-	v, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(tx) })
-	t, _ := v.(T)
-	return t, mapErr(err)
+	v, err := sess.ExecuteWrite(callCtx, func(tx neo4j.ManagedTransaction) (any, error) { return fn(callTx{tx, callCtx}) })
+	t, _ = v.(T)
+	return t, mapErr(end(err))
 }
 
 // mapErr turns Neo4j's errors into graph errors: constraint violations are
@@ -242,9 +305,7 @@ func count(ctx context.Context, tx neo4j.ManagedTransaction, q string, params ma
 }
 
 // notFound is the ENOTFOUND error for a kind of thing.
-func notFound(what string) error {
-	return &graph.Error{Code: graph.ENOTFOUND, Message: what + " not found."}
-}
+func notFound(what string) error { return graph.NotFound(what) }
 
 // Property conversion between Go values and Neo4j maps.
 

@@ -131,9 +131,13 @@ func xmlText(s string) string {
 	return b.String()
 }
 
+// plainText escapes the ampersands of a plain (not HTML-like) label or
+// tooltip: Graphviz reads entities such as &amp; in them.
+func plainText(s string) string { return strings.ReplaceAll(s, "&", "&amp;") }
+
 // nodeTip escapes the backslashes of a node's tooltip once more than
 // quote does: Graphviz expands escapes in node tooltips twice.
-func nodeTip(s string) string { return strings.ReplaceAll(s, `\`, `\\`) }
+func nodeTip(s string) string { return plainText(strings.ReplaceAll(s, `\`, `\\`)) }
 
 // clip shortens s to at most n runes, ending with an ellipsis when cut, and
 // folds runs of white space (including newlines) into one space.

@@ -7,26 +7,28 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/goccy/go-graphviz"
-
 	"github.com/nexohq/nexo/graph"
 )
 
 // Caps on what an ego map draws. Past MaxEgoNodes the people farthest from me
 // and of least importance (tie strength, brokerage, dormant value) are left
-// out; past MaxEgoEdges the weakest ties that no one needs to stay connected.
-// Only MaxEgoLabels people are named on the map (me, dormant ties, then the
-// most important); everyone has a tooltip and a link.
+// out; past MaxEgoEdges the weakest ties. At most MaxEgoLabels people are
+// named at the default size (the most important that fit); more names
+// appear as the page zooms in. Everyone has a tooltip and a link.
 const (
 	MaxEgoNodes  = 500
 	MaxEgoEdges  = 2000
 	MaxEgoLabels = 60
 )
 
-// EgoMap draws the ego network of the person marked Me with twopi: me in the
-// centre, people at distance 1 and 2 on two rings, grouped by community around
-// the rings, sized by brokerage; strong ties thick, weak ties thin and dashed,
-// local bridges as double lines, dormant ties of high value in a double ring.
+// EgoMap draws the ego network of the person marked Me as LinkedIn's InMaps
+// did: me left out (named in the legend), my contacts placed by their ties
+// to each other, so that my circles form named clusters with the people who
+// bridge them in between; contacts tied to no one else in rows at the
+// bottom. At radius 2 the people my contacts know are small points around
+// the clusters that reach them. People are coloured and shaped by circle,
+// sized by brokerage; dormant ties of high value have a double ring; ties
+// are coloured within a circle, grey across, and translucent on large maps.
 func (r *Renderer) EgoMap(ctx context.Context, in EgoInput, f Format) ([]byte, error) {
 	j, err := egoJob(in, f)
 	if err != nil {
@@ -69,68 +71,161 @@ func egoJob(in EgoInput, f Format) (job, error) {
 	}
 
 	people := egoSelect(nw, me, in.Radius)
-	drawn := make(map[string]int, len(people)) // id → drawing order
+	desc := in.Meta
+	if total := reachable(nw, me, in.Radius); len(people) < total {
+		desc.Description = joinSentences(desc.Description, fmt.Sprintf(textShowing, len(people), total))
+	}
+	people = people[1:] // me, first, is not drawn
+	drawn := make(map[string]int, len(people))
 	for k, p := range people {
 		drawn[nw.nodes[p.i].ID] = k
 	}
 	edges := egoEdges(nw, people, drawn)
 
-	// Name the most important people: me, dormant ties, then the nearest and
-	// most important.
-	byRank := slices.Clone(people)
-	slices.SortStableFunc(byRank, func(a, b egoPerson) int {
-		na, nb := nw.nodes[a.i], nw.nodes[b.i]
-		return cmp.Or(cmpBool(na.Me, nb.Me), cmpBool(na.Dormant, nb.Dormant), cmp.Compare(a.dist, b.dist), cmp.Compare(b.importance, a.importance))
-	})
-	labelled := map[int]bool{}
-	for _, p := range byRank[:min(len(byRank), MaxEgoLabels)] {
-		labelled[p.i] = true
-	}
-
-	// Two rings whose circumference holds their people side by side.
-	var ring [3]float64
-	for _, p := range people {
-		ring[p.dist] += nodeWidth(nw.nodes[p.i].Brokerage) + 0.3
-	}
-	r1 := max(1.6, circleRadius(ring[1]))
-	ranksep := num(r1)
-	if in.Radius == 2 {
-		ranksep += ":" + num(max(1.6, circleRadius(ring[2])-r1))
-	}
-
-	drawnNodes := make([]Node, len(people))
+	// Clusters: the circles of my contacts; people at distance 2 join the
+	// cluster of the contact who reaches them.
+	adj := tieAdjacency(edges, drawn)
+	circle := make([]int, len(people))
+	count := map[int]int{}
 	for k, p := range people {
-		drawnNodes[k] = nw.nodes[p.i]
+		c := nw.nodes[p.i].Community
+		circle[k] = c
+		count[c]++
 	}
-	desc := in.Meta
-	if total := reachable(nw, me, in.Radius); len(people) < total {
-		desc.Description = joinSentences(desc.Description, fmt.Sprintf("Showing the %d most important of %d people.", len(people), total))
+	var first []int // positions in people of my contacts
+	for k, p := range people {
+		if p.dist == 1 {
+			first = append(first, k)
+		}
 	}
-	rows := [][]legendItem{communityLegend(drawnNodes, in.CommunityNames), personMarks, tieMarks}
-	w := newDOT(in.Meta.Title, []attr{
-		kv("id", "ego-map"), kv("class", "ego-map"),
-		kv("root", nw.nodes[me].ID), kv("ranksep", ranksep),
-		kv("splines", "false"), kv("outputorder", "edgesfirst"), kv("forcelabels", "false"),
-		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
-		kvHTML("label", legend(desc, rows...)),
-	}...)
-	personDefaults(w)
-	names := make([]string, 0, len(people))
-	for _, p := range people {
+	firstAdj := make([][]int, len(first))
+	pos := make(map[int]int, len(first))
+	for k, i := range first {
+		pos[i] = k
+	}
+	for k, i := range first {
+		for _, j := range adj[i] {
+			if _, ok := pos[j]; ok {
+				firstAdj[k] = append(firstAdj[k], pos[j])
+			} else {
+				firstAdj[k] = append(firstAdj[k], -1-j) // a tie to distance 2 keeps a contact off the edge
+			}
+		}
+	}
+	firstCircle := make([]int, len(first))
+	for k, i := range first {
+		firstCircle[k] = circle[i]
+	}
+	firstCluster := clusterOf(firstCircle, onlyDrawn(firstAdj), 2)
+	for k := range first {
+		if firstCluster[k] < 0 && len(firstAdj[k]) > 0 {
+			firstCluster[k] = maxInt(firstCluster) + 1 // tied only to people farther out: a cluster of its own
+		}
+	}
+	cluster := make([]int, len(people))
+	for k, i := range first {
+		cluster[i] = firstCluster[k]
+	}
+	byID := make(map[int]int, len(people))
+	for k, p := range people {
+		byID[p.i] = k
+	}
+	for k, p := range people {
+		if p.dist == 2 {
+			cluster[k] = cluster[byID[p.parent]]
+		}
+	}
+	st := assignStyles(count)
+	s := &scene{kind: "ego", id: "ego-map", meta: desc, names: in.CommunityNames, format: f, nw: nw, st: st,
+		count: count, ties: edges, maxLabel: MaxEgoLabels}
+	maxDeg := 1
+	for _, a := range adj {
+		maxDeg = max(maxDeg, len(a))
+	}
+	loose := 0
+	for k, p := range people {
 		n := nw.nodes[p.i]
-		names = append(names, n.ID)
-		w.node(n.ID, personAttrs(n, labelled[p.i], "ring-"+strconv.Itoa(p.dist))...)
+		it := item{person: p.i, cluster: cluster[k], r: personRadius(len(people), n.Brokerage),
+			classes: []string{"ring-" + strconv.Itoa(p.dist)}}
+		it.importance = n.Brokerage + float64(len(adj[k]))/float64(maxDeg) + btof(n.Dormant) + 2*btof(p.dist == 1)
+		if p.dist == 2 {
+			it.small = true
+			it.r = max(2, it.r*secondR)
+		}
+		if it.cluster < 0 {
+			loose++
+		}
+		s.items = append(s.items, it)
 	}
-	writeTies(w, nw, edges, drawn)
-	return job{
-		kind: "ego", dot: w.String(), layout: graphviz.TWOPI, format: f, meta: desc, noLabel: names,
-		facts: map[string]string{
-			"radius":       strconv.Itoa(in.Radius),
-			"people_drawn": strconv.Itoa(len(people)),
-			"ties_drawn":   strconv.Itoa(len(edges)),
-			"layout":       "twopi",
-		},
-	}, nil
+	// A cluster is named for the circle most of its contacts are in, when
+	// it has three of them.
+	contactCluster := slices.Clone(cluster)
+	for k, p := range people {
+		if p.dist != 1 {
+			contactCluster[k] = -1
+		}
+	}
+	s.circleNames = namedClusters(contactCluster, circle, 3)
+	center := nw.nodes[me]
+	contacts := len(first)
+	you := textYou(center.Label, contacts)
+	if in.OfOther {
+		you = textTheir(center.Label, contacts)
+	}
+	marks := []legendItem{{glyph: "◌", text: you}}
+	if in.Radius == 2 {
+		marks = append(marks, secondDegreeMark)
+	}
+	if loose > 0 {
+		marks = append(marks, legendItem{glyph: "⋯", text: textLoose})
+	}
+	s.rows = [][]legendItem{marks, egoMarks, tieMarks}
+	s.facts = map[string]string{
+		"radius":        strconv.Itoa(in.Radius),
+		"people_drawn":  strconv.Itoa(len(people)),
+		"ties_drawn":    strconv.Itoa(len(edges)),
+		"center":        center.ID,
+		"circles_drawn": strconv.Itoa(len(count)),
+	}
+	return s.job(), nil
+}
+
+// onlyDrawn drops the ties to people outside the list (negative entries).
+func onlyDrawn(adj [][]int) [][]int {
+	out := make([][]int, len(adj))
+	for i, a := range adj {
+		for _, j := range a {
+			if j >= 0 {
+				out[i] = append(out[i], j)
+			}
+		}
+	}
+	return out
+}
+
+func maxInt(s []int) int {
+	m := -1
+	for _, v := range s {
+		m = max(m, v)
+	}
+	return m
+}
+
+func btof(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sortedPairs returns a map's keys in order.
+func sortedPairs[V any](m map[[2]int]V) [][2]int {
+	out := make([][2]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	return out
 }
 
 // egoSelect returns the people within radius of me in drawing order (by ring,
@@ -210,9 +305,10 @@ func egoSelect(nw *network, me, radius int) []egoPerson {
 	return cand
 }
 
-// egoEdges returns the ties among the drawn people, at most MaxEgoEdges: each
-// person's tie to their parent first, so that no one is cut off, then ties to
-// me, local bridges, and the strongest.
+// egoEdges returns the ties among the drawn people (me left out), at most
+// MaxEgoEdges: each second-degree person's tie to the contact who reaches
+// them first, so that they sit by that contact, then local bridges, then the
+// strongest.
 func egoEdges(nw *network, people []egoPerson, drawn map[string]int) []Edge {
 	type ranked struct {
 		e    Edge
@@ -220,26 +316,24 @@ func egoEdges(nw *network, people []egoPerson, drawn map[string]int) []Edge {
 	}
 	parent := map[[2]string]bool{}
 	for _, p := range people {
-		if p.parent >= 0 {
+		if p.dist == 2 {
 			a, b := nw.nodes[p.i].ID, nw.nodes[p.parent].ID
 			parent[[2]string{min(a, b), max(a, b)}] = true
 		}
 	}
 	var rs []ranked
 	for _, e := range nw.edges {
-		da, okA := drawn[e.A]
-		db, okB := drawn[e.B]
+		_, okA := drawn[e.A]
+		_, okB := drawn[e.B]
 		if !okA || !okB {
 			continue
 		}
-		rank := 3
+		rank := 2
 		switch {
 		case parent[[2]string{e.A, e.B}]:
 			rank = 0
-		case da == 0 || db == 0: // me is first in drawing order
-			rank = 1
 		case e.LocalBridge:
-			rank = 2
+			rank = 1
 		}
 		rs = append(rs, ranked{e, rank})
 	}
@@ -290,39 +384,6 @@ func reachable(nw *network, me, radius int) int {
 		}
 	}
 	return n
-}
-
-// personDefaults sets the node and edge defaults of maps of people.
-func personDefaults(w *dotWriter) {
-	w.defaults("node", kv("style", "filled"), kv("fixedsize", "true"), kv("color", "#444444"), kvf("penwidth", 0.75),
-		kv("fontname", fontName), kvf("fontsize", 10), kv("fontcolor", textColor))
-	w.defaults("edge", kv("fontname", fontName), kvf("fontsize", 8), kv("fontcolor", textColor))
-}
-
-// writeTies writes edges between people, tail first in drawing order.
-func writeTies(w *dotWriter, nw *network, edges []Edge, order map[string]int) {
-	for _, e := range edges {
-		a, b := e.A, e.B
-		if order[b] < order[a] {
-			a, b = b, a
-		}
-		na, nb := nw.nodes[nw.index[e.A]], nw.nodes[nw.index[e.B]]
-		w.edge(a, b, append([]attr{
-			kv("id", "t-"+e.A+"-"+e.B),
-			kv("class", edgeClass(e)),
-			kv("tooltip", edgeTooltip(na, nb, e)),
-		}, edgeStyle(e)...)...)
-	}
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return -1
-	}
-	return 1
 }
 
 func joinSentences(a, b string) string {

@@ -75,8 +75,11 @@ type EgoInput struct {
 	// Edges join nodes by id; edges naming unknown nodes are an error.
 	Edges []Edge
 	// CommunityNames names communities in the legend; unnamed ones read
-	// "Community N".
+	// "Circle N".
 	CommunityNames map[int]string
+	// OfOther says the map is of someone else's network than the viewer's:
+	// the legend says "their contacts", not "your contacts".
+	OfOther bool
 }
 
 // OverviewInput is a whole network. Up to MaxOverviewPeople people are drawn

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/goccy/go-graphviz"
-
 	"github.com/nexohq/nexo/graph"
 )
 
@@ -20,7 +18,7 @@ import (
 // most MaxGroupEdges edges among groups and brokers (neato).
 const (
 	MaxOverviewPeople      = 300
-	MaxOverviewCommunities = 40
+	MaxOverviewCommunities = 36 // as many as one picture tells apart (maxStyles)
 	MaxOverviewBrokers     = 30
 	MaxGroupEdges          = 300
 	MaxPeopleEdges         = 1500 // ties drawn between people on overview and community maps
@@ -132,8 +130,7 @@ func overviewJob(in OverviewInput, f Format) (job, error) {
 		people = append(people, b.i)
 	}
 	desc := in.Meta
-	desc.Description = joinSentences(desc.Description, fmt.Sprintf("%d people in %d communities; the %d largest are drawn as circles, with %d brokers between them.",
-		len(nw.nodes), countCommunities(size), len(kept), len(people)-btoi(me >= 0)))
+	desc.Description = joinSentences(desc.Description, fmt.Sprintf(textOverview, len(kept), countCommunities(size), len(people)-btoi(me >= 0)))
 	return groupJob(nw, groupMap{
 		kind: "overview", id: "overview", meta: desc, names: in.CommunityNames, format: f,
 		people: people, group: group, sizeAll: true,
@@ -208,7 +205,7 @@ func communityJob(in CommunityInput, f Format) (job, error) {
 	}
 	desc := in.Meta
 	if len(members) < total {
-		desc.Description = joinSentences(desc.Description, fmt.Sprintf("Showing the %d most connected of %d members.", len(members), total))
+		desc.Description = joinSentences(desc.Description, fmt.Sprintf(textShowingMost, len(members), total))
 	}
 	slices.Sort(members)
 	return groupJob(nw, groupMap{
@@ -262,47 +259,75 @@ type peopleMap struct {
 	format   Format
 }
 
-// peopleJob draws the given people with sfdp.
+// peopleJob draws the given people one by one, clustered by circle.
 func peopleJob(nw *network, m peopleMap) job {
 	drawn := make(map[string]int, len(m.people))
 	order := slices.Clone(m.people)
-	slices.SortFunc(order, func(a, b int) int {
-		na, nb := nw.nodes[a], nw.nodes[b]
-		return cmp.Or(cmp.Compare(na.Community, nb.Community), cmp.Compare(na.ID, nb.ID))
-	})
-	nodes := make([]Node, len(order))
+	slices.Sort(order)
 	for k, i := range order {
 		drawn[nw.nodes[i].ID] = k
-		nodes[k] = nw.nodes[i]
 	}
 	edges := peopleEdges(nw, drawn)
-	labelled := topLabelled(nodes)
-	layout, layoutName, overlap := forceLayout(len(nodes))
-	w := newDOT(m.meta.Title, []attr{
-		kv("id", m.id), kv("class", m.id), kv("start", layoutSeed), kv("overlap", overlap), kv("sep", "+6"),
-		kv("splines", "false"), kv("outputorder", "edgesfirst"), kv("forcelabels", "false"),
-		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
-		kvHTML("label", legend(m.meta, communityLegend(nodes, m.names), personMarks, tieMarks)),
-	}...)
-	personDefaults(w)
-	names := make([]string, len(nodes))
-	for k, n := range nodes {
-		names[k] = n.ID
-		w.node(n.ID, append(personAttrs(n, labelled[n.ID]), kvf("width", sfdpWidth(n, len(nodes))))...)
+	adj := tieAdjacency(edges, drawn)
+	circle := make([]int, len(order))
+	count := map[int]int{}
+	for k, i := range order {
+		circle[k] = nw.nodes[i].Community
+		count[circle[k]]++
 	}
-	writeTies(w, nw, edges, drawn)
-	hub := slices.MaxFunc(nodes, func(a, b Node) int {
-		return cmp.Or(cmpBool(b.Me, a.Me), cmp.Compare(a.Brokerage, b.Brokerage), cmp.Compare(b.ID, a.ID))
-	})
-	writeConnectors(w, connectors(names, tieLinks(edges), hub.ID))
-	return job{
-		kind: m.kind, dot: w.String(), layout: layout, format: m.format, meta: m.meta, noLabel: names,
-		facts: map[string]string{
-			"people_drawn": strconv.Itoa(len(nodes)),
-			"ties_drawn":   strconv.Itoa(len(edges)),
-			"layout":       layoutName,
-		},
+	cluster := clusterOf(circle, adj, 2)
+	s := &scene{kind: m.kind, id: m.id, meta: m.meta, names: m.names, format: m.format, nw: nw,
+		st: assignStyles(count), count: count, ties: edges, maxLabel: MaxMapLabels, circleNames: namedClusters(cluster, circle, 3)}
+	maxDeg := 1
+	for _, a := range adj {
+		maxDeg = max(maxDeg, len(a))
 	}
+	for k, i := range order {
+		n := nw.nodes[i]
+		s.items = append(s.items, item{person: i, cluster: cluster[k], r: personRadius(len(order), n.Brokerage),
+			importance: 10*btof(n.Me) + btof(n.Dormant) + n.Brokerage + float64(len(adj[k]))/float64(maxDeg)})
+	}
+	s.rows = [][]legendItem{personMarks, tieMarks}
+	s.facts = map[string]string{
+		"people_drawn": strconv.Itoa(len(order)),
+		"ties_drawn":   strconv.Itoa(len(edges)),
+	}
+	return s.job()
+}
+
+// tieAdjacency lists each drawn person's ties, by drawing order.
+func tieAdjacency(edges []Edge, drawn map[string]int) [][]int {
+	adj := make([][]int, len(drawn))
+	for _, e := range edges {
+		a, b := drawn[e.A], drawn[e.B]
+		adj[a] = append(adj[a], b)
+		adj[b] = append(adj[b], a)
+	}
+	return adj
+}
+
+// namedClusters names each cluster for the circle most of its people are
+// in, when at least least of them are.
+func namedClusters(cluster, circle []int, least int) map[int]int {
+	votes := map[[2]int]int{}
+	for k := range cluster {
+		if cluster[k] >= 0 && circle[k] >= 0 {
+			votes[[2]int{cluster[k], circle[k]}]++
+		}
+	}
+	best := map[int][2]int{}
+	for _, v := range sortedPairs(votes) {
+		if b, ok := best[v[0]]; !ok || votes[v] > b[1] {
+			best[v[0]] = [2]int{v[1], votes[v]}
+		}
+	}
+	out := map[int]int{}
+	for cl, b := range best {
+		if b[1] >= least {
+			out[cl] = b[0]
+		}
+	}
+	return out
 }
 
 // peopleEdges returns the ties among the drawn people, at most MaxPeopleEdges:
@@ -336,20 +361,6 @@ func peopleEdges(nw *network, drawn map[string]int) []Edge {
 	return edges
 }
 
-// topLabelled picks the people named on a map: me, dormant ties, then by
-// brokerage.
-func topLabelled(nodes []Node) map[string]bool {
-	byRank := slices.Clone(nodes)
-	slices.SortFunc(byRank, func(a, b Node) int {
-		return cmp.Or(cmpBool(a.Me, b.Me), cmpBool(a.Dormant, b.Dormant), cmp.Compare(b.Brokerage, a.Brokerage), cmp.Compare(a.ID, b.ID))
-	})
-	out := make(map[string]bool, MaxMapLabels)
-	for _, n := range byRank[:min(len(byRank), MaxMapLabels)] {
-		out[n.ID] = true
-	}
-	return out
-}
-
 // groupMap describes a map of groups (communities drawn as one node each) and
 // people drawn one by one.
 type groupMap struct {
@@ -363,8 +374,9 @@ type groupMap struct {
 	focus    int   // the community drilled into, for the legend
 }
 
-// groupJob draws groups and people with neato (overview) or sfdp (community
-// drill-down, which may have hundreds of people).
+// groupJob draws groups (circles as one node each) and people: on the
+// overview every group and person is a cluster of its own, placed by its
+// ties; on a drill-down the members are one cluster among their groups.
 func groupJob(nw *network, m groupMap) job {
 	individual := make([]bool, len(nw.nodes))
 	for _, i := range m.people {
@@ -376,28 +388,86 @@ func groupJob(nw *network, m groupMap) job {
 			size[g]++
 		}
 	}
+	groups := sortedKeys(size)
+	maxSize := 1
+	for _, g := range groups {
+		if g != otherGroup { // the catch-all would shrink every circle
+			maxSize = max(maxSize, size[g])
+		}
+	}
+	drawn := make(map[string]int, len(m.people))
+	for k, i := range m.people {
+		drawn[nw.nodes[i].ID] = k
+	}
+	edges := peopleEdges(nw, drawn)
+
+	// Items: the groups, then the people.
+	var items []item
+	itemOf := map[int]int{} // group key or -(position+10) → item
+	scale := 1.0
+	if m.kind == "community" {
+		scale = 0.4 // the circles around a drill-down are context
+	}
+	for _, g := range groups {
+		itemOf[g] = len(items)
+		r := scale * (groupMinR + (groupMaxR-groupMinR)*math.Sqrt(min(1, float64(size[g])/float64(maxSize))))
+		items = append(items, item{person: -1, group: g, size: size[g], cluster: len(items), r: r,
+			importance: 100 + float64(size[g])/float64(maxSize)})
+	}
+	hasTie := make([]bool, len(m.people))
+	for _, e := range edges {
+		hasTie[drawn[e.A]] = true
+		hasTie[drawn[e.B]] = true
+	}
 	// Count ties between groups and between people and groups.
-	type pair struct{ a, b int } // group keys, or -(position+10) for people
+	type pair struct{ a, b int } // items
 	ties := map[pair]int{}
 	strength := map[pair]float64{}
-	key := func(i int) int {
+	// key is a node's group, or -(position+10) for a person drawn.
+	key := func(i int) (int, bool) {
 		if individual[i] {
-			return -(i + 10)
+			return -(i + 10), true
 		}
-		return m.group[i]
+		g := m.group[i]
+		return g, g != noGroup
+	}
+	members := m.kind == "community"
+	for _, i := range m.people {
+		n := nw.nodes[i]
+		cl := len(items)
+		if members {
+			cl = len(groups)
+		}
+		itemOf[-(i + 10)] = len(items)
+		items = append(items, item{person: i, cluster: cl, r: personRadius(len(m.people)+len(groups), n.Brokerage),
+			importance: 10*btof(n.Me) + btof(n.Dormant) + n.Brokerage})
 	}
 	for k, e := range nw.edges {
 		a, b := nw.ends[k][0], nw.ends[k][1]
-		if individual[a] && individual[b] || m.group[a] == noGroup && !individual[a] || m.group[b] == noGroup && !individual[b] {
-			continue // ties between people are drawn as ties
-		}
-		ka, kb := key(a), key(b)
-		if ka == kb {
+		if individual[a] && individual[b] {
 			continue
 		}
-		p := pair{min(ka, kb), max(ka, kb)}
+		ka, okA := key(a)
+		kb, okB := key(b)
+		if !okA || !okB || ka == kb {
+			continue
+		}
+		ia, ib := itemOf[ka], itemOf[kb]
+		p := pair{min(ia, ib), max(ia, ib)}
 		ties[p]++
 		strength[p] += e.Strength
+		if ka <= -10 {
+			hasTie[drawn[nw.nodes[a].ID]] = true
+		}
+		if kb <= -10 {
+			hasTie[drawn[nw.nodes[b].ID]] = true
+		}
+	}
+	// A member tied to no one drawn goes to the edge.
+	for k := range m.people {
+		if members && !hasTie[k] {
+			items[len(groups)+k].cluster = -1
+		}
 	}
 	// Most ties first, but every person keeps their maxPersonGroups busiest
 	// groups, so no broker floats unconnected.
@@ -411,165 +481,52 @@ func groupJob(nw *network, m groupMap) job {
 	perPerson := map[int]int{}
 	var first, rest []pair
 	for _, p := range pairs {
-		if p.a <= -10 && perPerson[p.a] < maxPersonGroups {
-			perPerson[p.a]++
+		if p.b >= len(groups) && perPerson[p.b] < maxPersonGroups {
+			perPerson[p.b]++
 			first = append(first, p)
 		} else {
 			rest = append(rest, p)
 		}
 	}
 	pairs = append(first, rest...)[:min(len(pairs), MaxGroupEdges)]
-	slices.SortFunc(pairs, func(x, y pair) int {
-		return cmp.Or(cmp.Compare(ties[y], ties[x]), cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b))
-	})
-	maxTies := 1
+	slices.SortFunc(pairs, func(x, y pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
+	var links []groupLink
 	for _, p := range pairs {
-		maxTies = max(maxTies, ties[p])
-	}
-	// Groups with no edge drawn still show.
-	groups := sortedKeys(size)
-	maxSize := 1
-	for _, g := range groups {
-		if g != otherGroup { // the catch-all would shrink every community
-			maxSize = max(maxSize, size[g])
-		}
+		links = append(links, groupLink{a: p.a, b: p.b, ties: ties[p], strength: strength[p]})
 	}
 
-	drawn := make(map[string]int, len(m.people))
-	nodes := make([]Node, 0, len(m.people))
+	count := map[int]int{}
+	for _, g := range groups {
+		if g != otherGroup {
+			count[g] = size[g]
+		}
+	}
 	for _, i := range m.people {
-		drawn[nw.nodes[i].ID] = len(nodes)
-		nodes = append(nodes, nw.nodes[i])
-	}
-	edges := peopleEdges(nw, drawn)
-
-	var items []legendItem
-	if m.kind == "community" {
-		items = append(items, communityItem(m.names, m.focus, len(nodes)))
-	}
-	for k, g := range groups {
-		if k == maxLegendCommunities {
-			items = append(items, legendItem{text: fmt.Sprintf("+%d more", len(groups)-k)})
-			break
-		}
-		if g == otherGroup {
-			items = append(items, legendItem{swatch: noCommunityColor, text: fmt.Sprintf("other communities (%d)", size[g])})
-		} else {
-			items = append(items, communityItem(m.names, g, size[g]))
+		if !m.sizeAll {
+			count[nw.nodes[i].Community]++
 		}
 	}
-	groupMarks := []legendItem{
-		{text: "large shape: a community (larger = more members)"},
-		{glyph: "●", text: "small: a person between communities (larger = more of a broker)"},
-		{glyph: "▬▬", text: "wider = more ties"},
+	s := &scene{kind: m.kind, id: m.id, meta: m.meta, names: m.names, format: m.format, nw: nw,
+		st: assignStyles(count), count: count, ties: edges, links: links, items: items, maxLabel: MaxMapLabels,
+		circleNames: map[int]int{}}
+	if members {
+		s.circleNames[len(groups)] = m.focus
 	}
-	// On sfdp maps groups shrink to small context nodes that overlap less.
-	layout, layoutName, overlap := forceLayout(len(nodes) + len(groups))
-	groupMin, groupRange := 0.8, 2.2
-	if layout == graphviz.SFDP {
-		groupMin, groupRange = 0.4, 0.8
+	s.rows = [][]legendItem{groupMarks, tieMarks}
+	if size[otherGroup] > 0 {
+		s.rows = append([][]legendItem{{{swatch: otherColor, text: fmt.Sprintf("%s (%d)", textOther, size[otherGroup])}}}, s.rows...)
 	}
-	w := newDOT(m.meta.Title, []attr{
-		kv("id", m.id), kv("class", m.id), kv("start", layoutSeed), kv("overlap", overlap), kv("sep", "+6"),
-		kv("splines", "false"), kv("outputorder", "edgesfirst"), kv("forcelabels", "false"),
-		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
-		kvHTML("label", legend(m.meta, items, groupMarks, tieMarks)),
-	}...)
-	personDefaults(w)
-	var names []string
-	for _, g := range groups {
-		id := groupID(g)
-		names = append(names, groupNode(g))
-		name := communityName(m.names, g)
-		color, cls := communityColor(g), communityClass(g)
-		if g == otherGroup {
-			name, color, cls = "Other communities", noCommunityColor, "community-other"
-		}
-		w.node(groupNode(g),
-			kv("id", id), kv("class", classes("community", cls)),
-			kv("shape", communityShape(g)), kv("fillcolor", color),
-			kvf("width", groupMin+groupRange*math.Sqrt(min(1, float64(size[g])/float64(maxSize)))),
-			kv("tooltip", nodeTip(fmt.Sprintf("%s: %d people", name, size[g]))),
-			kvHTML("xlabel", fmt.Sprintf(`<B>%s</B><BR/><FONT POINT-SIZE="9" COLOR="#555555">%d people</FONT>`, htmlText(name), size[g])),
-		)
+	s.facts = map[string]string{
+		"groups_drawn": strconv.Itoa(len(groups)),
+		"people_drawn": strconv.Itoa(len(m.people)),
+		"ties_drawn":   strconv.Itoa(len(edges) + len(links)),
+		"people_total": strconv.Itoa(len(nw.nodes)),
 	}
-	labelled := topLabelled(nodes)
-	for _, n := range nodes {
-		names = append(names, n.ID)
-		// People stay smaller than the smallest community.
-		w.node(n.ID, append(personAttrs(n, labelled[n.ID]), kvf("width", sfdpWidth(n, len(nodes)+len(groups))))...)
-	}
-	// nodeName returns the DOT name, SVG id and name of a group or person.
-	nodeName := func(k int) (string, string, string) {
-		if k <= -10 {
-			n := nw.nodes[-k-10]
-			return n.ID, "p-" + n.ID, n.Label
-		}
-		if k == otherGroup {
-			return groupNode(k), groupID(k), "other communities"
-		}
-		return groupNode(k), groupID(k), communityName(m.names, k)
-	}
-	links := tieLinks(edges)
-	for _, p := range pairs {
-		a, ida, la := nodeName(p.a)
-		b, idb, lb := nodeName(p.b)
-		links = append(links, [2]string{a, b})
-		n := ties[p]
-		w.edge(a, b,
-			kv("id", "g-"+ida+"-"+idb), kv("class", "group-ties"),
-			kv("color", edgeColor),
-			kvf("penwidth", 1+6*math.Log1p(float64(n))/math.Log1p(float64(maxTies))),
-			kv("tooltip", fmt.Sprintf("%s – %s: %d ties, mean strength %.2f", la, lb, n, strength[p]/float64(n))),
-			kv("label", strconv.Itoa(n)),
-		)
-	}
-	writeTies(w, nw, edges, drawn)
-	// The largest group, or the first person, holds the map together.
-	hub := names[0]
-	if len(groups) > 0 {
-		hub = groupNode(slices.MaxFunc(groups, func(a, b int) int { return cmp.Or(cmp.Compare(size[a], size[b]), cmp.Compare(b, a)) }))
-	}
-	writeConnectors(w, connectors(names, links, hub))
-	return job{
-		kind: m.kind, dot: w.String(), layout: layout, format: m.format, meta: m.meta, noLabel: names,
-		facts: map[string]string{
-			"groups_drawn": strconv.Itoa(len(groups)),
-			"people_drawn": strconv.Itoa(len(nodes)),
-			"ties_drawn":   strconv.Itoa(len(edges) + len(pairs)),
-			"people_total": strconv.Itoa(len(nw.nodes)),
-			"layout":       layoutName,
-		},
-	}
+	return s.job()
 }
 
 // groupNode is a group's DOT name; '#' cannot occur in a person's id.
 func groupNode(g int) string { return "#" + groupID(g) }
-
-// sfdpWidth is a person's diameter on maps of many people: sfdp places nodes
-// as points (removing overlaps would take seconds), so the more people, the
-// smaller they are drawn, down to half the size of an ego map's.
-func sfdpWidth(n Node, people int) float64 {
-	f := 1.0
-	if people > maxNeatoNodes {
-		f = max(0.5, math.Sqrt(float64(maxNeatoNodes)/float64(people)))
-	}
-	return f * (0.2 + 0.35*n.Brokerage)
-}
-
-// forceLayout picks the engine for a map of n nodes: neato with overlap
-// removal, quick for the hundred-odd nodes of an aggregated overview, or, for
-// more, sfdp without, whose overlap removal would take seconds.
-func forceLayout(n int) (engine graphviz.Layout, name, overlap string) {
-	if n <= maxNeatoNodes {
-		return graphviz.NEATO, "neato", "false"
-	}
-	return graphviz.SFDP, "sfdp", "true"
-}
-
-// maxNeatoNodes is the most nodes a group map lays out with neato and overlap
-// removal (about half a second); above it, sfdp without.
-const maxNeatoNodes = 120
 
 // maxPersonGroups is how many ties to groups each person drawn on a group
 // map keeps whatever the cap on group edges.

@@ -108,7 +108,7 @@ func pathsJob(in PathsInput, f Format) (job, error) {
 	w := newDOT(in.Meta.Title, []attr{
 		kv("id", "intro-paths"), kv("class", "intro-paths"), kv("rankdir", "LR"), kv("nodesep", "0.3"), kv("ranksep", "0.9"),
 		kv("fontname", fontName), kv("labelloc", "t"), kv("labeljust", "l"), kv("pad", "0.3"),
-		kvHTML("label", legend(in.Meta, items, []legendItem{
+		kvHTML("label", legend(in.Meta, 600, items, []legendItem{
 			{swatch: "#000000", text: "best path"}, {swatch: edgeColor, text: "other paths"},
 			{glyph: "– – –", text: "weak tie"}, {glyph: "══", text: "local bridge"},
 		})),
@@ -116,6 +116,11 @@ func pathsJob(in PathsInput, f Format) (job, error) {
 	w.defaults("node", kv("shape", "box"), kv("style", "rounded,filled"), kv("fillcolor", "#FFFFFF"),
 		kvf("penwidth", 3), kv("fontname", fontName), kvf("fontsize", 11), kv("fontcolor", textColor), kvf("margin", 0.12))
 	w.defaults("edge", kv("fontname", fontName), kvf("fontsize", 9), kv("fontcolor", textColor))
+	count := map[int]int{}
+	for _, n := range nw.nodes {
+		count[n.Community]++
+	}
+	st := assignStyles(count)
 	for _, n := range nw.nodes {
 		role := ""
 		switch n.ID {
@@ -127,7 +132,7 @@ func pathsJob(in PathsInput, f Format) (job, error) {
 		a := []attr{
 			kv("id", "p-"+n.ID),
 			kv("class", classes("person", communityClass(n.Community), role)),
-			kv("color", communityColor(n.Community)),
+			kv("color", st.of(n.Community).color),
 			kv("tooltip", nodeTip(nodeTooltip(n))),
 			kvHTML("label", personLabel(n, true)),
 		}

@@ -6,27 +6,23 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"io"
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/fogleman/gg"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
 )
 
 // PNGs are drawn here from the SVG that Graphviz wrote, rather than by
 // go-graphviz's PNG renderer, which (v0.2.10) strokes no edge or outline
 // (goccy/go-graphviz#106), calls back from WebAssembly into Go for every
 // attribute of every shape (seconds for a map of 500 people), and looks fonts
-// up on the machine. Graphviz's SVG uses a handful of elements (polygon,
+// up through fontconfig. Graphviz's SVG uses a handful of elements (polygon,
 // ellipse, path, polyline, text), so drawing it is short; the PNG is then the
-// SVG's twin, laid out once, in the Go fonts embedded in the binary, and it is
+// SVG's twin, laid out once, its text shaped and drawn by fonts.go, and it is
 // rasterized outside the Graphviz lock.
 
 // PNG size: 96 dpi, scaled down so that no side exceeds pngMaxSide pixels.
@@ -35,37 +31,25 @@ const (
 	pngMaxSide = 1600
 )
 
-var goFonts = sync.OnceValues(func() ([2]*opentype.Font, error) {
-	regular, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		return [2]*opentype.Font{}, err
-	}
-	bold, err := opentype.Parse(gobold.TTF)
-	return [2]*opentype.Font{regular, bold}, err
-})
-
-// rasterizer draws one SVG; it keeps font faces by size, which are not safe
-// for concurrent use.
+// rasterizer draws one SVG.
 type rasterizer struct {
 	dc    *gg.Context
 	scale float64 // SVG user units to pixels
 	tx    float64 // the translation of the graph's <g>
 	ty    float64
-	fonts [2]*opentype.Font
-	faces map[[2]float64]font.Face
 }
 
 // rasterize draws the SVG that Graphviz produced as a PNG.
 func rasterize(svg []byte) ([]byte, error) {
-	fonts, err := goFonts()
-	if err != nil {
-		return nil, fmt.Errorf("load fonts: %w", err)
-	}
-	r := &rasterizer{fonts: fonts, faces: map[[2]float64]font.Face{}}
+	r := &rasterizer{}
 	dec := xml.NewDecoder(bytes.NewReader(svg))
 	dec.Strict = false
 	var text *xml.StartElement
 	var content strings.Builder
+	// Groups of labels shown only when the page is zoomed in (zoomClasses)
+	// are left out, as a browser showing the SVG on its own leaves them out.
+	var hidden []bool
+	skip := func() bool { return len(hidden) > 0 && hidden[len(hidden)-1] }
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -77,6 +61,12 @@ func rasterize(svg []byte) ([]byte, error) {
 		switch el := tok.(type) {
 		case xml.StartElement:
 			a := attrs(el)
+			if el.Name.Local == "g" {
+				hidden = append(hidden, skip() || zoomOnly(a["class"]))
+			}
+			if skip() {
+				continue
+			}
 			switch el.Name.Local {
 			case "svg":
 				if err := r.begin(a); err != nil {
@@ -107,6 +97,9 @@ func rasterize(svg []byte) ([]byte, error) {
 				content.Write(el)
 			}
 		case xml.EndElement:
+			if el.Name.Local == "g" && len(hidden) > 0 {
+				hidden = hidden[:len(hidden)-1]
+			}
 			if el.Name.Local == "text" && text != nil {
 				r.text(attrs(*text), content.String())
 				text = nil
@@ -169,6 +162,8 @@ func (r *rasterizer) shape(a map[string]string, build func()) {
 	}
 	fill, okFill := svgColor(a["fill"], "black")
 	stroke, okStroke := svgColor(a["stroke"], "none")
+	fill.A = opacity(fill.A, a["fill-opacity"])
+	stroke.A = opacity(stroke.A, a["stroke-opacity"])
 	if !okFill && !okStroke {
 		return
 	}
@@ -277,43 +272,30 @@ func (r *rasterizer) text(a map[string]string, s string) {
 	if size <= 0 {
 		size = 14
 	}
-	bold := a["font-weight"] == "bold"
-	face, err := r.face(bold, size*r.scale)
-	if err != nil {
-		return // the shapes still tell a lot; a missing text is no reason to fail
-	}
 	c, ok := svgColor(a["fill"], "black")
 	if !ok {
 		return
 	}
-	r.dc.SetFontFace(face)
-	r.dc.SetColor(c)
+	glyphs, width, err := layoutText(s, size*r.scale, a["font-weight"] == "bold")
+	if err != nil {
+		return // the shapes still tell a lot; a missing text is no reason to fail
+	}
 	x, y := r.point(num64(a["x"]), num64(a["y"]))
-	ax := 0.0
 	switch a["text-anchor"] {
 	case "middle":
-		ax = 0.5
+		x -= width / 2
 	case "end":
-		ax = 1
+		x -= width
 	}
-	r.dc.DrawStringAnchored(s, x, y, ax, 0)
+	drawText(r.dc.Image().(draw.Image), glyphs, x, y, c)
 }
 
-func (r *rasterizer) face(bold bool, size float64) (font.Face, error) {
-	k := [2]float64{0, math.Round(size*4) / 4}
-	f := r.fonts[0]
-	if bold {
-		k[0], f = 1, r.fonts[1]
+// opacity scales an alpha by an SVG opacity attribute.
+func opacity(alpha uint8, attr string) uint8 {
+	if attr == "" {
+		return alpha
 	}
-	if face, ok := r.faces[k]; ok {
-		return face, nil
-	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: k[1], DPI: 72, Hinting: font.HintingNone})
-	if err != nil {
-		return nil, err
-	}
-	r.faces[k] = face
-	return face, nil
+	return uint8(math.Round(float64(alpha) * min(1, max(0, num64(attr)))))
 }
 
 // svgColor parses the colours Graphviz writes: #rrggbb, #rrggbbaa and a few

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image/color"
 	"image/png"
+	"os"
 	"testing"
 )
 
@@ -73,5 +74,65 @@ func TestRasterize(t *testing.T) {
 	}
 	if dark < 20 {
 		t.Errorf("text: got %d dark samples, want the text drawn", dark)
+	}
+}
+
+// scriptTests are names in scripts the Go fonts lack, and the font file that
+// must draw them.
+var scriptTests = []struct {
+	name, text, font string
+	color            bool // drawn in colour, not in the text's black
+}{
+	{"Arabic", "محمد الأحمد", "NotoSansArabic-Regular.ttf", false},
+	{"Hebrew", "דוד כהן", "NotoSansHebrew-Regular.ttf", false},
+	{"CJK", "王小明", "NotoSansCJK-Regular.ttc", false},
+	{"Emoji", "🎉", "NotoColorEmoji.ttf", true},
+}
+
+// TestRasterizeScripts draws names in Arabic, Hebrew, Chinese and an emoji:
+// PNGs used to leave them out ("Who can introduce you to  ?").
+func TestRasterizeScripts(t *testing.T) {
+	files := fontFiles()
+	for _, tc := range scriptTests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, ok := files[tc.font]; !ok {
+				if os.Getenv("CI") == "true" {
+					t.Fatalf("font %s not found under %v (scripts/test.sh installs Debian's fonts-noto packages)", tc.font, FontDirs)
+				}
+				t.Skipf("font %s not found under %v: install fonts-noto-core, fonts-noto-cjk, fonts-noto-color-emoji", tc.font, FontDirs)
+			}
+			svg := []byte(`<svg width="200pt" height="40pt" viewBox="0.00 0.00 200.00 40.00">
+<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(0 40)">
+<text text-anchor="start" x="10" y="-12" font-family="Helvetica,sans-Serif" font-size="18.00">` + tc.text + `</text>
+</g>
+</svg>`)
+			p, err := rasterize(svg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ink, colour := 0, 0
+			b := img.Bounds()
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+					if c.R < 0x80 || c.G < 0x80 || c.B < 0x80 {
+						ink++
+					}
+					if max(c.R, c.G, c.B)-min(c.R, c.G, c.B) > 0x40 {
+						colour++
+					}
+				}
+			}
+			if ink < 40 {
+				t.Errorf("%q: got %d dark pixels, want the text drawn", tc.text, ink)
+			}
+			if tc.color && colour < 40 {
+				t.Errorf("%q: got %d coloured pixels, want a colour emoji", tc.text, colour)
+			}
+		})
 	}
 }

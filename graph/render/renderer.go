@@ -208,7 +208,15 @@ func svgWithMetadata(svg []byte, m Meta, md map[string]string) ([]byte, error) {
 	b.WriteString(`<metadata id="nexo-metadata">`)
 	b.Write(js)
 	b.WriteString("</metadata>")
-	b.Write(svg[end:])
+	// Opened on its own, the SVG shows the labels of the default zoom only;
+	// the web page's stylesheet, which overrides presentation attributes,
+	// shows the others as it zooms in. (A <style> element would break the
+	// page's Content-Security-Policy, even removed before use.)
+	rest := svg[end:]
+	for _, z := range []string{"lz2", "lz4"} {
+		rest = bytes.ReplaceAll(rest, []byte(`class="node label `+z+` `), []byte(`display="none" class="node label `+z+` `))
+	}
+	b.Write(rest)
 	return b.Bytes(), nil
 }
 

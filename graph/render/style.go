@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -8,52 +9,90 @@ import (
 	"strings"
 )
 
-// palette is Okabe and Ito's colour-blind-safe set (2008) without black, which
-// is kept for "me" and local bridges. Communities past its end reuse the
-// colours with another shape, so two communities never look the same.
+// palette is Paul Tol's "muted" scheme (2021, "Colour schemes", SRON/EPS/TN/
+// 09-002), nine colours told apart by colour-blind readers too. Black is
+// kept for me and local bridges, grey for people in no drawn circle.
 var palette = []string{
-	"#E69F00", // orange
-	"#56B4E9", // sky blue
-	"#009E73", // bluish green
-	"#F0E442", // yellow
-	"#0072B2", // blue
-	"#D55E00", // vermillion
-	"#CC79A7", // reddish purple
+	"#332288", // indigo
+	"#88CCEE", // cyan
+	"#44AA99", // teal
+	"#117733", // green
+	"#999933", // olive
+	"#DDCC77", // sand
+	"#CC6677", // rose
+	"#882255", // wine
+	"#AA4499", // purple
 }
 
-// shapes follow the colours: community i is palette[i%7] in shapes[i/7%4].
-var shapes = []struct{ shape, glyph, name string }{
-	{"circle", "●", ""},
-	{"square", "■", "squares"},
-	{"diamond", "◊", "diamonds"},
-	{"triangle", "▲", "triangles"},
+// shapes extend the palette: the circles of one picture take the colours in
+// turn, then the colours again in the next shape, so no two circles drawn
+// together share a colour and a shape. glyph is the legend's mark.
+var shapes = []struct{ shape, glyph string }{
+	{"circle", "●"},
+	{"square", "■"},
+	{"diamond", "◆"},
+	{"triangle", "▲"},
 }
+
+// maxStyles is how many circles one picture tells apart; the others are
+// drawn in otherColor.
+var maxStyles = len(palette) * len(shapes)
 
 const (
-	noCommunityColor = "#BBBBBB"
-	edgeColor        = "#7F7F7F"
-	weakEdgeColor    = "#A6A6A6"
-	bridgeColor      = "#000000:#FFFFFF:#000000" // three parallel strokes: a double line
-	textColor        = "#222222"
-	fontName         = "Helvetica"
+	otherColor     = "#BBBBBB"
+	edgeColor      = "#7F7F7F"
+	weakEdgeColor  = "#A6A6A6"
+	bridgeColor    = "#000000:#FFFFFF:#000000" // three parallel strokes: a double line
+	textColor      = "#222222"
+	labelColor     = "#111111"
+	fontName       = "Helvetica"
+	boldFontName   = "Helvetica-Bold"
+	minFontPt      = 9 // 12 px in a PNG at its default 96 dpi
+	nameFontPt     = 10
+	circleFontPt   = 12
+	legendFontPt   = 10
+	legendTitlePt  = 18
+	legendDetailPt = 11
 )
 
 // BrokerThreshold is the brokerage from which a person gets the "broker" class
 // and counts as a broker in aggregated overviews.
 const BrokerThreshold = 0.5
 
-func communityColor(c int) string {
-	if c < 0 {
-		return noCommunityColor
-	}
-	return palette[c%len(palette)]
+// circleStyle is how one circle is drawn in one picture.
+type circleStyle struct {
+	color, shape, glyph string
 }
 
-func communityShape(c int) string {
-	if c < 0 {
-		return shapes[0].shape
+var noStyle = circleStyle{color: otherColor, shape: "circle", glyph: "●"}
+
+// styles assigns the circles of one picture their colour and shape, the
+// circle with most people drawn first (then the lower index): the first nine
+// circles get the nine colours as dots, the next nine the colours as squares,
+// and so on; past maxStyles, grey. Circles below 0 (none) are grey too.
+type styles map[int]circleStyle
+
+func assignStyles(count map[int]int) styles {
+	cs := make([]int, 0, len(count))
+	for c := range count {
+		if c >= 0 {
+			cs = append(cs, c)
+		}
 	}
-	return shapes[c/len(palette)%len(shapes)].shape
+	slices.SortFunc(cs, func(a, b int) int { return cmp.Or(cmp.Compare(count[b], count[a]), cmp.Compare(a, b)) })
+	st := make(styles, len(cs))
+	for k, c := range cs[:min(len(cs), maxStyles)] {
+		sh := shapes[k/len(palette)]
+		st[c] = circleStyle{color: palette[k%len(palette)], shape: sh.shape, glyph: sh.glyph}
+	}
+	return st
+}
+
+func (st styles) of(c int) circleStyle {
+	if s, ok := st[c]; ok {
+		return s
+	}
+	return noStyle
 }
 
 func communityClass(c int) string {
@@ -65,19 +104,17 @@ func communityClass(c int) string {
 
 func communityName(names map[int]string, c int) string {
 	if c < 0 {
-		return "No community"
+		return textNoCircle
 	}
 	if n := clip(names[c], 40); n != "" {
 		return n
 	}
-	return "Community " + strconv.Itoa(c)
+	return fmt.Sprintf(textCircleN, c+1)
 }
 
-// nodeWidth is a person's diameter in inches: 0.25 to 0.8 by brokerage.
-func nodeWidth(brokerage float64) float64 { return 0.25 + 0.55*brokerage }
-
-// edgeStyle returns the attributes of a tie: strong ties 1 to 4.5 points wide
-// by strength, weak ties thin and dashed, local bridges a double line.
+// edgeStyle returns the attributes of a tie on the intro-path diagram:
+// strong ties 1 to 4.5 points wide by strength, weak ties thin and dashed,
+// local bridges a double line.
 func edgeStyle(e Edge) []attr {
 	a := []attr{}
 	switch {
@@ -109,12 +146,12 @@ func edgeClass(e Edge) string {
 }
 
 func edgeTooltip(a, b Node, e Edge) string {
-	s := fmt.Sprintf("%s – %s: strength %.2f", a.Label, b.Label, e.Strength)
+	s := fmt.Sprintf(textTieTip, a.Label, b.Label, e.Strength)
 	if e.Weak {
-		s += ", weak tie"
+		s += textTipWeak
 	}
 	if e.LocalBridge {
-		s += ", local bridge"
+		s += textTipBridge
 	}
 	if e.Reason != "" {
 		s += "\n" + e.Reason
@@ -128,13 +165,13 @@ func nodeTooltip(n Node) string {
 		s += "\n" + n.Subtitle
 	}
 	if n.Dormant {
-		s += "\nDormant tie of high value"
+		s += "\n" + textTipDormant
 	}
 	return s
 }
 
-// personLabel is the HTML-like label of a person: the name, bold for me, and
-// the subtitle in small grey type under it.
+// personLabel is the HTML-like label of a person in a box: the name, bold
+// for me, and the subtitle in grey type under it.
 func personLabel(n Node, withSubtitle bool) string {
 	name := htmlText(n.Label)
 	if n.Me {
@@ -143,44 +180,7 @@ func personLabel(n Node, withSubtitle bool) string {
 	if !withSubtitle || n.Subtitle == "" {
 		return name
 	}
-	return name + `<BR/><FONT POINT-SIZE="8" COLOR="#555555">` + htmlText(n.Subtitle) + "</FONT>"
-}
-
-// personAttrs are the attributes shared by every drawing of a person; label
-// says whether the name is drawn next to the node.
-func personAttrs(n Node, label bool, extraClass ...string) []attr {
-	broker := ""
-	if n.Brokerage >= BrokerThreshold {
-		broker = "broker"
-	}
-	me, dormant := "", ""
-	if n.Me {
-		me = "me"
-	}
-	if n.Dormant {
-		dormant = "dormant"
-	}
-	a := []attr{
-		kv("id", "p-"+n.ID),
-		kv("class", classes(append([]string{"person", communityClass(n.Community), broker, me, dormant}, extraClass...)...)),
-		kv("shape", communityShape(n.Community)),
-		kv("fillcolor", communityColor(n.Community)),
-		kvf("width", nodeWidth(n.Brokerage)),
-		kv("tooltip", nodeTip(nodeTooltip(n))),
-	}
-	switch {
-	case n.Me:
-		a = append(a, kvf("width", 0.9), kvf("penwidth", 4), kv("color", "#000000"))
-	case n.Dormant:
-		a = append(a, kv("peripheries", "2"), kvf("penwidth", 1.5), kv("color", "#000000"))
-	}
-	if label {
-		a = append(a, kvHTML("xlabel", personLabel(n, true)))
-	}
-	if n.URL != "" {
-		a = append(a, kv("URL", n.URL))
-	}
-	return a
+	return name + `<BR/><FONT POINT-SIZE="9" COLOR="#555555">` + htmlText(n.Subtitle) + "</FONT>"
 }
 
 // legendItem is one entry of a legend: a coloured swatch or a glyph, then text.
@@ -190,91 +190,161 @@ type legendItem struct {
 
 // legend returns the HTML-like table that holds a map's title, description
 // and legend rows. Graphviz draws it as the graph label, so it is laid out with
-// the map in SVG and PNG alike, and emits it as <g id="a_legend">.
-func legend(m Meta, rows ...[]legendItem) string {
+// the map in SVG and PNG alike, and emits it as <g id="a_legend">. Every
+// cell that holds text is as wide as fonts.go measures the text, not as
+// Graphviz estimates it (narrower than the fonts that draw PNGs, which made
+// the words of a row overlap); rows and the description wrap at wrap points.
+func legend(m Meta, wrap float64, rows ...[]legendItem) string {
+	wrap = max(wrap, 360)
 	var b strings.Builder
 	// Graphviz emits a table's ID only for a link, hence the HREF.
 	b.WriteString(`<TABLE ID="legend" HREF="#legend" TOOLTIP="Legend" BORDER="0" CELLSPACING="0" CELLPADDING="2">`)
+	line := func(text string, size float64, bold bool, color string) {
+		w := textWidth(text, size, bold)
+		t := htmlText(text)
+		if bold {
+			t = "<B>" + t + "</B>"
+		}
+		fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="%d" HEIGHT="%d" FIXEDSIZE="TRUE"><FONT POINT-SIZE="%s" COLOR="%s">%s</FONT></TD></TR>`,
+			cellWidth(w), int(math.Ceil(size*1.35)), num(size), color, t)
+	}
 	if m.Title != "" {
-		fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="18"><B>%s</B></FONT></TD></TR>`, htmlText(clip(m.Title, 120)))
+		for _, l := range wrapText(clip(m.Title, 120), legendTitlePt, true, wrap) {
+			line(l, legendTitlePt, true, textColor)
+		}
 	}
 	if m.Description != "" {
-		fmt.Fprintf(&b, `<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="11" COLOR="#444444">%s</FONT></TD></TR>`, htmlText(clip(m.Description, 200)))
+		for _, l := range wrapText(clip(m.Description, 300), legendDetailPt, false, wrap) {
+			line(l, legendDetailPt, false, "#444444")
+		}
 	}
 	for _, row := range rows {
-		if len(row) == 0 {
-			continue
-		}
-		b.WriteString(`<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>`)
-		for _, it := range row {
-			switch {
-			case it.swatch != "" && it.glyph != "": // Graphviz rejects an empty <FONT>
-				fmt.Fprintf(&b, `<TD BGCOLOR="%s" WIDTH="14" HEIGHT="14" FIXEDSIZE="TRUE"><FONT POINT-SIZE="9">%s</FONT></TD>`, it.swatch, htmlText(it.glyph))
-			case it.swatch != "":
-				fmt.Fprintf(&b, `<TD BGCOLOR="%s" WIDTH="14" HEIGHT="14" FIXEDSIZE="TRUE"></TD>`, it.swatch)
-			case it.glyph != "":
-				fmt.Fprintf(&b, `<TD><FONT POINT-SIZE="11">%s</FONT></TD>`, htmlText(it.glyph))
+		for len(row) > 0 {
+			n, used := 0, 0.0
+			for n < len(row) {
+				w := itemWidth(row[n])
+				if n > 0 && used+w > wrap {
+					break
+				}
+				used += w
+				n++
 			}
-			fmt.Fprintf(&b, `<TD ALIGN="LEFT"><FONT POINT-SIZE="10">%s</FONT></TD><TD WIDTH="8"></TD>`, htmlText(it.text))
+			writeLegendRow(&b, row[:n])
+			row = row[n:]
 		}
-		b.WriteString(`</TR></TABLE></TD></TR>`)
 	}
 	b.WriteString(`</TABLE>`)
 	return b.String()
 }
 
-// maxLegendCommunities bounds the community entries of a legend.
-const maxLegendCommunities = 8
+const (
+	swatchPt = 14
+	itemGap  = 16
+)
 
-// communityLegend lists the communities of the people drawn, largest first.
-func communityLegend(nodes []Node, names map[int]string) []legendItem {
-	count := map[int]int{}
-	for _, n := range nodes {
-		count[n.Community]++
+func cellWidth(w float64) int { return int(math.Ceil(w)) + 4 }
+
+func itemWidth(it legendItem) float64 {
+	w := float64(cellWidth(textWidth(it.text, legendFontPt, false))) + itemGap + 4
+	switch {
+	case it.swatch != "":
+		w += swatchPt + 4
+	case it.glyph != "":
+		w += float64(cellWidth(textWidth(it.glyph, legendFontPt+1, false))) + 4
 	}
+	return w
+}
+
+func writeLegendRow(b *strings.Builder, row []legendItem) {
+	// The row's table is as wide as its items: else Graphviz spreads them
+	// over the legend's width.
+	w := 0.0
+	for _, it := range row {
+		w += itemWidth(it)
+	}
+	h := int(math.Ceil(legendFontPt * 1.4))
+	fmt.Fprintf(b, `<TR><TD ALIGN="LEFT"><TABLE ALIGN="LEFT" BORDER="0" CELLSPACING="2" CELLPADDING="1" WIDTH="%d" HEIGHT="%d" FIXEDSIZE="TRUE"><TR>`, int(math.Ceil(w)), h+6)
+	for _, it := range row {
+		switch {
+		case it.swatch != "" && it.glyph != "": // Graphviz rejects an empty <FONT>
+			fmt.Fprintf(b, `<TD BGCOLOR="%s" WIDTH="%d" HEIGHT="%d" FIXEDSIZE="TRUE"><FONT POINT-SIZE="%d" COLOR="#FFFFFF">%s</FONT></TD>`,
+				it.swatch, swatchPt, swatchPt, legendFontPt, htmlText(it.glyph))
+		case it.swatch != "":
+			fmt.Fprintf(b, `<TD BGCOLOR="%s" WIDTH="%d" HEIGHT="%d" FIXEDSIZE="TRUE"></TD>`, it.swatch, swatchPt, swatchPt)
+		case it.glyph != "":
+			fmt.Fprintf(b, `<TD WIDTH="%d" HEIGHT="%d" FIXEDSIZE="TRUE"><FONT POINT-SIZE="%d">%s</FONT></TD>`,
+				cellWidth(textWidth(it.glyph, legendFontPt+1, false)), h, legendFontPt+1, htmlText(it.glyph))
+		}
+		fmt.Fprintf(b, `<TD ALIGN="LEFT" WIDTH="%d" HEIGHT="%d" FIXEDSIZE="TRUE"><FONT POINT-SIZE="%d">%s</FONT></TD><TD WIDTH="%d"></TD>`,
+			cellWidth(textWidth(it.text, legendFontPt, false)), h, legendFontPt, htmlText(it.text), itemGap)
+	}
+	b.WriteString(`</TR></TABLE></TD></TR>`)
+}
+
+// wrapText breaks text into lines no wider than width at size, at spaces.
+func wrapText(text string, size float64, bold bool, width float64) []string {
+	words := strings.Fields(text)
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		next := w
+		if cur != "" {
+			next = cur + " " + w
+		}
+		if cur != "" && textWidth(next, size, bold) > width {
+			lines = append(lines, cur)
+			next = w
+		}
+		cur = next
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// maxLegendCircles bounds the circle entries of a legend.
+const maxLegendCircles = 12
+
+// circleLegend lists the circles of a picture, most people first, with their
+// colour and shape.
+func circleLegend(count map[int]int, st styles, names map[int]string) []legendItem {
 	cs := make([]int, 0, len(count))
 	for c := range count {
 		cs = append(cs, c)
 	}
 	slices.SortFunc(cs, func(a, b int) int {
-		if count[a] != count[b] {
-			return count[b] - count[a]
-		}
-		return a - b
+		_, sa := st[a]
+		_, sb := st[b]
+		return cmp.Or(cmpBool(sa, sb), cmp.Compare(count[b], count[a]), cmp.Compare(a, b))
 	})
 	var items []legendItem
-	for i, c := range cs {
-		if i == maxLegendCommunities {
-			items = append(items, legendItem{text: fmt.Sprintf("+%d more communities", len(cs)-i)})
-			break
+	rest, restPeople := 0, 0
+	for _, c := range cs {
+		s, styled := st[c]
+		if len(items) == maxLegendCircles || !styled {
+			rest++
+			restPeople += count[c]
+			continue
 		}
-		items = append(items, communityItem(names, c, count[c]))
+		it := legendItem{swatch: s.color, text: fmt.Sprintf("%s (%d)", communityName(names, c), count[c])}
+		if s.shape != "circle" {
+			it.glyph = s.glyph
+		}
+		items = append(items, it)
+	}
+	if rest > 0 {
+		items = append(items, legendItem{text: fmt.Sprintf(textMoreCircles, rest, restPeople)})
 	}
 	return items
 }
 
-func communityItem(names map[int]string, c, people int) legendItem {
-	it := legendItem{swatch: communityColor(c), text: fmt.Sprintf("%s (%d)", communityName(names, c), people)}
-	if c >= 0 {
-		if s := shapes[c/len(palette)%len(shapes)]; s.name != "" {
-			it.glyph = s.glyph
-		}
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
 	}
-	return it
+	return 1
 }
-
-var (
-	personMarks = []legendItem{
-		{text: "thick black ring: you"}, // ◯ and ◎ are not in the Go fonts of PNGs
-		{text: "double ring: dormant tie of high value"},
-		{glyph: "●", text: "larger: more of a broker"},
-	}
-	tieMarks = []legendItem{
-		{glyph: "▬▬", text: "strong tie (wider = stronger)"},
-		{glyph: "– – –", text: "weak tie"},
-		{glyph: "══", text: "local bridge"},
-	}
-)
-
-// radius of a circle whose circumference holds the given length.
-func circleRadius(length float64) float64 { return length / (2 * math.Pi) }

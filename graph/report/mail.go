@@ -4,20 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"net/textproto"
 	"strings"
 	"time"
 
+	"github.com/emersion/go-message"
+	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
@@ -99,14 +95,17 @@ func Subject(r *Report) string {
 	return fmt.Sprintf("%s: %d ties to revive, %d follow-ups", t.title, len(r.Dormant), len(r.FollowUps))
 }
 
-// emailMessage builds the RFC 5322 message. The Message-ID is derived from
-// the delivery, so a receiving system can drop a repeat.
+// emailMessage builds the RFC 5322 message (emersion/go-message encodes the
+// headers and parts). The Message-ID is derived from the delivery, so a
+// receiving system can drop a repeat.
 func emailMessage(from string, d *graph.Delivery, rep *graph.Report, r *Report, png []byte, now time.Time) ([]byte, error) {
+	fromAddr, err := mail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("from address %q: %w", from, err)
+	}
 	domain := "nexo.invalid"
-	if a, err := mail.ParseAddress(from); err == nil {
-		if _, host, ok := strings.Cut(a.Address, "@"); ok {
-			domain = host
-		}
+	if _, host, ok := strings.Cut(fromAddr.Address, "@"); ok {
+		domain = host
 	}
 	src := ""
 	if png != nil {
@@ -116,93 +115,74 @@ func emailMessage(from string, d *graph.Delivery, rep *graph.Report, r *Report, 
 	if err != nil {
 		return nil, err
 	}
+	var h gomail.Header
+	h.SetAddressList("From", []*gomail.Address{{Name: fromAddr.Name, Address: fromAddr.Address}})
+	h.SetAddressList("To", []*gomail.Address{{Address: d.Target}})
+	h.SetSubject(Subject(r))
+	h.SetDate(now)
+	h.SetMessageID(d.ID + "." + rep.ID + "@" + domain)
+	h.Set("MIME-Version", "1.0")
+	h.Set("X-Nexo-Report", rep.ID)
+	h.Set("Content-Language", r.Member.Locale)
+	h.SetContentType("multipart/alternative", nil)
 	var b bytes.Buffer
-	alt := multipart.NewWriter(&b)
-	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
-	hdr("From", from)
-	hdr("To", d.Target)
-	hdr("Subject", mime.QEncoding.Encode("utf-8", Subject(r)))
-	hdr("Date", now.Format(time.RFC1123Z))
-	hdr("Message-ID", "<"+d.ID+"."+rep.ID+"@"+domain+">")
-	hdr("MIME-Version", "1.0")
-	hdr("X-Nexo-Report", rep.ID)
-	hdr("Content-Language", r.Member.Locale)
-	hdr("Content-Type", "multipart/alternative; boundary="+alt.Boundary())
-	b.WriteString("\r\n")
-
-	if err := qpPart(alt, "text/plain; charset=utf-8", Markdown(r)); err != nil {
+	alt, err := message.CreateWriter(&b, h.Header)
+	if err != nil {
 		return nil, err
 	}
-	if png == nil {
-		if err := qpPart(alt, "text/html; charset=utf-8", html); err != nil {
+	if err := part(alt, "text/plain", Markdown(r)); err != nil {
+		return nil, err
+	}
+	body := alt
+	if png != nil {
+		// multipart/related holds the HTML and the image it shows by
+		// Content-ID: what mail clients display inline (many block data: URIs).
+		var rh message.Header
+		rh.SetContentType("multipart/related", map[string]string{"type": "text/html"})
+		if body, err = alt.CreatePart(rh); err != nil {
 			return nil, err
 		}
-		err := alt.Close()
-		return b.Bytes(), err
 	}
-	// multipart/related holds the HTML and the image it shows by Content-ID:
-	// what mail clients display inline (many block data: URIs).
-	var rel bytes.Buffer
-	related := multipart.NewWriter(&rel)
-	if err := qpPart(related, "text/html; charset=utf-8", html); err != nil {
+	if err := part(body, "text/html", html); err != nil {
 		return nil, err
 	}
-	ph := textproto.MIMEHeader{}
-	ph.Set("Content-Type", "image/png")
-	ph.Set("Content-Transfer-Encoding", "base64")
-	ph.Set("Content-ID", "<"+egoCID+">")
-	ph.Set("Content-Disposition", `inline; filename="ego-map.png"`)
-	pw, err := related.CreatePart(ph)
-	if err != nil {
-		return nil, err
+	if png != nil {
+		var ih message.Header
+		ih.SetContentType("image/png", nil)
+		ih.Set("Content-Transfer-Encoding", "base64")
+		ih.Set("Content-ID", "<"+egoCID+">")
+		ih.SetContentDisposition("inline", map[string]string{"filename": "ego-map.png"})
+		if err := writePart(body, ih, png); err != nil {
+			return nil, err
+		}
+		if err := body.Close(); err != nil {
+			return nil, err
+		}
 	}
-	if err := writeBase64Lines(pw, png); err != nil {
-		return nil, err
-	}
-	if err := related.Close(); err != nil {
-		return nil, err
-	}
-	rh := textproto.MIMEHeader{}
-	rh.Set("Content-Type", `multipart/related; type="text/html"; boundary=`+related.Boundary())
-	w, err := alt.CreatePart(rh)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(rel.Bytes()); err != nil {
-		return nil, err
-	}
-	if err := alt.Close(); err != nil { // writes the closing boundary
+	if err := alt.Close(); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
-func qpPart(mw *multipart.Writer, contentType string, body []byte) error {
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Type", contentType)
+// part writes a UTF-8 text part, quoted-printable.
+func part(w *message.Writer, contentType string, text []byte) error {
+	var h message.Header
+	h.SetContentType(contentType, map[string]string{"charset": "utf-8"})
 	h.Set("Content-Transfer-Encoding", "quoted-printable")
-	w, err := mw.CreatePart(h)
+	return writePart(w, h, text)
+}
+
+// writePart writes a part whose header says how to encode it.
+func writePart(w *message.Writer, h message.Header, body []byte) error {
+	pw, err := w.CreatePart(h)
 	if err != nil {
 		return err
 	}
-	qp := quotedprintable.NewWriter(w)
-	if _, err := qp.Write(body); err != nil {
+	if _, err := pw.Write(body); err != nil {
 		return err
 	}
-	return qp.Close()
-}
-
-// writeBase64Lines writes base64 in lines of 76 characters (RFC 2045).
-func writeBase64Lines(w io.Writer, data []byte) error {
-	enc := []byte(base64.StdEncoding.EncodeToString(data))
-	for len(enc) > 0 {
-		n := min(76, len(enc))
-		if _, err := w.Write(append(enc[:n:n], '\r', '\n')); err != nil {
-			return err
-		}
-		enc = enc[n:]
-	}
-	return nil
+	return pw.Close()
 }
 
 // smtpSend submits one message. A 5xx answer is permanent; anything else

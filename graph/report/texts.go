@@ -102,7 +102,7 @@ var english = &texts{
 	healthNote: "Closed network is Burt's constraint: near 1 when your contacts all know each other (one group, the same news), " +
 		"lower when they come from separate groups, which brings news and opportunities first. " +
 		"Non-redundant contacts is Burt's effective size: how many of your contacts are not tied to your other contacts.",
-	egoAlt: "Your network: you in the centre, your contacts around you; dormant ties of value have a double ring.",
+	egoAlt: "Your network: your contacts placed by their ties to each other, clustered and coloured by circle; dormant ties of value have a double ring.",
 	footer: "Sent by Nexo. Change the schedule or stop these reports in your report settings.",
 }
 
@@ -173,7 +173,7 @@ var spanish = &texts{
 	healthNote: "La red cerrada es la restricción de Burt: cerca de 1 cuando todos tus contactos se conocen entre sí (un solo grupo, " +
 		"las mismas noticias), más baja cuando vienen de grupos distintos, que traen antes noticias y oportunidades. " +
 		"Los contactos no redundantes son el tamaño efectivo de Burt: cuántos de tus contactos no están ligados a tus otros contactos.",
-	egoAlt: "Tu red: tú en el centro y tus contactos alrededor; los vínculos valiosos inactivos llevan doble anillo.",
+	egoAlt: "Tu red: tus contactos situados según sus vínculos entre sí, agrupados y coloreados por círculo; los vínculos valiosos inactivos llevan doble anillo.",
 	footer: "Enviado por Nexo. Cambia la frecuencia o desactiva estos informes en tus ajustes de informes.",
 }
 

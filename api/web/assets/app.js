@@ -238,7 +238,13 @@
     const base = svg.viewBox.baseVal;
     const home = { x: base.x, y: base.y, w: base.width, h: base.height };
     let v = { ...home };
-    const apply = () => svg.setAttribute('viewBox', [v.x, v.y, v.w, v.h].map((n) => n.toFixed(2)).join(' '));
+    const apply = () => {
+      svg.setAttribute('viewBox', [v.x, v.y, v.w, v.h].map((n) => n.toFixed(2)).join(' '));
+      // Labels of the zoom levels: z2 from twice the size, z4 from four times.
+      const z = home.w / v.w;
+      svg.classList.toggle('z2', z >= 2 && z < 4);
+      svg.classList.toggle('z4', z >= 4);
+    };
     const unitsPerPixel = () => {
       const m = svg.getScreenCTM();
       return m && m.a ? 1 / m.a : 1;
@@ -266,7 +272,14 @@
       v = { ...home };
       apply();
     };
-    box.panZoom = { zoom, reset };
+    // show centres the view on a box of the drawing, zoomed to at least z.
+    const show = (b, z) => {
+      const w = Math.min(v.w, home.w / z);
+      const h = v.h * (w / v.w);
+      v = { x: b.x + b.width / 2 - w / 2, y: b.y + b.height / 2 - h / 2, w: w, h: h };
+      apply();
+    };
+    box.panZoom = { zoom, reset, show };
 
     box.onwheel = (e) => {
       e.preventDefault();
@@ -380,10 +393,13 @@
       url = '/api/v1/map.svg?radius=' + $('map-radius').value;
       $('map-title').textContent = 'Your network';
     }
+    $('best-path').hidden = true;
     await drawInto($('map'), url, seq);
+    if (seq === state.seq && $('map-find').value.trim()) findOnMap();
   }
 
-  $('map-form').addEventListener('change', () => {
+  $('map-form').addEventListener('change', (e) => {
+    if (e.target.id === 'map-find') return;
     const p = new URLSearchParams();
     p.set('kind', $('map-kind').value);
     if ($('map-kind').value === 'ego') p.set('radius', $('map-radius').value);
@@ -393,12 +409,113 @@
   });
   $('map-form').addEventListener('submit', (e) => e.preventDefault());
 
-  // A click on a circle of the whole network drills into it.
+  // A click on a circle of the whole network drills into it; a click on a
+  // person shows my best path to them (their page is one more click away).
   $('map').addEventListener('click', (e) => {
     const g = e.target.closest('g.node.community');
     const m = g && /^c-(\d+)$/.exec(g.id);
-    if (m) go('/app/map?kind=overview&community=' + m[1]);
-  });
+    if (m) {
+      e.preventDefault();
+      go('/app/map?kind=overview&community=' + m[1]);
+      return;
+    }
+    const p = e.target.closest('g.node.person');
+    if (p && !e.defaultPrevented && e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey) {
+      e.preventDefault();
+      e.stopPropagation();
+      showBestPath(p.id.slice(2), personName(p), state.seq);
+    }
+  }, true);
+
+  // personName is a person's name as the map's tooltip gives it.
+  function personName(g) {
+    const a = g.querySelector('a');
+    const tip = (a && (a.getAttributeNS(XLINK, 'title') || a.getAttribute('title'))) || '';
+    return tip.split('\n')[0] || g.id.slice(2);
+  }
+
+  function clearMarks(svg) {
+    svg.classList.remove('pathing', 'searching');
+    for (const g of svg.querySelectorAll('.on-path, .found')) g.classList.remove('on-path', 'found');
+    for (const t of svg.querySelectorAll('.found-label')) t.remove();
+  }
+
+  async function showBestPath(id, name, seq) {
+    const svg = $('map').querySelector('svg');
+    const panel = $('best-path');
+    $('best-path-title').textContent = 'Your best path to ' + name;
+    $('best-path-page').textContent = 'Open ' + name + '’s page';
+    $('best-path-page').setAttribute('href', '/app/people/' + encodeURIComponent(id));
+    const steps = $('best-path-steps');
+    steps.replaceChildren();
+    panel.hidden = false;
+    if (svg) clearMarks(svg);
+    if (id === myPersonID()) {
+      steps.append(el('li', { text: 'That is you.' }));
+      return;
+    }
+    let res;
+    try {
+      res = await getJSON('/api/v1/intro-paths?k=1&to=' + encodeURIComponent(id));
+    } catch (e) {
+      steps.append(el('li', { class: 'error', text: e.message }));
+      return;
+    }
+    if (seq !== state.seq) return;
+    const p = res.paths[0];
+    if (!p) {
+      steps.append(el('li', { text: 'No path within 4 ties: nobody you know leads to ' + name + ' yet.' }));
+      return;
+    }
+    steps.append(...stepItems(p));
+    if (!svg) return;
+    svg.classList.add('pathing');
+    for (const pid of p.people) {
+      const g = svg.getElementById('p-' + pid);
+      if (g) g.classList.add('on-path');
+    }
+    for (let i = 0; i + 1 < p.people.length; i++) {
+      const a = p.people[i], b = p.people[i + 1];
+      const t = svg.getElementById('t-' + (a < b ? a + '-' + b : b + '-' + a));
+      if (t) t.classList.add('on-path');
+    }
+  }
+
+  // ---- Finding a person on the map ----
+
+  // fold drops case and accents, so that "jose" finds "José".
+  const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+  function findOnMap() {
+    const svg = $('map').querySelector('svg');
+    const q = fold($('map-find').value.trim());
+    if (!svg) return;
+    clearMarks(svg);
+    $('best-path').hidden = true;
+    if (!q) {
+      $('map-found').textContent = '';
+      return;
+    }
+    const found = [...svg.querySelectorAll('g.node.person')].filter((g) => fold(personName(g)).includes(q));
+    $('map-found').textContent = found.length ? found.length + (found.length === 1 ? ' person found.' : ' people found.') :
+      'No one by that name on this map.';
+    if (!found.length) return;
+    svg.classList.add('searching');
+    for (const g of found.slice(0, 50)) {
+      g.classList.add('found');
+      // Named even where the map had no room for the name.
+      const b = g.getBBox();
+      const t = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+      t.setAttribute('class', 'found-label');
+      t.setAttribute('x', String(b.x + b.width + 3));
+      t.setAttribute('y', String(b.y + b.height / 2 + 4));
+      t.textContent = personName(g);
+      g.append(t);
+    }
+    const b = found[0].getBBox();
+    if ($('map').panZoom) $('map').panZoom.show(b, 2);
+  }
+  $('map-find').addEventListener('input', findOnMap);
 
   // ---- Introductions ----
 
@@ -431,16 +548,19 @@
     await showDiagram(res.paths[0], seq);
   }
 
+  // stepItems are the steps of a path as list items: who to whom, the
+  // tie's strength and why.
+  function stepItems(p) {
+    return p.steps.map((s) => el('li', {},
+      personLink(s.from, s.from === myPersonID() ? s.from_name + ' (you)' : s.from_name), ' → ',
+      personLink(s.to, s.to_name), ' ',
+      el('span', { class: 'strength', title: 'tie strength', text: fixed(s.strength) }), ' ',
+      el('span', { class: 'reasons', text: reasonText(s.reasons) })));
+  }
+
   function pathItem(p, i, seq) {
     const target = p.people[p.people.length - 1];
-    const steps = el('ol', { class: 'steps' });
-    for (const s of p.steps) {
-      steps.append(el('li', {},
-        personLink(s.from, s.from === myPersonID() ? s.from_name + ' (you)' : s.from_name), ' → ',
-        personLink(s.to, s.to_name), ' ',
-        el('span', { class: 'strength', title: 'tie strength', text: fixed(s.strength) }), ' ',
-        el('span', { class: 'reasons', text: reasonText(s.reasons) })));
-    }
+    const steps = el('ol', { class: 'steps' }, ...stepItems(p));
     const button = el('button', { type: 'button', class: 'secondary', 'aria-pressed': i === 0 ? 'true' : 'false',
       text: 'Show diagram' });
     button.addEventListener('click', () => {
