@@ -102,6 +102,7 @@ func (m StrengthModel) withDefaults() StrengthModel {
 // tieStats is what a tie's events and the two people's jobs say about it.
 type tieStats struct {
 	count, window int
+	captured      int
 	first, last   int64
 	upcoming      int   // planned: events after now, which count from their date on
 	next          int64 // the first of them
@@ -154,6 +155,9 @@ func (net *Network) tieStats(e int32, now int64, detail bool) tieStats {
 			break
 		}
 		st.count++
+		if ev.Captured {
+			st.captured++
+		}
 		if st.count == 1 {
 			st.first = ev.At
 		}
@@ -274,12 +278,16 @@ func (m *StrengthModel) strength(st *tieStats) float64 {
 // TieStrength explains the strength of one tie, on the 0–1 scale every
 // answer uses.
 type TieStrength struct {
-	Tie             int                 `json:"tie"`
-	Source          string              `json:"source"` // person id of the lower-index end
-	Target          string              `json:"target"`
-	Strength        float64             `json:"strength"`
-	Override        bool                `json:"override"`
-	Interactions    int                 `json:"interactions"`
+	Tie          int     `json:"tie"`
+	Source       string  `json:"source"` // person id of the lower-index end
+	Target       string  `json:"target"`
+	Strength     float64 `json:"strength"`
+	Override     bool    `json:"override"`
+	Interactions int     `json:"interactions"`
+	// Captured is how many of the interactions came from a connected
+	// mailbox, calendar or mail file; CapturedShare is their share.
+	Captured        int                 `json:"captured_interactions"`
+	CapturedShare   float64             `json:"captured_share"`
 	LastInteraction time.Time           `json:"last_interaction,omitzero"`
 	Upcoming        int                 `json:"upcoming,omitempty"` // planned interactions, dated after now
 	NextInteraction time.Time           `json:"next_interaction,omitzero"`
@@ -310,8 +318,10 @@ func (net *Network) ExplainTie(e int) TieStrength {
 		Strength:     net.strength[e],
 		Override:     st.override > 0,
 		Interactions: st.count,
+		Captured:     st.captured,
 	}
 	if st.count > 0 {
+		out.CapturedShare = float64(st.captured) / float64(st.count)
 		out.LastInteraction = time.Unix(st.last, 0).UTC()
 	}
 	scale := 1 - m.Floor

@@ -26,7 +26,7 @@ import (
 var publicRoutes = []string{
 	"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/openapi.json",
 	"GET /", "GET /app/map", "GET /app/search", "GET /app/dormant", "GET /app/people/:person_id", "GET /assets/:file",
-	"GET /app/duplicates",
+	"GET /app/duplicates", "GET /app/accounts",
 }
 
 // viewerWrites are the writes a viewer may make: their own notes, tokens,
@@ -66,7 +66,7 @@ func routeIDs(ids map[string]string) map[string]string {
 		"organization_id": ids["org"], "employment_id": ids["employment"], "tie_id": ids["tie"],
 		"interaction_id": ids["interaction"], "introduction_id": ids["introduction"], "token_id": ids["token"],
 		"job_id": ids["job"], "report_id": ids["report"], "delivery_id": ids["delivery"], "merge_id": ids["merge"],
-		"file": "app.js"}
+		"account_id": ids["account"], "file": "app.js"}
 }
 
 // addReport makes a report of c's owner with one (email) delivery, and a
@@ -87,6 +87,11 @@ func addReport(c *client, v *victim) {
 	c.must(201, "POST", "/api/v1/merges", map[string]any{"survivor_id": a.ID, "absorbed_id": b.ID}, &m)
 	ids["merge"] = m.ID
 	v.people++ // the survivor
+	// A connected account (never synced: its server does not exist).
+	var acc graph.Account
+	c.must(201, "POST", "/api/v1/accounts", map[string]any{"kind": "imap", "host": "127.0.0.1", "port": 1,
+		"username": "victim@private.example", "password": "secret", "verify": false}, &acc)
+	ids["account"] = acc.ID
 }
 
 // TestAdversarialRoutes walks every route without a token and with another
@@ -153,7 +158,7 @@ func TestAdversarialRoutes(t *testing.T) {
 // TestAdversarialRoles: a viewer's every write is refused, and so are a
 // member's owner operations; nothing changes.
 func TestAdversarialRoles(t *testing.T) {
-	owner := newServer(t, quietLogs)
+	owner := newServer(t, quietLogs, withCapture(t, nil))
 	v := seedVictim(owner)
 	addReport(owner, v)
 	var tok struct{ ID string }

@@ -187,7 +187,7 @@ func (v *victim) unknownTwin(a attack) attack {
 // client of the first's owner and both.
 func twoVictims(t *testing.T) (*client, *victim, *victim) {
 	t.Helper()
-	a := newServer(t, quietLogs)
+	a := newServer(t, quietLogs, withCapture(t, nil))
 	wB, ownerB := neo4jtest.Workspace(t, neo4jtest.Open(t))
 	b := a.as(ownerB)
 	b.ws = wB

@@ -67,9 +67,15 @@ func newFixtures(c *client) fixtures {
 	var mg graph.Merge
 	c.must(201, "POST", "/api/v1/merges", map[string]any{"survivor_id": c.person(map[string]any{"name": "Fuzz Twin"}).ID,
 		"absorbed_id": c.person(map[string]any{"name": "Fuzz Twin"}).ID}, &mg)
+	var a graph.Account
+	account := map[string]any{"kind": "imap", "host": "127.0.0.1", "port": 1, "username": "fuzz@example.org",
+		"password": "secret", "verify": false}
+	c.must(201, "POST", "/api/v1/accounts", account, &a)
+	account["username"] = "fuzzed@example.org"
 	return fixtures{
 		ids: map[string]string{"person_id": p.ID, "organization_id": o.ID, "employment_id": e.ID, "tie_id": t.ID,
-			"interaction_id": i.ID, "introduction_id": in.ID, "note_id": n.ID, "user_id": m.user.ID, "merge_id": mg.ID},
+			"interaction_id": i.ID, "introduction_id": in.ID, "note_id": n.ID, "user_id": m.user.ID, "merge_id": mg.ID,
+			"account_id": a.ID},
 		// A valid body of each create; one field at a time is spoilt.
 		base: map[string]map[string]any{
 			"createMember":       {"name": "Fuzzed Member"},
@@ -84,6 +90,7 @@ func newFixtures(c *client) fixtures {
 			"updateNote":         {"body": "fuzzed"},
 			"createMerge":        {"survivor_id": p.ID, "absorbed_id": q.ID},
 			"undoMerge":          {"new_to": "survivor"},
+			"createAccount":      account,
 		},
 	}
 }
@@ -122,6 +129,10 @@ func jsonRoutes(tb testing.TB, ids map[string]string) []jsonRoute {
 // spoilt returns values the schema forbids, each with what is wrong with it.
 func spoilt(s *openapi3.Schema) map[string]any {
 	out := map[string]any{"wrong type: object": map[string]any{"x": 1}}
+	if s.Type.Is("object") {
+		// An object field (an account's settings) is spoilt from inside.
+		out = map[string]any{"an unknown field inside": map[string]any{"x": 1}, "wrong type: string": "a"}
+	}
 	switch {
 	case s.Type.Is("string"):
 		out["wrong type: number"] = 12345
@@ -167,7 +178,7 @@ func spoilt(s *openapi3.Schema) map[string]any {
 }
 
 func TestBadInput(t *testing.T) {
-	c := newServer(t, quietLogs)
+	c := newServer(t, quietLogs, withCapture(t, nil))
 	fx := newFixtures(c)
 	for _, r := range jsonRoutes(t, fx.ids) {
 		t.Run(r.id, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/importer"
 	"github.com/nexohq/nexo/graph/jobs"
 )
@@ -108,6 +109,15 @@ func (s *Server) createImport(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
+	if head := make([]byte, 5); format == importer.FormatAuto && !dryRun {
+		// An mbox is mail, captured by graph/capture under the member's privacy rules.
+		if n, _ := tmp.ReadAt(head, 0); capture.IsMbox(head[:n]) {
+			go s.runMailImport(run, p.User, tmp, size)
+			c.Header("Location", "/api/v1/jobs/"+run.ID())
+			c.JSON(http.StatusAccepted, run.Job())
+			return
+		}
+	}
 	go s.runImport(run, p.User, tmp, size, format, charset, dryRun, noAutoMerge)
 	c.Header("Location", "/api/v1/jobs/"+run.ID())
 	c.JSON(http.StatusAccepted, run.Job())
@@ -201,7 +211,8 @@ type privateView struct {
 	userID string
 }
 
-// Walk skips other members' notes and blanks their interaction notes.
+// Walk skips other members' notes and captured interactions, and blanks
+// their interaction notes.
 func (v privateView) Walk(ctx context.Context, ws string, what graph.Kinds, fn func(any) error) error {
 	return v.Store.Walk(ctx, ws, what, func(x any) error {
 		switch e := x.(type) {
@@ -210,6 +221,9 @@ func (v privateView) Walk(ctx context.Context, ws string, what graph.Kinds, fn f
 				return nil
 			}
 		case *graph.Interaction:
+			if !e.VisibleTo(v.userID) {
+				return nil // another member's captured mail or meeting
+			}
 			if e.LoggedBy != "" && e.LoggedBy != v.userID {
 				e.Notes = ""
 			}

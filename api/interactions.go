@@ -55,7 +55,7 @@ func (s *Server) listInteractions(c *gin.Context) {
 		s.Error(c, graph.FieldErrorf("kind", "Unknown interaction kind %q.", kind))
 		return
 	}
-	l, total, err := s.store.FindInteractions(c, ws(c), graph.InteractionFilter{PersonID: c.Query("person_id"),
+	l, total, err := s.store.FindInteractions(c, ws(c), graph.InteractionFilter{Viewer: who(c).User.ID, PersonID: c.Query("person_id"),
 		OtherID: c.Query("other_id"), Kind: kind, Since: since, Until: until, Offset: offset, Limit: limit})
 	if err != nil {
 		s.Error(c, err)
@@ -102,6 +102,9 @@ func (s *Server) getInteraction(c *gin.Context) {
 		return
 	}
 	i, err := s.store.FindInteraction(c, ws(c), id)
+	if err == nil && !i.VisibleTo(who(c).User.ID) {
+		err = graph.Errorf(graph.ENOTFOUND, "Interaction not found.")
+	}
 	if err != nil {
 		s.Error(c, err)
 		return
@@ -128,6 +131,9 @@ func (s *Server) loggedByCaller(c *gin.Context) (*graph.Interaction, error) {
 		return nil, err
 	}
 	u := who(c).User
+	if !i.VisibleTo(u.ID) {
+		return nil, graph.Errorf(graph.ENOTFOUND, "Interaction not found.")
+	}
 	if i.LoggedBy != "" && i.LoggedBy != u.ID && u.Role != graph.RoleOwner {
 		return nil, graph.Errorf(graph.EFORBIDDEN, "Only the member who logged this interaction can change it.")
 	}

@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	r.GET("/app/search", s.page)
 	r.GET("/app/dormant", s.page)
 	r.GET("/app/duplicates", s.page)
+	r.GET("/app/accounts", s.page)
 	r.GET("/app/people/:person_id", s.page)
 	r.GET("/assets/:file", s.asset)
 
@@ -109,6 +110,14 @@ func (s *Server) routes() {
 	// Imports have a size limit of their own, so they stay out of v1's body limit.
 	r.POST("/api/v1/imports", s.authenticate, s.requireWrite, s.createImport)
 	v1.GET("/export", s.export)
+
+	// Connected accounts (accounts.go, graph/capture): each member's own.
+	v1.GET("/accounts", s.listAccounts)
+	w.POST("/accounts", s.createAccount)
+	v1.GET("/accounts/:account_id", s.getAccount)
+	w.PATCH("/accounts/:account_id", s.updateAccount)
+	w.DELETE("/accounts/:account_id", s.deleteAccount)
+	w.POST("/accounts/:account_id/sync", s.syncAccount)
 
 	v1.GET("/jobs", s.listJobs)
 	v1.GET("/jobs/:job_id", s.getJob)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/ask"
+	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/jobs"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
@@ -44,6 +45,9 @@ type Options struct {
 	// Jobs keeps the jobs in the store (graph/jobs); nil gives one owned by
 	// the server, which lets a workspace run DefaultMaxImports imports at once.
 	Jobs *jobs.Tracker
+	// Capture connects and syncs accounts (graph/capture); nil gives one
+	// that imports mail files but cannot connect accounts (no key).
+	Capture *capture.Service
 }
 
 // DefaultMaxImports is how many imports one workspace may run at once.
@@ -73,6 +77,7 @@ type Server struct {
 
 	mcpOnce    sync.Once
 	mcpHandler http.Handler // /mcp (mcp.go), made on first use
+	capture    *capture.Service
 
 	renderMu     sync.Mutex
 	rend         *render.Renderer // started by the first map (maps.go)
@@ -110,6 +115,10 @@ func New(opt Options) *Server {
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
 	if s.ownReports {
 		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})
+	}
+	s.capture = opt.Capture
+	if s.capture == nil {
+		s.capture = capture.NewService(capture.Config{Store: opt.Store, Logger: opt.Logger})
 	}
 	s.engine.ContextWithFallback = true
 	trustProxies(s.engine, opt.TrustedProxies)

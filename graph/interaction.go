@@ -26,6 +26,20 @@ const (
 var InteractionKinds = []InteractionKind{KindMessage, KindEmail, KindCall, KindCoffee,
 	KindMeeting, KindEvent, KindFavourGiven, KindFavourReceived}
 
+// Interaction sources of captured interactions.
+const (
+	SourceMail     = "mail"
+	SourceCalendar = "calendar"
+)
+
+// Captured reports whether the interaction came from a connected mailbox,
+// calendar or mail file rather than from someone logging it.
+func (i *Interaction) Captured() bool { return i.CaptureKey != "" }
+
+// VisibleTo reports whether the member may see the interaction itself: a
+// captured one only its member may.
+func (i *Interaction) VisibleTo(userID string) bool { return !i.Captured() || i.LoggedBy == userID }
+
 // Valid reports whether k is a known kind.
 func (k InteractionKind) Valid() bool { return slices.Contains(InteractionKinds, k) }
 
@@ -48,8 +62,15 @@ type Interaction struct {
 	InitiatorID    string          `json:"initiator_id,omitempty"`
 	Notes          string          `json:"notes,omitempty"`
 	LoggedBy       string          `json:"logged_by,omitempty"` // a User id
-	CreatedAt      time.Time       `json:"created_at"`
-	UpdatedAt      time.Time       `json:"updated_at"`
+	// Captured interactions (mail, calendar) carry where they came from, the
+	// conversation they belong to and the key they are merged on (a hash of
+	// the Message-ID, or of the iCalendar UID and RECURRENCE-ID). Only
+	// LoggedBy sees them; others see their effect on strengths and paths.
+	Source     string    `json:"source,omitempty"` // mail or calendar
+	ThreadID   string    `json:"thread_id,omitempty"`
+	CaptureKey string    `json:"capture_key,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // MaxParticipants bounds an interaction; an event with more people is better
@@ -127,6 +148,9 @@ func (upd *InteractionUpdate) Apply(i *Interaction) {
 // InteractionFilter selects interactions, newest first. With PersonID, those
 // the person took part in; with OtherID too, those both took part in.
 type InteractionFilter struct {
+	// Viewer, when set, leaves out the captured interactions of other
+	// members (Interaction.VisibleTo).
+	Viewer   string
 	PersonID string
 	OtherID  string
 	Kind     InteractionKind

@@ -25,6 +25,7 @@ const (
 const (
 	JobImport           = "import"
 	JobAnalyticsRefresh = "analytics_refresh"
+	JobSync             = "sync" // a connected account's sync (graph/capture)
 )
 
 // Job is long work (an import, an analytics refresh) that a client polls. It

@@ -69,6 +69,7 @@ type SnapEvent struct {
 	At        int64
 	Kind      InteractionKind
 	Initiator int8
+	Captured  bool // from a connected mailbox, calendar or mail file
 }
 
 // SnapMember is a workspace member and the index of their own person ("me"),

@@ -104,7 +104,7 @@ func (sb *SnapshotBuilder) Snapshot() *Snapshot {
 					continue // an interaction between two people with no tie: nothing to weigh
 				}
 				s.Events = append(s.Events, SnapEvent{Tie: t, At: in.At.Unix(), Kind: in.Kind,
-					Initiator: s.Initiator(a, b, in.InitiatorID)})
+					Initiator: s.Initiator(a, b, in.InitiatorID), Captured: in.Captured()})
 			}
 		}
 	}

@@ -152,6 +152,8 @@ type Store interface {
 	FindMerge(ctx context.Context, workspaceID, id string) (*Merge, error)
 	// FindMerges returns merges newest first, and how many match in all.
 	FindMerges(ctx context.Context, workspaceID string, f MergeFilter) ([]*Merge, int, error)
+	// Connected accounts and what they capture (account.go).
+	AccountStore
 }
 
 // Batch is a set of writes for Store.Upsert. Every entity must carry its

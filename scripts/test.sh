@@ -14,6 +14,8 @@ cd "$root"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/nexo-neo4j-test.XXXXXX")
 cleanup() {
   scripts/neo4j/neo4j.sh stop --mode test --dir "$dir" >/dev/null 2>&1 || true
+  scripts/mail/dovecot.sh stop --dir "$dir/dovecot" >/dev/null 2>&1 || true
+  scripts/dav/radicale.sh stop --dir "$dir/radicale" >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -75,6 +77,22 @@ elif [ "${CI:-}" = "true" ]; then
 else
   echo "test.sh: WARNING: Neo4j could not start; tests that need it will be skipped" >&2
 fi
+
+# Mail and calendar capture (graph/capture) syncs from a real Dovecot (IMAP) and a real Radicale
+# (CalDAV/CardDAV), each a throw-away instance on a free 127.0.0.1 port, installed from Debian when
+# missing. Their addresses reach the tests as NEXO_TEST_IMAP_* and NEXO_TEST_DAV_*.
+for server in mail/dovecot dav/radicale; do
+  if scripts/$server.sh start --dir "$dir/${server#*/}"; then
+    while IFS='=' read -r key value; do
+      export "NEXO_TEST_$key=$value"
+    done < <(scripts/$server.sh env --dir "$dir/${server#*/}")
+  elif [ "${CI:-}" = "true" ]; then
+    echo "test.sh: ${server#*/} could not start; with CI=true that fails the run" >&2
+    exit 1
+  else
+    echo "test.sh: WARNING: ${server#*/} could not start; tests that need it will be skipped" >&2
+  fi
+done
 
 go vet ./...
 pkgs=("$@")

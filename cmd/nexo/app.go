@@ -13,6 +13,7 @@ import (
 
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/jobs"
 	"github.com/nexohq/nexo/graph/neo4j"
 	"github.com/nexohq/nexo/graph/outbound"
@@ -30,6 +31,8 @@ type Main struct {
 	Reports *report.Service
 	// Jobs keeps the jobs (imports, refreshes) in Neo4j, shared by replicas.
 	Jobs *jobs.Tracker
+	// Capture connects and syncs members' mailboxes and calendars.
+	Capture *capture.Service
 
 	// StopLocalNeo4j makes Close stop the local Neo4j when Open started it,
 	// and makes Open take the data folder's lock first (lock.go): one serve
@@ -147,8 +150,20 @@ func (m *Main) Run(ctx context.Context) error {
 	m.listener = ln
 	m.Jobs = jobs.New(jobs.Options{Store: m.Store, Logger: m.Logger, Replica: m.replicaName(),
 		Limits: map[string]int{graph.JobImport: m.Config.MaxImports}})
+	// Connected accounts (graph/capture): one service for the API and the
+	// sync scheduler, reaching mail servers through the same outbound policy.
+	cs, err := newCaptureService(m, out, true)
+	if err != nil {
+		return err
+	}
+	m.Capture = cs
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports, TrustedProxies: proxies, Jobs: m.Jobs})
+		Reports: m.Reports, TrustedProxies: proxies, Jobs: m.Jobs, Capture: m.Capture})
+	if m.Config.Sync {
+		syncs := capture.NewScheduler(m.Capture, capture.SchedulerOptions{Interval: m.Config.SyncInterval})
+		syncs.Start(ctx)
+		defer syncs.Stop()
+	}
 	if m.Config.Reports {
 		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
 		sched.Start(ctx)

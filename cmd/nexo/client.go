@@ -18,6 +18,7 @@ import (
 
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/outbound"
 )
 
 // apiClient is how the CLI does what a user does: through the API. With
@@ -74,7 +75,17 @@ func (f *clientFlags) connect(ctx context.Context, stderr io.Writer) (*apiClient
 	if err != nil {
 		return nil, err
 	}
-	srv := api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: -1})
+	out, err := outbound.ParseAllowList(m.Config.OutboundAllow)
+	if err != nil {
+		m.Close()
+		return nil, fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
+	}
+	cs, err := newCaptureService(m, out, false)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	srv := api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: -1, Capture: cs})
 	h := srv.Handler()
 	return &apiClient{base: "http://in-process", token: token, lang: lang,
 		http: &http.Client{Transport: handlerTransport{h}},

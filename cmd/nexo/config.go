@@ -58,6 +58,16 @@ type Config struct {
 	DrainTimeout time.Duration
 	MaxImports   int
 	ReplicaName  string
+	// Connected accounts (capture.go): NEXO_SECRET_KEY seals their passwords
+	// (else DataDir/secret.key, made on first start); NEXO_SYNC=off stops
+	// the scheduled syncs, NEXO_SYNC_INTERVAL spaces them (default 15m);
+	// their servers are reached through OutboundAllow's policy;
+	// NEXO_CAPTURE_CA names a PEM file of more certificate authorities to
+	// trust (a mail server with a private CA).
+	SecretKey    string
+	Sync         bool
+	SyncInterval time.Duration
+	CaptureCA    string
 }
 
 func configFromEnv() Config {
@@ -74,6 +84,14 @@ func configFromEnv() Config {
 	c.WebhookSecret = os.Getenv("NEXO_WEBHOOK_SECRET")
 	c.OutboundAllow = os.Getenv("NEXO_OUTBOUND_ALLOW")
 	c.TrustedProxies = os.Getenv("NEXO_TRUSTED_PROXIES")
+
+	c.SecretKey = os.Getenv("NEXO_SECRET_KEY")
+	c.Sync = os.Getenv("NEXO_SYNC") != "off"
+	c.SyncInterval = 15 * time.Minute
+	if d, err := time.ParseDuration(os.Getenv("NEXO_SYNC_INTERVAL")); err == nil && d >= time.Minute {
+		c.SyncInterval = d
+	}
+	c.CaptureCA = os.Getenv("NEXO_CAPTURE_CA")
 	if v, err := strconv.ParseFloat(os.Getenv("NEXO_RATE_LIMIT"), 64); err == nil {
 		c.RateLimit = v
 	}

@@ -43,12 +43,19 @@ A backup is a restore, for owners only (the token's member must be an owner of t
 Into the workspace it came from it keeps the ids; into another one (say, a new workspace made
 with nexo token create --workspace NAME) it remaps every id and merges the backup's owner's own
 person into yours. Members it lists come in as members at most, and notes and logged
-interactions are written as yours: a file never speaks for anyone else.`,
+interactions are written as yours: a file never speaks for anyone else.
+
+Mail: an mbox file (Google Takeout, Thunderbird) or a Maildir folder is captured like a connected
+mailbox: metadata only, lists and bulk mail skipped, correspondents become people once the exchange
+is two-way. It is read as a stream, whatever its size.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := importer.ParseFormat(format)
 			if err != nil {
 				return err
+			}
+			if f == importer.FormatAuto && isMailFile(args[0]) {
+				return importMail(cmd, cf, args[0], dryRun)
 			}
 			var rep *importer.Report
 			if server := firstNonEmpty(cf.server, os.Getenv("NEXO_URL")); server != "" {
@@ -141,6 +148,21 @@ func principalFromToken(ctx context.Context, cf clientFlags, stderr io.Writer) (
 // importViaServer uploads the file to a running server and follows the job.
 func importViaServer(ctx context.Context, cf clientFlags, server, path string, f importer.Format, charset string,
 	dryRun, noAutoMerge bool, stderr io.Writer) (*importer.Report, error) {
+	fields := map[string]string{"format": string(f), "charset": charset, "dry_run": fmt.Sprint(dryRun),
+		"auto_merge": fmt.Sprint(!noAutoMerge)}
+	raw, err := upload(ctx, cf, server, path, fields, stderr)
+	if err != nil {
+		return nil, err
+	}
+	var rep importer.Report
+	return &rep, json.Unmarshal(raw, &rep)
+}
+
+// upload sends a file to POST /api/v1/imports with the given form fields
+// and follows the job, showing its progress; it returns the job's result.
+// Ctrl-C cancels the job on the server.
+func upload(ctx context.Context, cf clientFlags, server, path string, fields map[string]string,
+	stderr io.Writer) (json.RawMessage, error) {
 	cf.server = server
 	c, err := cf.connect(ctx, stderr)
 	if err != nil {
@@ -155,8 +177,6 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
-		fields := map[string]string{"format": string(f), "charset": charset, "dry_run": fmt.Sprint(dryRun),
-			"auto_merge": fmt.Sprint(!noAutoMerge)}
 		for k, v := range fields {
 			if v != "" {
 				mw.WriteField(k, v)
@@ -220,8 +240,7 @@ func importViaServer(ctx context.Context, cf clientFlags, server, path string, f
 	if job.State == "canceled" {
 		return nil, graph.Errorf(graph.ECONFLICT, "The import was canceled (job %s); nothing was written.", job.ID)
 	}
-	var rep importer.Report
-	return &rep, json.Unmarshal(job.Result, &rep)
+	return job.Result, nil
 }
 
 func printReport(w io.Writer, format string, rep *importer.Report) error {

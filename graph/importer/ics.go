@@ -52,7 +52,7 @@ func (p *icsParser) next() (record, error) {
 		out.skip = "the event has no start (DTSTART)"
 		return out, nil
 	}
-	at, err := eventTime(start, p.cfg.loc)
+	at, err := EventStart(start, p.cfg.loc)
 	if err != nil {
 		out.skip = "the event's start cannot be read: " + err.Error()
 		return out, nil
@@ -63,10 +63,9 @@ func (p *icsParser) next() (record, error) {
 	in.notes = joinNonEmpty("\n\n", strings.TrimSpace(summary), strings.TrimSpace(desc))
 
 	var organizer *personRef
-	if o := ev.Props.Get(ical.PropOrganizer); o != nil {
-		if ref, ok := calAddress(o); ok {
-			organizer = &ref
-		}
+	org, attendees := EventPeople(&ev)
+	if org != nil {
+		organizer = &personRef{name: org.Name, email: org.Email}
 	}
 	seen := map[string]bool{}
 	add := func(ref personRef) {
@@ -76,17 +75,8 @@ func (p *icsParser) next() (record, error) {
 			in.people = append(in.people, ref)
 		}
 	}
-	for _, a := range ev.Props.Values(ical.PropAttendee) {
-		switch strings.ToUpper(a.Params.Get(ical.ParamCalendarUserType)) {
-		case "ROOM", "RESOURCE", "GROUP":
-			continue
-		}
-		if strings.EqualFold(a.Params.Get(ical.ParamParticipationStatus), "DECLINED") {
-			continue
-		}
-		if ref, ok := calAddress(&a); ok {
-			add(ref)
-		}
+	for _, a := range attendees {
+		add(personRef{name: a.Name, email: a.Email})
 	}
 	if len(in.people) == 0 {
 		out.skip = "no attendees"
@@ -100,25 +90,52 @@ func (p *icsParser) next() (record, error) {
 	return out, nil
 }
 
+// EventPerson is the organiser or an attendee of an iCalendar event: a
+// name (CN), an address (mailto:, lower case), or both.
+type EventPerson struct {
+	Name, Email string
+}
+
+// EventPeople reads an event's organiser and the attendees who take part:
+// rooms, resources, groups and those who declined are left out. The
+// calendar import and the CalDAV sync (graph/capture) read events alike.
+func EventPeople(ev *ical.Event) (organizer *EventPerson, attendees []EventPerson) {
+	if o := ev.Props.Get(ical.PropOrganizer); o != nil {
+		if p, ok := calAddress(o); ok {
+			organizer = &p
+		}
+	}
+	for _, a := range ev.Props.Values(ical.PropAttendee) {
+		switch strings.ToUpper(a.Params.Get(ical.ParamCalendarUserType)) {
+		case "ROOM", "RESOURCE", "GROUP":
+			continue
+		}
+		if strings.EqualFold(a.Params.Get(ical.ParamParticipationStatus), "DECLINED") {
+			continue
+		}
+		if p, ok := calAddress(&a); ok {
+			attendees = append(attendees, p)
+		}
+	}
+	return organizer, attendees
+}
+
 // calAddress reads an ATTENDEE or ORGANIZER: mailto:address with its CN.
-func calAddress(p *ical.Prop) (personRef, bool) {
+func calAddress(p *ical.Prop) (EventPerson, bool) {
 	v := strings.TrimSpace(p.Value)
 	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
 		v = v[7:]
 	}
-	ref := personRef{name: strings.TrimSpace(p.Params.Get(ical.ParamCommonName))}
+	out := EventPerson{Name: strings.TrimSpace(p.Params.Get(ical.ParamCommonName))}
 	if strings.Contains(v, "@") && !strings.ContainsAny(v, " <>") {
-		ref.email = strings.ToLower(v)
+		out.Email = strings.ToLower(v)
 	}
-	if ref.email == "" && ref.name == "" {
-		return ref, false
-	}
-	return ref, true
+	return out, out.Email != "" || out.Name != ""
 }
 
-// eventTime reads DTSTART. A TZID that is not an IANA name (Outlook writes
+// EventStart reads DTSTART. A TZID that is not an IANA name (Outlook writes
 // Windows names) is read as loc rather than failing the event.
-func eventTime(p *ical.Prop, loc *time.Location) (time.Time, error) {
+func EventStart(p *ical.Prop, loc *time.Location) (time.Time, error) {
 	t, err := p.DateTime(loc)
 	if err != nil && p.Params.Get(ical.PropTimezoneID) != "" {
 		q := *p

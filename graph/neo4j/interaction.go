@@ -15,7 +15,8 @@ func interactionFrom(m map[string]any) *graph.Interaction {
 	i := &graph.Interaction{
 		ID: str(m, "id"), WorkspaceID: str(m, "workspaceId"), Kind: graph.InteractionKind(str(m, "kind")),
 		At: tm(m, "at"), ParticipantIDs: strs(m, "participantIds"), InitiatorID: str(m, "initiatorId"),
-		Notes: str(m, "notes"), LoggedBy: str(m, "loggedBy"), CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
+		Notes: str(m, "notes"), LoggedBy: str(m, "loggedBy"), Source: str(m, "source"), ThreadID: str(m, "threadId"),
+		CaptureKey: str(m, "captureKey"), CreatedAt: tm(m, "createdAt"), UpdatedAt: tm(m, "updatedAt"),
 	}
 	sort.Strings(i.ParticipantIDs)
 	return i
@@ -25,6 +26,7 @@ func interactionParams(i *graph.Interaction) map[string]any {
 	return sparse(map[string]any{
 		"id": i.ID, "workspaceId": i.WorkspaceID, "kind": string(i.Kind), "at": tparam(i.At),
 		"initiatorId": i.InitiatorID, "notes": i.Notes, "loggedBy": i.LoggedBy,
+		"source": i.Source, "threadId": i.ThreadID, "captureKey": i.CaptureKey,
 		"createdAt": tparam(i.CreatedAt), "updatedAt": tparam(i.UpdatedAt),
 	})
 }
@@ -105,13 +107,14 @@ func (s *Store) FindInteractions(ctx context.Context, ws string, f graph.Interac
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
-	params := map[string]any{"ws": ws, "person": f.PersonID, "other": f.OtherID, "kind": string(f.Kind),
+	params := map[string]any{"ws": ws, "viewer": f.Viewer, "person": f.PersonID, "other": f.OtherID, "kind": string(f.Kind),
 		"since": tparam(f.Since), "until": tparam(f.Until), "offset": f.Offset, "limit": f.Limit}
 	match := "MATCH (i:Interaction {workspaceId: $ws})"
 	if f.PersonID != "" {
 		match = "MATCH (i:Interaction {workspaceId: $ws})-[:WITH]->(:Person {id: $person})"
 	}
 	match += ` WHERE ($other = '' OR EXISTS { (i)-[:WITH]->(:Person {id: $other}) })
+		AND ($viewer = '' OR i.captureKey IS NULL OR i.loggedBy = $viewer)
 		AND ($kind = '' OR i.kind = $kind) AND ($since IS NULL OR i.at >= $since) AND ($until IS NULL OR i.at < $until)`
 	type page struct {
 		l     []*graph.Interaction

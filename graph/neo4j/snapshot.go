@@ -158,6 +158,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 		kind         graph.InteractionKind
 		initiator    string
 		participants []int32
+		captured     bool
 	}
 	var events []rawEvent
 	// Jobs, ties and interactions stream at the same time; each fills fields
@@ -232,9 +233,10 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 	g.Go(func() error {
 		err := s.stream(ctx, `MATCH (i:Interaction {workspaceId: $ws})
 			WITH i, [(i)-[:WITH]->(p:Person) WHERE `+people+` | p.id] AS ps WHERE size(ps) > 1
-			RETURN i.at.epochSeconds, i.kind, i.initiatorId, ps`, params, func(v []any) error {
+			RETURN i.at.epochSeconds, i.kind, i.initiatorId, ps, i.captureKey IS NOT NULL`, params, func(v []any) error {
 			at, _ := v[0].(int64)
-			ev := rawEvent{at: at, kind: internKind(vstr(v[1])), initiator: vstr(v[2])}
+			captured, _ := v[4].(bool)
+			ev := rawEvent{at: at, kind: internKind(vstr(v[1])), initiator: vstr(v[2]), captured: captured}
 			for _, x := range v[3].([]any) {
 				if p, ok := index[vstr(x)]; ok {
 					ev.participants = append(ev.participants, p)
@@ -274,7 +276,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 					continue // an interaction between two people with no tie: nothing to weigh
 				}
 				snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: ev.at, Kind: ev.kind,
-					Initiator: snap.Initiator(a, b, ev.initiator)})
+					Initiator: snap.Initiator(a, b, ev.initiator), Captured: ev.captured})
 			}
 		}
 	}

@@ -179,6 +179,7 @@ var schema = []string{
 	// Merges (merge.go): looked up by id, and by the person they absorbed.
 	"CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (n:Merge) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX merge_workspace IF NOT EXISTS FOR (n:Merge) ON (n.workspaceId, n.absorbedId)",
+	// Connected accounts and capture: accountSchema (account.go) is appended.
 }
 
 // createSchema creates constraints and indexes and waits until they are online.

@@ -52,7 +52,7 @@ func (s *Store) FindWorkspaces(ctx context.Context) ([]*graph.Workspace, error) 
 
 // workspaceLabels are the labels of nodes that belong to a workspace.
 var workspaceLabels = []string{"Interaction", "Introduction", "Note", "Token", "User", "Person", "Organization",
-	"Delivery", "Report", "Job", "Merge"}
+	"Delivery", "Report", "Job", "Merge", "Account", "Correspondent"}
 
 // deleteBatch is how many nodes one transaction of DeleteWorkspace removes:
 // a large workspace does not fit in one transaction's memory.
@@ -275,6 +275,10 @@ func (s *Store) DeleteUser(ctx context.Context, ws, id string) error {
 			OPTIONAL MATCH (n:Note {authorId: $id, workspaceId: $ws})
 			DETACH DELETE u, t, n`, map[string]any{"id": id, "ws": ws})
 		if err != nil {
+			return nil, err
+		}
+		// A member's connected accounts hold their credentials: they go with them.
+		if err := deleteUserAccounts(ctx, tx, ws, id); err != nil {
 			return nil, err
 		}
 		return nil, deleteUserReports(ctx, tx, ws, id)

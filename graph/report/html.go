@@ -22,15 +22,7 @@ func HTML(r *Report, egoSrc string) ([]byte, error) {
 		Quote:    counted(t.quote, r.Health.StrongTies, r.Health.Contacts),
 		PlanH:    t.planH + " (" + fmt.Sprintf(t.planTotal, r.Plan.Minutes) + ")"}
 	for _, f := range r.FollowUps {
-		how := t.newTie
-		if f.How != "" {
-			how = t.Kind(f.How, -1)
-		}
-		due := fmt.Sprintf(t.dueBy, date(f.DueAt))
-		if f.Overdue {
-			due = fmt.Sprintf(t.overdueSince, date(f.DueAt))
-		}
-		v.FollowUps = append(v.FollowUps, followUpView{f, fmt.Sprintf(t.metOn, date(f.MetAt)) + " (" + how + "); " + due})
+		v.FollowUps = append(v.FollowUps, followUpView{f, followUpLine(t, f, date)})
 	}
 	for _, o := range r.Owed {
 		line := counted(t.owedLine, o.Received, o.Given, date(o.LastFavour))

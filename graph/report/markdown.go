@@ -106,17 +106,7 @@ func Markdown(r *Report) []byte {
 		p("%s\n", t.nothing)
 	}
 	for _, f := range r.FollowUps {
-		p("- **%s** — %s", md(f.Name), md(fmt.Sprintf(t.metOn, date(f.MetAt))))
-		if f.How != "" {
-			p(" (%s)", md(t.Kind(f.How, -1)))
-		} else {
-			p(" (%s)", t.newTie)
-		}
-		due := fmt.Sprintf(t.dueBy, date(f.DueAt))
-		if f.Overdue {
-			due = fmt.Sprintf(t.overdueSince, date(f.DueAt))
-		}
-		p("; %s\n\n  > %s\n\n", md(due), md(f.NextStep.Draft))
+		p("- **%s** — %s\n\n  > %s\n\n", md(f.Name), md(followUpLine(t, f, date)), md(f.NextStep.Draft))
 	}
 
 	p("\n## %s\n\n", t.introductionsH)

@@ -82,11 +82,15 @@ type NextStep struct {
 	Minutes int    `json:"minutes"`
 }
 
-// FollowUp is someone met recently (a new tie or a first interaction) with no
-// follow-up yet: due a week after meeting.
+// FollowUp is someone to get back to: met recently (a new tie or a first
+// interaction) with no follow-up yet, due a week after meeting; a meeting
+// with no interaction since, due two days after it; or someone who wrote
+// last and was never answered, due three days after. The last two come
+// from captured mail and calendars, where who wrote is known.
 type FollowUp struct {
 	PersonID string                `json:"person_id"`
 	Name     string                `json:"name"`
+	Why      string                `json:"why"` // met, after_meeting, unanswered
 	MetAt    time.Time             `json:"met_at"`
 	How      graph.InteractionKind `json:"how,omitempty"` // empty: a new tie without an interaction
 	DueAt    time.Time             `json:"due_at"`
@@ -285,6 +289,7 @@ type builder struct {
 type contact struct {
 	times      []int64 // interactions up to now, in order
 	kinds      []graph.InteractionKind
+	theirs     []bool // they reached out (wrote, organised)
 	since      int64
 	given      int // favours the member did them
 	received   int // favours they did the member
@@ -328,8 +333,9 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 		}
 	}
 	type ev struct {
-		at   int64
-		kind graph.InteractionKind
+		at    int64
+		kind  graph.InteractionKind
+		their bool // they reached out
 	}
 	evs := map[int32][]ev{}
 	for _, e := range snap.Events {
@@ -337,7 +343,10 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 		if !ok || e.At > now {
 			continue
 		}
-		evs[o] = append(evs[o], ev{e.At, e.Kind})
+		t := snap.Ties[e.Tie]
+		byA, byB := e.Initiator == 1, e.Initiator == 2
+		mine := (byA && t.A == me) || (byB && t.B == me)
+		evs[o] = append(evs[o], ev{e.At, e.Kind, (byA || byB) && !mine})
 		if e.Kind.IsFavour() && e.Initiator != 0 {
 			t := snap.Ties[e.Tie]
 			giver := t.A
@@ -359,6 +368,7 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 		for _, e := range l {
 			c.times = append(c.times, e.at)
 			c.kinds = append(c.kinds, e.kind)
+			c.theirs = append(c.theirs, e.their)
 		}
 	}
 	return out
@@ -544,7 +554,9 @@ func firstName(name string) string {
 
 // followUps lists people met in the last FollowUpDays (their first
 // interaction, or a new tie without one) not followed up since: the follow-up
-// is due a week after meeting. Overdue ones come first.
+// is due a week after meeting. For everyone else it lists a recent meeting
+// or an unanswered message that ended the exchange (lastUnanswered). The
+// earliest due come first.
 func (b *builder) followUps() []FollowUp {
 	t := b.t
 	now := b.now.Unix()
@@ -558,21 +570,26 @@ func (b *builder) followUps() []FollowUp {
 		case ct.since > 0:
 			met = ct.since
 		}
-		if met == 0 || met < from || met > now {
+		if met == 0 || met > now {
 			continue
 		}
-		followed := false
+		name := b.net.Name(p)
+		// Met before the window, or followed up since: what is left to
+		// check is whether the last exchange waits for the member.
+		followed := met < from
 		for _, at := range ct.times {
 			if at > met+12*3600 { // the same day's second message is not a follow-up
 				followed = true
 			}
 		}
 		if followed {
+			if f, ok := b.lastUnanswered(p, ct, from, name); ok {
+				out = append(out, f)
+			}
 			continue
 		}
-		name := b.net.Name(p)
 		due := time.Unix(met+7*86400, 0).UTC()
-		f := FollowUp{PersonID: b.net.ID(p), Name: name, MetAt: time.Unix(met, 0).UTC(), How: how,
+		f := FollowUp{PersonID: b.net.ID(p), Name: name, Why: "met", MetAt: time.Unix(met, 0).UTC(), How: how,
 			DueAt: due, Overdue: b.now.After(due)}
 		f.NextStep = NextStep{Kind: "follow_up", Minutes: 5, Action: fmt.Sprintf(t.followUpAction, name),
 			Draft: fmt.Sprintf(t.followUpDraft, firstName(name))}
@@ -582,6 +599,59 @@ func (b *builder) followUps() []FollowUp {
 		return cmp.Or(cmp.Compare(x.DueAt.Unix(), y.DueAt.Unix()), cmp.Compare(x.PersonID, y.PersonID))
 	})
 	return out[:min(len(out), 10)]
+}
+
+// lastUnanswered looks at the last interaction with someone known for a
+// while: a meeting with nothing since (after_meeting, due two days later),
+// or a message they wrote that the member never answered (unanswered, due
+// three days later). Both only within the follow-up window.
+func (b *builder) lastUnanswered(p int32, ct *contact, from int64, name string) (FollowUp, bool) {
+	t := b.t
+	n := len(ct.times)
+	if n == 0 {
+		return FollowUp{}, false
+	}
+	last, kind := ct.times[n-1], ct.kinds[n-1]
+	if last < from {
+		return FollowUp{}, false
+	}
+	f := FollowUp{PersonID: b.net.ID(p), Name: name, MetAt: time.Unix(last, 0).UTC(), How: kind}
+	switch {
+	case kind == graph.KindMeeting:
+		f.Why, f.DueAt = "after_meeting", time.Unix(last+2*86400, 0).UTC()
+		f.NextStep = NextStep{Kind: "follow_up", Minutes: 10, Action: fmt.Sprintf(t.meetingAction, name),
+			Draft: fmt.Sprintf(t.meetingDraft, firstName(name))}
+	case (kind == graph.KindEmail || kind == graph.KindMessage) && ct.theirs[n-1]:
+		f.Why, f.DueAt = "unanswered", time.Unix(last+3*86400, 0).UTC()
+		f.NextStep = NextStep{Kind: "answer", Minutes: 10, Action: fmt.Sprintf(t.answerAction, name),
+			Draft: fmt.Sprintf(t.answerDraft, firstName(name))}
+	default:
+		return FollowUp{}, false
+	}
+	if b.now.Before(f.DueAt) {
+		return FollowUp{}, false // not yet: a reply in a day or two is normal
+	}
+	f.Overdue = true
+	return f, true
+}
+
+// followUpLine says why a follow-up is due, and when, in the member's words.
+func followUpLine(t *texts, f FollowUp, date func(time.Time) string) string {
+	due := fmt.Sprintf(t.dueBy, date(f.DueAt))
+	if f.Overdue {
+		due = fmt.Sprintf(t.overdueSince, date(f.DueAt))
+	}
+	switch f.Why {
+	case "after_meeting":
+		return fmt.Sprintf(t.meetingOn, date(f.MetAt)) + "; " + due
+	case "unanswered":
+		return fmt.Sprintf(t.wroteOn, date(f.MetAt)) + "; " + due
+	}
+	how := t.newTie
+	if f.How != "" {
+		how = t.Kind(f.How, -1)
+	}
+	return fmt.Sprintf(t.metOn, date(f.MetAt)) + " (" + how + "); " + due
 }
 
 // introductions lists the best introductions the member could make.

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/periodic"
 )
 
 // ParseSchedule parses a member's schedule: a five-field cron expression
@@ -74,9 +74,7 @@ type Scheduler struct {
 	svc *Service
 	opt SchedulerOptions
 
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	loop periodic.Loop
 }
 
 // NewScheduler returns a scheduler of the service's reports.
@@ -92,47 +90,19 @@ func NewScheduler(svc *Service, opt SchedulerOptions) *Scheduler {
 
 // Start runs the scheduler in the background until Stop or ctx ends.
 func (s *Scheduler) Start(ctx context.Context) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done != nil {
-		return
-	}
-	ctx, s.cancel = context.WithCancel(ctx)
-	s.done = make(chan struct{})
-	go s.loop(ctx, s.done)
+	s.svc.log.Info("report scheduler started", slog.Duration("poll", s.opt.Poll))
+	s.loop.Start(ctx, s.opt.Poll, func(ctx context.Context) {
+		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+			s.svc.log.Error("report scheduler", slog.String("error", err.Error()))
+		}
+	})
 }
 
 // Stop stops the scheduler and waits for it: a delivery being sent is
 // finished and recorded first.
 func (s *Scheduler) Stop() {
-	s.mu.Lock()
-	cancel, done := s.cancel, s.done
-	s.mu.Unlock()
-	if cancel == nil {
-		return
-	}
-	cancel()
-	<-done
-}
-
-func (s *Scheduler) loop(ctx context.Context, done chan struct{}) {
-	defer close(done)
-	log := s.svc.log
-	log.Info("report scheduler started", slog.Duration("poll", s.opt.Poll))
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			log.Info("report scheduler stopped")
-			return
-		case <-t.C:
-		}
-		if err := s.Tick(ctx); err != nil && ctx.Err() == nil {
-			log.Error("report scheduler", slog.String("error", err.Error()))
-		}
-		t.Reset(s.opt.Poll)
-	}
+	s.loop.Stop()
+	s.svc.log.Info("report scheduler stopped")
 }
 
 // Tick does one pass over every workspace at the service's current time.

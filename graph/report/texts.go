@@ -20,7 +20,9 @@ type texts struct {
 	thankAction, thankDraft, congratsAction, congratsDraft, offerIntroAction, offerIntroDraft string
 	shareAction, shareDraft, callAction, callDraft, followUpAction, followUpDraft             string
 	deepenAction, deepenDraft, owedAction, introduceAction, reviewAction                      string
-	introMake, introChase, introCheck, introFollow                                            string
+	// Follow-ups that captured mail and calendars reveal.
+	meetingAction, meetingDraft, answerAction, answerDraft, meetingOn, wroteOn string
+	introMake, introChase, introCheck, introFollow                             string
 
 	// Words.
 	weekdays [5]string
@@ -49,6 +51,12 @@ var english = &texts{
 	callDraft:        "Hi %s, it's been too long! I'd love to hear what you're working on. Would a 15-minute call next week suit you?",
 	followUpAction:   "Follow up with %s",
 	followUpDraft:    "Hi %s, it was great to meet you! I'd love to stay in touch; if anything I mentioned can be useful to you, just tell me and I'll send it over.",
+	meetingAction:    "Follow up on your meeting with %s",
+	meetingDraft:     "Hi %s, thanks for the meeting! Here is the short follow-up I promised; tell me if anything else would help.",
+	answerAction:     "Answer %s",
+	answerDraft:      "Hi %s, sorry for the slow reply! Thanks for your message; here is my answer.",
+	meetingOn:        "a meeting on %s, no follow-up since",
+	wroteOn:          "wrote to you on %s, not answered",
 	deepenAction:     "Plan a coffee or a call with %s this quarter",
 	deepenDraft:      "Hi %s, I always enjoy our conversations. Shall we have a coffee in the next few weeks? I'd love to hear what you're up to and see how I can help.",
 	owedAction:       "Return a favour to %s: ask what they need",
@@ -113,6 +121,12 @@ var spanish = &texts{
 	callDraft:        "Hola %s, ¡cuánto tiempo! Me encantaría saber en qué andas. ¿Te va bien una llamada de 15 minutos la semana que viene?",
 	followUpAction:   "Haz el seguimiento con %s",
 	followUpDraft:    "Hola %s, ¡fue un placer conocerte! Me encantaría seguir en contacto; si algo de lo que hablamos te puede servir, dímelo y te lo envío.",
+	meetingAction:    "Haz el seguimiento de tu reunión con %s",
+	meetingDraft:     "Hola %s, ¡gracias por la reunión! Aquí va el breve seguimiento que te prometí; dime si te puedo ayudar en algo más.",
+	answerAction:     "Responde a %s",
+	answerDraft:      "Hola %s, ¡perdona la tardanza! Gracias por tu mensaje; aquí va mi respuesta.",
+	meetingOn:        "reunión el %s, sin seguimiento desde entonces",
+	wroteOn:          "te escribió el %s, sin respuesta",
 	deepenAction:     "Planea un café o una llamada con %s este trimestre",
 	deepenDraft:      "Hola %s, siempre disfruto de nuestras conversaciones. ¿Tomamos un café en las próximas semanas? Me encantaría saber en qué estás y ver cómo puedo ayudarte.",
 	owedAction:       "Devuelve un favor a %s: pregúntale qué necesita",

@@ -1,7 +1,7 @@
 // Nexo's web page: plain JavaScript, no build step. The access token lives in
 // this tab's sessionStorage and goes to the server only as a bearer header;
 // everything shown comes from /api/v1. Views follow the path (/app/map,
-// /app/search, /app/dormant, /app/duplicates, /app/people/ID) through the History API, so
+// /app/search, /app/dormant, /app/duplicates, /app/accounts, /app/people/ID) through the History API, so
 // links, the back button and a click on a person in a map all work alike.
 'use strict';
 
@@ -70,7 +70,7 @@
 
   // ---- Views ----
 
-  const VIEWS = ['signin', 'map', 'search', 'dormant', 'duplicates', 'person'];
+  const VIEWS = ['signin', 'map', 'search', 'dormant', 'duplicates', 'accounts', 'person'];
   const CANVASES = ['map', 'diagram', 'person-map'];
 
   function show(view, title) {
@@ -112,6 +112,7 @@
       else if (path === '/app/search') await showSearch(params, seq);
       else if (path === '/app/dormant') await showDormant(seq);
       else if (path === '/app/duplicates') await showDuplicates(seq);
+      else if (path === '/app/accounts') await showAccounts(seq);
       else await showMap(params, seq);
     } catch (e) {
       if (seq === state.seq && e.status !== 401) say(e.message, true);
@@ -730,6 +731,85 @@
     return li;
   }
 
+  // ---- Connected accounts ----
+
+  async function showAccounts(seq) {
+    show('accounts', 'Connected accounts');
+    const res = await getJSON('/api/v1/accounts');
+    if (seq !== state.seq) return;
+    const list = $('accounts');
+    list.replaceChildren(...res.items.map(accountItem));
+    if (!res.items.length) list.append(el('li', { class: 'card', text: 'No account connected yet.' }));
+    $('connect').open = !res.items.length;
+    // A sync under way: look again in a moment.
+    if (res.items.some((a) => a.status.state === 'syncing')) {
+      setTimeout(() => { if (seq === state.seq) showAccounts(seq).catch((e) => say(e.message, true)); }, 2000);
+    }
+  }
+
+  function accountItem(a) {
+    const st = a.status;
+    const name = a.kind === 'imap' ? a.username + ' @ ' + a.host : a.username + ' @ ' + a.url;
+    const when = (t) => (t ? new Date(t).toLocaleString() : 'never');
+    const words = { idle: 'not synced yet', syncing: 'syncing', ok: 'up to date', failed: 'last sync failed' }[st.state] || st.state;
+    let progress = null;
+    if (st.state === 'syncing') {
+      progress = st.total ? el('progress', { max: st.total, value: st.done, 'aria-label': 'Sync progress' })
+        : el('span', { text: st.phase || '' });
+    }
+    const button = el('button', { type: 'button', text: 'Sync now', disabled: st.state === 'syncing',
+      'aria-label': 'Sync ' + name + ' now' });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const job = await (await api('/api/v1/accounts/' + encodeURIComponent(a.id) + '/sync', { method: 'POST' })).json();
+        say('Syncing ' + name + '…');
+        await followJob(job.id, (j) => { button.textContent = j.total ? 'Syncing ' + j.done + '/' + j.total : 'Syncing…'; });
+        say('Synced ' + name + '.');
+      } catch (e) {
+        say(e.message, true);
+      }
+      route(false);
+    });
+    return el('li', { class: 'card' + (st.state === 'failed' ? ' failed' : ''), 'data-account': a.id },
+      el('h2', { text: a.kind.toUpperCase() + ': ' + name }),
+      el('p', { class: 'meta', text: words + ' · last sync ' + when(st.last_sync_at) + ' · last success ' + when(st.last_success_at) }),
+      el('p', { text: st.messages + ' read, ' + st.captured + ' captured, ' + st.people + ' people created, ' +
+        st.skipped + ' skipped' + (st.contacts ? ', ' + st.contacts + ' contacts' : '') }),
+      st.last_error ? el('p', { class: 'error', role: 'alert', text: st.last_error }) : null,
+      progress, button);
+  }
+
+  // followJob polls a job until it ends; it throws the job's error.
+  async function followJob(id, onProgress) {
+    for (;;) {
+      const j = await getJSON('/api/v1/jobs/' + encodeURIComponent(id));
+      if (onProgress) onProgress(j);
+      if (j.state === 'failed') throw new Error(j.error ? j.error.message : 'The job failed.');
+      if (j.state !== 'running') return j;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  $('connect-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const kind = $('connect-kind').value;
+    const host = $('connect-host').value.trim();
+    const body = { kind, username: $('connect-user').value.trim(), password: $('connect-password').value,
+      settings: { subjects: $('connect-subjects').checked } };
+    if (kind === 'imap') body.host = host;
+    else body.url = host;
+    try {
+      say('Checking the account…');
+      await api('/api/v1/accounts', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      $('connect-form').reset();
+      say('Connected. Press “Sync now” to read it, or wait for the next scheduled sync.');
+      route(false);
+    } catch (e) {
+      say(e.message, true);
+    }
+  });
+
   // ---- A person ----
 
   async function showPerson(id, seq) {
@@ -767,6 +847,8 @@
         el('span', { class: 'strength', text: fixed(t.strength) + ' ' + word }), ' ',
         el('meter', { min: 0, max: 1, value: t.strength, 'aria-label': 'Strength of the tie with ' + t.name })),
       el('p', { class: 'reasons', text: reasonText(t.reasons) }),
+      t.captured_interactions ? el('p', { class: 'meta', text: t.captured_interactions + ' of ' + t.interactions +
+        ' interactions (' + Math.round(100 * t.captured_share) + '%) come from connected mail and calendars' }) : null,
       el('details', {}, el('summary', { text: 'How the strength is computed' }), table));
   }
 
