@@ -224,7 +224,9 @@ func TestBrowserAccounts(t *testing.T) {
 	if got := text(ok.ID); !strings.Contains(got, "not synced yet") {
 		t.Errorf("the new account shows %q", got)
 	}
-	run("sync now", chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`[data-account="`+ok.ID+`"] button`))))
+	clickCtx, cancelClick := context.WithTimeout(b.ctx, 20*time.Second)
+	run("sync now", chromedp.Do(clickCtx, chromedp.Click(chromedp.CSS(`[data-account="`+ok.ID+`"] button`))))
+	cancelClick()
 	waitFor("the sync", `(document.querySelector('[data-account="`+ok.ID+`"]') || {innerText: ''}).innerText.includes('up to date')`)
 	if got := text(ok.ID); !strings.Contains(got, "1 read") {
 		t.Errorf("after sync now: %q", got)
