@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexohq/nexo/api"
@@ -41,7 +42,9 @@ type Main struct {
 	// DemoPeople is the size of the demo workspace loaded on the first run; 0 for none.
 	DemoPeople int
 
-	// Listening is closed once the server accepts connections.
+	// Listening is closed once the server serves the API. It accepts
+	// connections earlier, from the start of Run, answering /healthz and
+	// 503 "starting" (api.Starting) while Neo4j starts and the demo loads.
 	Listening chan struct{}
 
 	local     *localNeo4j
@@ -116,66 +119,40 @@ func (m *Main) firstRun(ctx context.Context) error {
 	return nil
 }
 
-// Run opens everything, serves HTTP until ctx ends, then shuts down gracefully.
+// Run opens everything, serves HTTP until ctx ends, then shuts down
+// gracefully. It listens first: until the API is ready (Neo4j started, the
+// demo loaded) the server answers that it is starting and what it is doing.
 func (m *Main) Run(ctx context.Context) error {
-	if m.Store == nil {
-		if err := m.Open(ctx); err != nil {
+	if m.Store == nil && m.Config.Neo4j.URI == "" && m.StopLocalNeo4j && m.lock == nil {
+		// Before listening: a second serve on the folder says so and touches nothing.
+		lock, err := lockDataDir(m.Config.DataDir)
+		if err != nil {
 			return err
 		}
+		m.lock = lock
 	}
-	if err := m.firstRun(ctx); err != nil {
-		return err
-	}
-	// Periodic reports (graph/report): one service for the API and the
-	// scheduler, which runs beside the server and stops with it.
-	if err := m.Config.Mail.Check(); err != nil {
-		return err
-	}
-	out, err := outbound.ParseAllowList(m.Config.OutboundAllow)
-	if err != nil {
-		return fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
-	}
-	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
-		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out})
-	proxies, err := parsePrefixes(m.Config.TrustedProxies)
-	if err != nil {
-		return fmt.Errorf("NEXO_TRUSTED_PROXIES: %w", err)
-	}
-	// Listen before the jobs start: the address names this replica, and no
-	// other live process can hold it.
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
-	m.Jobs = jobs.New(jobs.Options{Store: m.Store, Logger: m.Logger, Replica: m.replicaName(),
-		Limits: map[string]int{graph.JobImport: m.Config.MaxImports}})
-	// Connected accounts (graph/capture): one service for the API and the
-	// sync scheduler, reaching mail servers through the same outbound policy.
-	cs, err := newCaptureService(m, out, true)
-	if err != nil {
-		return err
-	}
-	m.Capture = cs
-	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports, TrustedProxies: proxies, Jobs: m.Jobs, Capture: m.Capture})
-	if m.Config.Sync {
-		syncs := capture.NewScheduler(m.Capture, capture.SchedulerOptions{Interval: m.Config.SyncInterval})
-		syncs.Start(ctx)
-		defer syncs.Stop()
-	}
-	if m.Config.Reports {
-		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
-		sched.Start(ctx)
-		defer sched.Stop() // after the HTTP shutdown: a report being sent is finished first
-		m.Logger.Info("report scheduler on", slog.Bool("email", m.Config.Mail.Addr != ""),
-			slog.Bool("webhook", m.Config.WebhookSecret != ""))
-	}
-	m.http = &http.Server{Handler: m.API.Handler(), ReadHeaderTimeout: 10 * time.Second,
+	var phase atomic.Value
+	phase.Store("starting Neo4j")
+	handler := &swapHandler{}
+	handler.set(api.Starting(version, func() string { return phase.Load().(string) }))
+	m.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
-	m.Logger.Info("nexo serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("version", version))
 	errc := make(chan error, 1)
 	go func() { errc <- m.http.Serve(ln) }()
+	m.Logger.Info("nexo listening; starting", slog.String("addr", "http://"+ln.Addr().String()))
+	stop, err := m.start(ctx, &phase)
+	if err != nil {
+		_ = m.http.Close()
+		return err
+	}
+	defer stop() // after the drain: a report being sent, a sync, are finished first
+	handler.set(m.API.Handler())
+	m.Logger.Info("nexo serving", slog.String("addr", "http://"+ln.Addr().String()), slog.String("version", version))
 	close(m.Listening)
 	select {
 	case err := <-errc:
@@ -183,6 +160,78 @@ func (m *Main) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	return m.drain()
+}
+
+// swapHandler serves with a handler that can be replaced while it serves:
+// the starting answers, then the API.
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
+}
+
+// start opens the store, loads the demo on a first run and builds the API
+// with its background services (the schedulers), saying in phase what it is
+// doing. stop stops the schedulers.
+func (m *Main) start(ctx context.Context, phase *atomic.Value) (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for _, f := range stops {
+			f()
+		}
+	}
+	if m.Store == nil {
+		if err := m.Open(ctx); err != nil {
+			return nil, err
+		}
+	}
+	phase.Store("loading the demo workspace")
+	if err := m.firstRun(ctx); err != nil {
+		return nil, err
+	}
+	phase.Store("starting the services")
+	// Periodic reports (graph/report): one service for the API and the
+	// scheduler, which runs beside the server and stops with it.
+	if err := m.Config.Mail.Check(); err != nil {
+		return nil, err
+	}
+	out, err := outbound.ParseAllowList(m.Config.OutboundAllow)
+	if err != nil {
+		return nil, fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
+	}
+	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
+		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out})
+	proxies, err := parsePrefixes(m.Config.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("NEXO_TRUSTED_PROXIES: %w", err)
+	}
+	// The listener names this replica: no other live process can hold it.
+	m.Jobs = jobs.New(jobs.Options{Store: m.Store, Logger: m.Logger, Replica: m.replicaName(),
+		Limits: map[string]int{graph.JobImport: m.Config.MaxImports}})
+	// Connected accounts (graph/capture): one service for the API and the
+	// sync scheduler, reaching mail servers through the same outbound policy.
+	cs, err := newCaptureService(m, out, true)
+	if err != nil {
+		return nil, err
+	}
+	m.Capture = cs
+	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
+		Reports: m.Reports, TrustedProxies: proxies, Jobs: m.Jobs, Capture: m.Capture})
+	if m.Config.Sync {
+		syncs := capture.NewScheduler(m.Capture, capture.SchedulerOptions{Interval: m.Config.SyncInterval})
+		syncs.Start(ctx)
+		stops = append(stops, syncs.Stop)
+	}
+	if m.Config.Reports {
+		sched := report.NewScheduler(m.Reports, report.SchedulerOptions{})
+		sched.Start(ctx)
+		stops = append(stops, sched.Stop)
+		m.Logger.Info("report scheduler on", slog.Bool("email", m.Config.Mail.Addr != ""),
+			slog.Bool("webhook", m.Config.WebhookSecret != ""))
+	}
+	return stop, nil
 }
 
 // drain stops gracefully: /readyz answers 503 first, for Config.DrainDelay,
