@@ -125,7 +125,7 @@ func checkEndpointFree(ctx context.Context, tx neo4j.ManagedTransaction, a *grap
 }
 
 func findAccount(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) (*graph.Account, error) {
-	if !validID(id) {
+	if !graph.ValidID(id) {
 		return nil, notFound("Account")
 	}
 	l, err := collect(ctx, tx, "MATCH (a:Account {id: $id, workspaceId: $ws}) RETURN a {.*}",
@@ -289,7 +289,7 @@ func (s *Store) CommitCapture(ctx context.Context, ws string, c *graph.Capture) 
 		if err := in.Validate(); err != nil {
 			return nil, fmt.Errorf("captured interaction %d: %w", i+1, err)
 		}
-		if in.CaptureKey == "" || !validID(in.ID) {
+		if in.CaptureKey == "" || !graph.ValidID(in.ID) {
 			return nil, graph.Errorf(graph.EINVALID, "Captured interaction %d has no capture key or id.", i+1)
 		}
 		rows = append(rows, map[string]any{"key": in.CaptureKey, "participants": in.ParticipantIDs,

@@ -113,7 +113,7 @@ func (s *Store) CreateJob(ctx context.Context, j *graph.Job, lease time.Duration
 
 // FindJob returns a job of the workspace.
 func (s *Store) FindJob(ctx context.Context, ws, id string) (*graph.Job, error) {
-	if !validID(id) {
+	if !graph.ValidID(id) {
 		return nil, notFound("Job")
 	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Job, error) {
@@ -162,7 +162,7 @@ func (s *Store) FindJobs(ctx context.Context, ws string, f graph.JobFilter) ([]*
 
 // UpdateJob applies the owner's progress, renewing its lease, or its end.
 func (s *Store) UpdateJob(ctx context.Context, ws, id string, upd graph.JobUpdate) (*graph.Job, error) {
-	if !validID(id) {
+	if !graph.ValidID(id) {
 		return nil, notFound("Job")
 	}
 	if err := upd.Validate(); err != nil {
@@ -189,7 +189,7 @@ func (s *Store) UpdateJob(ctx context.Context, ws, id string, upd graph.JobUpdat
 // CancelJob asks a running job to stop, or cancels it at once when nobody
 // runs it any more (its lease has run out).
 func (s *Store) CancelJob(ctx context.Context, ws, id string) (*graph.Job, error) {
-	if !validID(id) {
+	if !graph.ValidID(id) {
 		return nil, notFound("Job")
 	}
 	p := jobEndParams(graph.JobCanceled, nil, nil, s.Now())

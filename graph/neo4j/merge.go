@@ -104,7 +104,7 @@ func (s *Store) MergePeople(ctx context.Context, ws, survivorID, absorbedID stri
 	if survivorID == absorbedID {
 		return nil, graph.FieldErrorf("absorbed_id", "A person cannot be merged with themselves.")
 	}
-	if !validID(survivorID) || !validID(absorbedID) {
+	if !graph.ValidID(survivorID) || !graph.ValidID(absorbedID) {
 		return nil, notFound("Person")
 	}
 	now := s.Now()
@@ -406,7 +406,7 @@ func (s *Store) FindMerge(ctx context.Context, ws, id string) (*graph.Merge, err
 }
 
 func findMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) (*graph.Merge, *mergeUndo, error) {
-	if !validID(id) {
+	if !graph.ValidID(id) {
 		return nil, nil, notFound("Merge")
 	}
 	rec, err := single(ctx, tx, "MATCH (m:Merge {id: $id, workspaceId: $ws}) RETURN m {.*}", map[string]any{"id": id, "ws": ws})

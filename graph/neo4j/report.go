@@ -156,7 +156,7 @@ func (s *Store) CreateReport(ctx context.Context, r *graph.Report) error {
 
 // FindReport returns a report of the workspace with its body and deliveries.
 func (s *Store) FindReport(ctx context.Context, ws, id string) (*graph.Report, error) {
-	if !validID(id) {
+	if !graph.ValidID(id) {
 		return nil, notFound("Report")
 	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.Report, error) {
@@ -247,7 +247,7 @@ func saveDelivery(ctx context.Context, tx neo4j.ManagedTransaction, d *graph.Del
 // ClaimDelivery marks a pending, due delivery as sending and leases it to the
 // caller until the given time.
 func (s *Store) ClaimDelivery(ctx context.Context, ws, id string, now, until time.Time) (*graph.Delivery, error) {
-	if !validID(id) {
+	if !graph.ValidID(id) {
 		return nil, notFound("Delivery")
 	}
 	if !until.After(now) {
@@ -276,7 +276,7 @@ func (s *Store) ClaimDelivery(ctx context.Context, ws, id string, now, until tim
 
 // UpdateDelivery moves a delivery from upd.From to upd.State.
 func (s *Store) UpdateDelivery(ctx context.Context, ws, id string, upd graph.DeliveryUpdate) (*graph.Delivery, error) {
-	if !validID(id) {
+	if !graph.ValidID(id) {
 		return nil, notFound("Delivery")
 	}
 	if err := upd.Validate(); err != nil {

@@ -397,7 +397,6 @@ func sparse(m map[string]any) map[string]any {
 }
 
 // validID rejects ids that cannot exist, so they are ENOTFOUND without a query.
-func validID(id string) bool { return id != "" && len(id) <= 64 }
 
 // RunReadOnly runs a Cypher query in a read transaction and discards its
 // records; it checks that documented queries keep working.

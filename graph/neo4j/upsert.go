@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -69,87 +70,63 @@ func (s *Store) Upsert(ctx context.Context, ws string, b *graph.Batch, progress 
 // prepareBatch validates every entity, sets its workspace and fills missing
 // timestamps; nothing is written when one is invalid.
 func prepareBatch(ws string, b *graph.Batch, now time.Time) error {
-	stamp := func(created, updated *time.Time) {
-		if created.IsZero() {
-			*created = now
-		}
-		if updated.IsZero() {
-			*updated = now
-		}
+	for _, u := range b.Users {
+		u.Follows = graph.CleanList(u.Follows)
 	}
-	check := func(kind string, i int, id string, err error) error {
-		if err == nil && !graph.ValidID(id) {
+	err := cmp.Or(
+		prepare(ws, now, "organization", b.Organizations, func(v *graph.Organization) stamps { return stamps{v.ID, &v.WorkspaceID, &v.CreatedAt, &v.UpdatedAt} }),
+		prepare(ws, now, "person", b.People, func(v *graph.Person) stamps { return stamps{v.ID, &v.WorkspaceID, &v.CreatedAt, &v.UpdatedAt} }),
+		prepare(ws, now, "employment", b.Employments, func(v *graph.Employment) stamps { return stamps{v.ID, &v.WorkspaceID, &v.CreatedAt, &v.UpdatedAt} }),
+		prepare(ws, now, "tie", b.Ties, func(v *graph.Tie) stamps { return stamps{v.ID, &v.WorkspaceID, &v.CreatedAt, &v.UpdatedAt} }),
+		prepare(ws, now, "interaction", b.Interactions, func(v *graph.Interaction) stamps { return stamps{v.ID, &v.WorkspaceID, &v.CreatedAt, &v.UpdatedAt} }),
+		prepare(ws, now, "introduction", b.Introductions, func(v *graph.Introduction) stamps {
+			if v.RequestedAt.IsZero() {
+				v.RequestedAt = cmp.Or(v.CreatedAt, now)
+			}
+			return stamps{v.ID, &v.WorkspaceID, &v.CreatedAt, &v.UpdatedAt}
+		}),
+		prepare(ws, now, "note", b.Notes, func(v *graph.Note) stamps { return stamps{v.ID, &v.WorkspaceID, &v.CreatedAt, &v.UpdatedAt} }),
+		prepare(ws, now, "member", b.Users, func(v *graph.User) stamps { return stamps{v.ID, &v.WorkspaceID, &v.CreatedAt, &v.UpdatedAt} }),
+	)
+	if err != nil {
+		return err
+	}
+	own := map[string]bool{}
+	for i, v := range b.Users {
+		if v.PersonID != "" && own[v.PersonID] {
+			return graph.Errorf(graph.ECONFLICT, "member %d of the batch: another member of the batch has the same own person.", i+1)
+		}
+		own[v.PersonID] = true
+	}
+	return nil
+}
+
+// stamps are the fields prepare sets of an entity, and its id.
+type stamps struct {
+	id               string
+	workspace        *string
+	created, updated *time.Time
+}
+
+// prepare sets the workspace and missing timestamps of every entity of a
+// kind and checks it, saying which one of the batch is at fault.
+func prepare[T interface{ Validate() error }](ws string, now time.Time, kind string, l []T, fields func(T) stamps) error {
+	for i, v := range l {
+		f := fields(v)
+		*f.workspace = ws
+		if f.created.IsZero() {
+			*f.created = now
+		}
+		if f.updated.IsZero() {
+			*f.updated = now
+		}
+		err := v.Validate()
+		if err == nil && !graph.ValidID(f.id) {
 			err = graph.FieldErrorf("id", "Missing or malformed id (ids are 26 characters of 0-9 and a-z).")
 		}
 		if err != nil {
 			return &graph.Error{Code: graph.ErrorCode(err), Field: graph.ErrorField(err),
 				Message: fmt.Sprintf("%s %d of the batch: %s", kind, i+1, graph.ErrorMessage(err))}
-		}
-		return nil
-	}
-	for i, v := range b.Organizations {
-		v.WorkspaceID = ws
-		stamp(&v.CreatedAt, &v.UpdatedAt)
-		if err := check("organization", i, v.ID, v.Validate()); err != nil {
-			return err
-		}
-	}
-	for i, v := range b.People {
-		v.WorkspaceID = ws
-		stamp(&v.CreatedAt, &v.UpdatedAt)
-		if err := check("person", i, v.ID, v.Validate()); err != nil {
-			return err
-		}
-	}
-	for i, v := range b.Employments {
-		v.WorkspaceID = ws
-		stamp(&v.CreatedAt, &v.UpdatedAt)
-		if err := check("employment", i, v.ID, v.Validate()); err != nil {
-			return err
-		}
-	}
-	for i, v := range b.Ties {
-		v.WorkspaceID = ws
-		stamp(&v.CreatedAt, &v.UpdatedAt)
-		if err := check("tie", i, v.ID, v.Validate()); err != nil {
-			return err
-		}
-	}
-	for i, v := range b.Interactions {
-		v.WorkspaceID = ws
-		stamp(&v.CreatedAt, &v.UpdatedAt)
-		if err := check("interaction", i, v.ID, v.Validate()); err != nil {
-			return err
-		}
-	}
-	for i, v := range b.Introductions {
-		v.WorkspaceID = ws
-		stamp(&v.CreatedAt, &v.UpdatedAt)
-		if v.RequestedAt.IsZero() {
-			v.RequestedAt = v.CreatedAt
-		}
-		if err := check("introduction", i, v.ID, v.Validate()); err != nil {
-			return err
-		}
-	}
-	for i, v := range b.Notes {
-		v.WorkspaceID = ws
-		stamp(&v.CreatedAt, &v.UpdatedAt)
-		if err := check("note", i, v.ID, v.Validate()); err != nil {
-			return err
-		}
-	}
-	own := map[string]bool{}
-	for i, v := range b.Users {
-		v.WorkspaceID = ws
-		if v.PersonID != "" && own[v.PersonID] {
-			return graph.Errorf(graph.ECONFLICT, "member %d of the batch: another member of the batch has the same own person.", i+1)
-		}
-		own[v.PersonID] = true
-		v.Follows = graph.CleanList(v.Follows)
-		stamp(&v.CreatedAt, &v.UpdatedAt)
-		if err := check("member", i, v.ID, v.Validate()); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -49,7 +49,7 @@ func prepare(nodes []Node, edges []Edge) (*network, error) {
 	nw := &network{nodes: make([]Node, len(nodes)), index: make(map[string]int, len(nodes))}
 	for i, n := range nodes {
 		field := fmt.Sprintf("nodes[%d]", i)
-		if !validID(n.ID) {
+		if !svgSafeID(n.ID) {
 			return nil, graph.FieldErrorf(field+".id", "Invalid node id %q.", clip(n.ID, 70))
 		}
 		if _, dup := nw.index[n.ID]; dup {
@@ -125,8 +125,8 @@ func unit(v float64) float64 {
 	return min(v, 1)
 }
 
-// validID accepts ids that are safe, unescaped, as SVG ids and CSS selectors.
-func validID(id string) bool {
+// svgSafeID accepts ids that are safe, unescaped, as SVG ids and CSS selectors.
+func svgSafeID(id string) bool {
 	if id == "" || len(id) > 64 {
 		return false
 	}
