@@ -325,25 +325,6 @@ func sub(cond, from, to string) string {
 	return to + cond[len(from):]
 }
 
-func vstr(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
-func vstrs(v any) []string {
-	l, _ := v.([]any)
-	if len(l) == 0 {
-		return nil
-	}
-	out := make([]string, 0, len(l))
-	for _, x := range l {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func vunix(v any) int64 {
 	if t, ok := v.(time.Time); ok {
 		return t.Unix()

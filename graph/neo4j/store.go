@@ -333,19 +333,25 @@ func tparam(t time.Time) any {
 	return t.UTC()
 }
 
-func str(m map[string]any, k string) string {
-	v, _ := m[k].(string)
-	return v
+// Readers of property values: a missing or mistyped value reads as zero.
+
+func str(m map[string]any, k string) string { return vstr(m[k]) }
+
+func strs(m map[string]any, k string) []string { return vstrs(m[k]) }
+
+func vstr(v any) string {
+	s, _ := v.(string)
+	return s
 }
 
-func strs(m map[string]any, k string) []string {
-	l, _ := m[k].([]any)
+func vstrs(v any) []string {
+	l, _ := v.([]any)
 	if len(l) == 0 {
 		return nil
 	}
 	out := make([]string, 0, len(l))
-	for _, v := range l {
-		if s, ok := v.(string); ok {
+	for _, x := range l {
+		if s, ok := x.(string); ok {
 			out = append(out, s)
 		}
 	}
