@@ -56,16 +56,28 @@ func newBetweennessResult(values []float64, exact bool) *BetweennessResult {
 
 // Betweenness returns the shortest-path (hop count) betweenness of every
 // person, cached after the first call: exact when n·m ≤ AutoExactWork,
-// otherwise sampled with DefaultEpsilon and DefaultDelta.
+// otherwise sampled with DefaultEpsilon and DefaultDelta. Like Communities,
+// a network made by Apply answers with the carried result of the network it
+// came from until its own is computed.
 func (net *Network) Betweenness() *BetweennessResult {
+	if b := net.btw.Load(); b != nil {
+		return b
+	}
+	if net.carried != nil && net.carried.btw != nil {
+		return net.carried.btw
+	}
+	return net.ownBetweenness()
+}
+
+func (net *Network) ownBetweenness() *BetweennessResult {
 	net.btwOnce.Do(func() {
 		if float64(net.Len())*float64(net.NumTies()) <= AutoExactWork {
-			net.btw = net.BetweennessExact()
+			net.btw.Store(net.BetweennessExact())
 		} else {
-			net.btw = net.BetweennessSampled(DefaultEpsilon, DefaultDelta, net.seed)
+			net.btw.Store(net.BetweennessSampled(DefaultEpsilon, DefaultDelta, net.seed))
 		}
 	})
-	return net.btw
+	return net.btw.Load()
 }
 
 // BetweennessExact computes betweenness centrality with Brandes' algorithm

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexohq/nexo/graph"
@@ -45,10 +46,12 @@ type Network struct {
 	hc  []float64
 
 	// Edges (merged ties) with ea[e] < eb[e]; etie is the first snapshot tie
-	// of the edge, dups the further ones merged into it.
+	// of the edge, dups the further ones merged into it; tieEdge is the edge
+	// of each snapshot tie (-1 for a self-loop).
 	ea, eb   []int32
 	etie     []int32
 	dups     map[int32][]int32
+	tieEdge  []int32
 	strength []float64
 
 	// Events of edge e, sorted by time: evIdx[evOff[e]:evOff[e+1]] index
@@ -60,14 +63,21 @@ type Network struct {
 	wmax []float64 // max_j w_ij
 
 	commOnce sync.Once
-	comm     *Communities
+	comm     atomic.Pointer[Communities]
 	btwOnce  sync.Once
-	btw      *BetweennessResult
+	btw      atomic.Pointer[BetweennessResult]
 	orgOnce  sync.Once
 	orgByID  map[string]int32
 
 	peopleOnce sync.Once
-	people     *peopleIndex
+	people     atomic.Pointer[peopleIndex]
+
+	// carried holds the communities and betweenness of the network this
+	// one was derived from by Apply, until this one's own are computed.
+	carried *carried
+	// canonical is set when the snapshot is known to be in canonical
+	// order (see graph.Snapshot), which Apply needs.
+	canonical atomic.Bool
 }
 
 // NewNetwork builds the Network of s as seen at time now (the reference for
@@ -104,10 +114,17 @@ func NewNetwork(s *graph.Snapshot, now time.Time, opt *Options) (*Network, error
 			return nil, graph.Errorf(graph.EINVALID, "Event %d refers to a tie outside the snapshot.", i)
 		}
 	}
-	tieEdge := net.buildAdjacency()
-	net.indexEvents(tieEdge)
-	net.computeStrengths()
+	net.build(nil)
 	return net, nil
+}
+
+// build computes the adjacency, the events of each edge and the strengths;
+// reuse, when set, gives for each snapshot tie a strength still valid (NaN:
+// compute it).
+func (net *Network) build(reuse []float64) {
+	net.tieEdge = net.buildAdjacency()
+	net.indexEvents(net.tieEdge)
+	net.computeStrengths(reuse)
 }
 
 // buildAdjacency fills the CSR arrays and the edge list, and returns the edge
@@ -241,11 +258,17 @@ func (net *Network) indexEvents(tieEdge []int32) {
 	})
 }
 
-func (net *Network) computeStrengths() {
+func (net *Network) computeStrengths(reuse []float64) {
 	m := len(net.ea)
 	net.strength = make([]float64, m)
 	parallelFor(m, func(lo, hi int) {
 		for e := lo; e < hi; e++ {
+			if reuse != nil && net.dups[int32(e)] == nil {
+				if w := reuse[net.etie[e]]; !math.IsNaN(w) {
+					net.strength[e] = w
+					continue
+				}
+			}
 			st := net.tieStats(int32(e), net.now.Unix(), false)
 			net.strength[e] = net.model.strength(&st)
 		}

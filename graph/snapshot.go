@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -10,14 +12,25 @@ import (
 // their index in People; ties and events refer to those indexes, so a snapshot
 // of a million ties costs tens of megabytes, not gigabytes. Times are Unix
 // seconds, 0 when unknown.
+//
+// A snapshot the store loads is in canonical order, so that the same graph
+// always gives the same indexes (and seeded analytics the same answers),
+// however it was reached: People, Organizations, Interactions, Members and
+// each person's Jobs by id, each interaction's People ascending, Events in
+// interaction order (then by pair); Ties in no particular order.
 type Snapshot struct {
-	WorkspaceID   string
+	WorkspaceID string
+	// Version is the workspace's change-feed version read before loading:
+	// the snapshot holds every change up to it, and maybe some after.
+	Version       uint64
 	LoadedAt      time.Time
 	People        []SnapPerson
 	Organizations []SnapOrganization
 	Ties          []SnapTie
-	Events        []SnapEvent // one per tie an interaction touched, in no particular order
-	Members       []SnapMember
+	// Interactions are those with two or more participants in the snapshot.
+	Interactions []SnapInteraction
+	Events       []SnapEvent // one per tie an interaction touched
+	Members      []SnapMember
 
 	indexOnce sync.Once
 	index     map[string]int32
@@ -37,6 +50,7 @@ type SnapPerson struct {
 
 // SnapJob is a position of a SnapPerson: Org indexes Snapshot.Organizations.
 type SnapJob struct {
+	ID    string // the Employment's
 	Org   int32
 	Title string
 	Start int64
@@ -60,15 +74,27 @@ type SnapTie struct {
 	Context  string
 }
 
-// SnapEvent is one interaction as seen by one tie: Tie indexes Snapshot.Ties
-// and Initiator says who reached out (or gave the favour): 0 unknown, 1 the
-// tie's A, 2 its B. An interaction with n participants yields an event for
-// every tie among them.
-type SnapEvent struct {
-	Tie       int32
+// SnapInteraction is an interaction of a Snapshot: People are its
+// participants (indexes, ascending) and Initiator the one who reached out,
+// or -1.
+type SnapInteraction struct {
+	ID        string
 	At        int64
 	Kind      InteractionKind
-	Initiator int8
+	Initiator int32
+	People    []int32
+}
+
+// SnapEvent is one interaction as seen by one tie: Tie indexes Snapshot.Ties,
+// Interaction Snapshot.Interactions, and Initiator says who reached out (or
+// gave the favour): 0 unknown, 1 the tie's A, 2 its B. An interaction with n
+// participants yields an event for every tie among them.
+type SnapEvent struct {
+	Tie         int32
+	Interaction int32
+	At          int64
+	Kind        InteractionKind
+	Initiator   int8
 }
 
 // SnapMember is a workspace member and the index of their own person ("me"),
@@ -79,14 +105,25 @@ type SnapMember struct {
 }
 
 // Index returns the index of the person with the given id, or -1. It is safe
-// for concurrent use.
+// for concurrent use. People in id order (as the store loads them) are
+// found by binary search; others through a map built on first use.
 func (s *Snapshot) Index(id string) int32 {
 	s.indexOnce.Do(func() {
+		if slices.IsSortedFunc(s.People, func(a, b SnapPerson) int { return strings.Compare(a.ID, b.ID) }) {
+			return
+		}
 		s.index = make(map[string]int32, len(s.People))
 		for i := range s.People {
 			s.index[s.People[i].ID] = int32(i)
 		}
 	})
+	if s.index == nil {
+		i, ok := slices.BinarySearchFunc(s.People, id, func(p SnapPerson, id string) int { return strings.Compare(p.ID, id) })
+		if !ok {
+			return -1
+		}
+		return int32(i)
+	}
 	if i, ok := s.index[id]; ok {
 		return i
 	}
@@ -101,4 +138,35 @@ type SnapshotOptions struct {
 	Hops   int
 	// Progress, when set, is called now and then with the records read so far.
 	Progress func(read int)
+}
+
+// SortedPeople sorts person indexes ascending and drops repeats, in place.
+func SortedPeople(ps []int32) []int32 {
+	slices.Sort(ps)
+	return slices.Compact(ps)
+}
+
+// AppendEvents appends the events of interaction k, in: one for every two of
+// its participants (in the order of in.People) that tie(a, b) finds a tie
+// for (a < b; -1 for none).
+func AppendEvents(dst []SnapEvent, k int32, in *SnapInteraction, tie func(a, b int32) int32) []SnapEvent {
+	ps := in.People
+	for x := 0; x < len(ps); x++ {
+		for y := x + 1; y < len(ps); y++ {
+			a, b := ps[x], ps[y]
+			t := tie(a, b)
+			if t < 0 {
+				continue // two people with no tie: nothing to weigh
+			}
+			var init int8
+			switch in.Initiator {
+			case a:
+				init = 1
+			case b:
+				init = 2
+			}
+			dst = append(dst, SnapEvent{Tie: t, Interaction: k, At: in.At, Kind: in.Kind, Initiator: init})
+		}
+	}
+	return dst
 }

@@ -124,6 +124,9 @@ var schema = []string{
 	"CREATE INDEX report_workspace IF NOT EXISTS FOR (n:Report) ON (n.workspaceId, n.generatedAt)",
 	"CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (n:Delivery) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX delivery_workspace IF NOT EXISTS FOR (n:Delivery) ON (n.workspaceId, n.state)",
+	// The change feed (feed.go): entries read by version, replicas by workspace.
+	"CREATE INDEX feed_entry IF NOT EXISTS FOR (n:FeedEntry) ON (n.workspaceId, n.version)",
+	"CREATE INDEX feed_replica IF NOT EXISTS FOR (n:FeedReplica) ON (n.workspaceId)",
 }
 
 // createSchema creates constraints and indexes and waits until they are online.
