@@ -77,6 +77,13 @@ func (j *jobs) finish(job *Job, result any, err error) {
 	job.State, job.Result = JobSucceeded, result
 }
 
+// byIDLocked returns the job with the given id, or nil when forgotten.
+func (j *jobs) byIDLocked(id string) *Job {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.byID[id]
+}
+
 // get returns a copy of a job of the workspace.
 func (j *jobs) get(ws, id string) (Job, bool) {
 	j.mu.Lock()

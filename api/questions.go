@@ -43,7 +43,7 @@ func (s *Server) sources(c *gin.Context, net *analytics.Network) ([]int32, error
 
 // network returns the workspace's analytics network, building it if needed.
 func (s *Server) network(c *gin.Context) (*analytics.Network, Freshness, bool) {
-	net, f, err := s.cache.get(c, ws(c))
+	net, f, err := s.live.Network(c, ws(c))
 	if err != nil {
 		s.Error(c, err)
 		return nil, f, false
@@ -102,7 +102,7 @@ func (s *Server) answerIntroPaths(c *gin.Context) (*introPathsAnswer, error) {
 		return nil, &graph.Error{Code: ebadrequest, Field: "to",
 			Message: "Give exactly one target: to (a person id), org (an organization id or name) or q (text, with title, tag, skill, location)."}
 	}
-	net, fresh, err := s.cache.get(c, ws(c))
+	net, fresh, err := s.live.Network(c, ws(c))
 	if err != nil {
 		return nil, err
 	}
@@ -486,18 +486,18 @@ func (s *Server) ledger(c *gin.Context) {
 
 // analyticsStatus says how fresh the workspace's analytics are.
 func (s *Server) analyticsStatus(c *gin.Context) {
-	f, built := s.cache.status(ws(c))
+	f, built := s.live.Status(ws(c))
 	c.JSON(http.StatusOK, gin.H{"built": built, "freshness": f})
 }
 
 // refreshAnalytics starts a rebuild and returns its job.
 func (s *Server) refreshAnalytics(c *gin.Context) {
-	job := s.cache.refresh(ws(c))
-	if job == nil {
-		s.Error(c, graph.Errorf(graph.EUNAVAILABLE, "The server is shutting down."))
+	id, err := s.live.Refresh(c, ws(c))
+	if err != nil {
+		s.Error(c, err)
 		return
 	}
-	c.Header("Location", "/api/v1/jobs/"+job.ID)
-	j, _ := s.jobs.get(ws(c), job.ID)
+	c.Header("Location", "/api/v1/jobs/"+id)
+	j, _ := s.jobs.get(ws(c), id)
 	c.JSON(http.StatusAccepted, j)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/live"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -32,6 +33,9 @@ type Options struct {
 	// Reports makes and delivers the periodic reports (graph/report); nil
 	// gives one without email or webhook settings, owned by the server.
 	Reports *report.Service
+	// Analytics keeps the workspaces' analytics networks (graph/live); nil
+	// gives one owned by the server, reporting its loads as the server's jobs.
+	Analytics *live.Service
 }
 
 // Server serves Nexo's HTTP API.
@@ -46,7 +50,8 @@ type Server struct {
 	started   time.Time
 
 	auth       *auth
-	cache      *analyticsCache
+	live       *live.Service
+	ownLive    bool // the server made live and closes it
 	jobs       *jobs
 	metricsSet *metricsSet
 
@@ -79,10 +84,13 @@ func New(opt Options) *Server {
 	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
 		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
 		jobs: newJobs(), metricsSet: newMetrics()}
-	s.cache = newAnalyticsCache(s)
+	s.live, s.ownLive = opt.Analytics, opt.Analytics == nil
+	if s.ownLive {
+		s.live = live.New(live.Config{Store: opt.Store, Logger: opt.Logger, Jobs: liveJobs{s.jobs}})
+	}
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
 	if s.ownReports {
-		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})
+		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger, Networks: s.live.Current})
 	}
 	s.engine.ContextWithFallback = true
 	s.engine.SetHTMLTemplate(pageTemplate)
@@ -96,10 +104,12 @@ func (s *Server) Handler() http.Handler { return s.engine }
 
 // Close stops background work.
 func (s *Server) Close() error {
-	s.cache.close()
 	err := s.closeRenderer()
 	if s.ownReports {
 		err = errors.Join(err, s.reports.Close())
+	}
+	if s.ownLive {
+		err = errors.Join(err, s.live.Close())
 	}
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j"
@@ -113,7 +114,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
-		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}})
+		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret},
+		// Reports use the API's analytics (graph/live), not a snapshot of their own.
+		Networks: func(ctx context.Context, ws string) (*analytics.Network, error) {
+			return m.API.Analytics().Current(ctx, ws)
+		}})
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
 		Reports: m.Reports})
 	if m.Config.Reports {
