@@ -138,6 +138,10 @@ type SnapshotOptions struct {
 	Hops   int
 	// Progress, when set, is called now and then with the records read so far.
 	Progress func(read int)
+	// Checkpoint asks for the workspace's newest checkpoint (Store.WriteCheckpoint)
+	// when it has one: a snapshot of its Version, older than the workspace
+	// maybe, which the change feed after that version brings up to date.
+	Checkpoint bool
 }
 
 // SortedPeople sorts person indexes ascending and drops repeats, in place.

@@ -127,9 +127,14 @@ type Store interface {
 	// reached version; CompactFeed keeps what live replicas still need.
 	FeedHeartbeat(ctx context.Context, workspaceID, replica string, version uint64) error
 	// CompactFeed drops the entries older than keep that every replica seen
-	// within keep is past, and the records of replicas not seen within
-	// keep; it returns the number of versions dropped.
+	// within keep and the newest checkpoint are past, and the records of
+	// replicas not seen within keep; it returns the number of entries dropped.
 	CompactFeed(ctx context.Context, workspaceID string, keep time.Duration) (int, error)
+	// WriteCheckpoint stores a canonical snapshot of the whole workspace at
+	// its Version, which LoadSnapshot with Checkpoint reads back much faster
+	// than the graph, unless the workspace has one as recent; it reports
+	// whether it wrote it.
+	WriteCheckpoint(ctx context.Context, workspaceID string, snap *Snapshot) (bool, error)
 
 	// CreateReport stores a report with its deliveries in one transaction. It
 	// is ECONFLICT when the member already has a report for that period: a

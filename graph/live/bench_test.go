@@ -29,35 +29,55 @@ func heapMiB() float64 {
 
 // BenchmarkColdStart measures a replica's cold start on a demo workspace:
 // from a new service to the network ready to answer (snapshot, strengths,
-// catching up with the feed). It reports the network's memory (the live
-// heap it adds) and that per million ties.
+// catching up with the feed), reading the graph through Cypher ("graph")
+// or the workspace's checkpoint ("checkpoint", written first if missing).
+// It reports the network's memory (the live heap it adds, communities and
+// betweenness included) and that per million ties.
 //
 //	scripts/test.sh -run '^$' -bench ColdStart -benchtime 3x ./graph/live -args -bench.workspace ID
 func BenchmarkColdStart(b *testing.B) {
 	s := neo4jtest.Open(b)
 	ws, _ := neo4jtest.Demo(b, s, *benchWorkspace, *benchPeople)
-	var net *analytics.Network
-	var mem float64
-	for b.Loop() {
-		net = nil
-		b.StopTimer()
-		base := heapMiB()
-		b.StartTimer()
-		svc := live.New(live.Config{Store: s, Poll: time.Hour, Settle: time.Hour})
-		var err error
-		if net, _, err = svc.Network(ctx, ws); err != nil {
-			b.Fatal(err)
+	start := func(b *testing.B, checkpoint time.Duration) {
+		var net *analytics.Network
+		var mem float64
+		for b.Loop() {
+			b.StopTimer()
+			net = nil
+			base := heapMiB()
+			b.StartTimer()
+			svc := live.New(live.Config{Store: s, Poll: time.Hour, Checkpoint: checkpoint})
+			var err error
+			if net, _, err = svc.Network(ctx, ws); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			svc.Close() // after the communities and betweenness it computes after a load
+			mem = heapMiB() - base
+			b.StartTimer()
 		}
-		b.StopTimer()
-		mem = heapMiB() - base
-		svc.Close()
-		b.StartTimer()
+		b.ReportMetric(float64(net.Len()), "people")
+		b.ReportMetric(float64(net.NumTies()), "ties")
+		b.ReportMetric(float64(len(net.Snapshot().Events)), "events")
+		b.ReportMetric(mem, "MiB-network")
+		b.ReportMetric(mem/(float64(net.NumTies())/1e6), "MiB-per-Mties")
 	}
-	b.ReportMetric(float64(net.Len()), "people")
-	b.ReportMetric(float64(net.NumTies()), "ties")
-	b.ReportMetric(float64(len(net.Snapshot().Events)), "events")
-	b.ReportMetric(mem, "MiB-network")
-	b.ReportMetric(mem/(float64(net.NumTies())/1e6), "MiB-per-Mties")
+	b.Run("graph", func(b *testing.B) { start(b, -1) })
+	b.Run("checkpoint", func(b *testing.B) {
+		if _, ok, err := s.CheckpointVersion(ctx, ws); err != nil {
+			b.Fatal(err)
+		} else if !ok {
+			// As a replica does after its first load.
+			snap, err := s.LoadSnapshot(ctx, ws, graph.SnapshotOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.WriteCheckpoint(ctx, ws, snap); err != nil {
+				b.Fatal(err)
+			}
+		}
+		start(b, time.Hour)
+	})
 }
 
 // BenchmarkApply measures applying one batch of changes to the network of

@@ -20,6 +20,7 @@ type Store interface {
 	ReadFeed(ctx context.Context, workspaceID string, after uint64, limit int) (*graph.FeedRead, error)
 	FeedHeartbeat(ctx context.Context, workspaceID, replica string, version uint64) error
 	CompactFeed(ctx context.Context, workspaceID string, keep time.Duration) (int, error)
+	WriteCheckpoint(ctx context.Context, workspaceID string, snap *graph.Snapshot) (bool, error)
 }
 
 // Jobs tracks long work that clients can follow (the API's job tracker, in
@@ -35,12 +36,13 @@ type Jobs interface {
 
 // Defaults of Config.
 const (
-	DefaultPoll      = 250 * time.Millisecond
-	DefaultIdle      = 30 * time.Minute
-	DefaultKeep      = 10 * time.Minute
-	DefaultHeartbeat = 15 * time.Second
-	DefaultSettle    = 5 * time.Second
-	DefaultRetime    = time.Hour
+	DefaultPoll       = 250 * time.Millisecond
+	DefaultIdle       = 30 * time.Minute
+	DefaultKeep       = 10 * time.Minute
+	DefaultHeartbeat  = 15 * time.Second
+	DefaultSettle     = 5 * time.Second
+	DefaultRetime     = time.Hour
+	DefaultCheckpoint = 5 * time.Minute
 )
 
 // JobKind is the kind of the jobs a full load reports as.
@@ -74,6 +76,12 @@ type Config struct {
 	// Retime is how old a network's time (analytics.Network.Now) may get
 	// before every strength is computed again for the present.
 	Retime time.Duration
+	// Checkpoint is how often the service writes a checkpoint of a
+	// workspace that changed (graph.Store.WriteCheckpoint), which replicas
+	// starting later load instead of the whole graph; it also writes one
+	// after a load. Keep it under Keep, so that the feed after a
+	// checkpoint is still there to replay. Negative: never.
+	Checkpoint time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// Options tune the networks (tie-strength model, seed).
@@ -139,6 +147,9 @@ type workspace struct {
 	applied    []applied // when recent versions were applied, oldest first
 	settling   bool
 	nextSettle time.Time
+	// When the last checkpoint was written, and whether one is being written.
+	checkpointAt  time.Time
+	checkpointing bool
 }
 
 // applied records when a version of the network was applied.
@@ -163,7 +174,11 @@ func New(cfg Config) *Service {
 		v   *time.Duration
 		def time.Duration
 	}{{&cfg.Poll, DefaultPoll}, {&cfg.Idle, DefaultIdle}, {&cfg.Keep, DefaultKeep},
-		{&cfg.Heartbeat, DefaultHeartbeat}, {&cfg.Settle, DefaultSettle}, {&cfg.Retime, DefaultRetime}} {
+		{&cfg.Heartbeat, DefaultHeartbeat}, {&cfg.Settle, DefaultSettle}, {&cfg.Retime, DefaultRetime},
+		{&cfg.Checkpoint, DefaultCheckpoint}} {
+		if d.v == &cfg.Checkpoint && *d.v < 0 {
+			continue
+		}
 		if *d.v <= 0 {
 			*d.v = d.def
 		}
@@ -382,7 +397,9 @@ func (s *Service) run(w *workspace) {
 		}
 		var err error
 		if net == nil || reload {
-			err = s.load(w)
+			// A question's first load starts from the checkpoint; a
+			// reload asked for reads the graph.
+			err = s.load(w, net == nil)
 			if net == nil && err != nil {
 				return // the question that comes next tries again
 			}
@@ -442,9 +459,10 @@ func (s *Service) heartbeat(w *workspace) {
 	}
 }
 
-// load reads the workspace in full, catches up with the feed and publishes
-// the network, reporting through a job.
-func (s *Service) load(w *workspace) (err error) {
+// load reads the workspace in full (from its checkpoint when fromCheckpoint
+// and there is one), catches up with the feed and publishes the network,
+// reporting through a job.
+func (s *Service) load(w *workspace, fromCheckpoint bool) (err error) {
 	start := time.Now()
 	var job string
 	if s.cfg.Jobs != nil {
@@ -483,12 +501,12 @@ func (s *Service) load(w *workspace) (err error) {
 	}()
 	var net *analytics.Network
 	// A load outlived by the feed entries after its version (compacted
-	// meanwhile) starts again.
+	// meanwhile) starts again, from the graph.
 	for attempt := 0; ; attempt++ {
 		progress("loading snapshot", 0, 0)
 		snap, err := s.cfg.Store.LoadSnapshot(s.ctx, w.id, graph.SnapshotOptions{Progress: func(read int) {
 			progress("loading snapshot", read, 0)
-		}})
+		}, Checkpoint: fromCheckpoint && attempt == 0 && s.cfg.Checkpoint > 0})
 		if err != nil {
 			return fmt.Errorf("load snapshot: %w", err)
 		}
@@ -512,6 +530,7 @@ func (s *Service) load(w *workspace) (err error) {
 	loaded := time.Since(start)
 	s.mu.Lock()
 	s.publish(w, net, s.cfg.Now())
+	w.checkpointAt = time.Time{} // a checkpoint of this version, unless one is there already
 	s.mu.Unlock()
 	s.log.Info("analytics loaded", slog.String("workspace", w.id), slog.Int("people", net.Len()),
 		slog.Int("ties", net.NumTies()), slog.Uint64("version", net.Snapshot().Version),
@@ -574,7 +593,7 @@ func (s *Service) catchUp(w *workspace, net *analytics.Network) error {
 	if errors.Is(err, errReload) {
 		s.log.Info("analytics: the feed cannot be applied, reloading", slog.String("workspace", w.id),
 			slog.String("reason", err.Error()))
-		return s.load(w)
+		return s.load(w, true)
 	}
 	if err != nil {
 		return err
@@ -616,6 +635,7 @@ func (s *Service) maintain(w *workspace, now time.Time) {
 				slog.Uint64("version", net.Snapshot().Version), slog.Duration("took", took))
 		}()
 	}
+	s.checkpoint(w, net, now)
 	if now.Sub(net.Now()) > s.cfg.Retime {
 		at := net.At(now.UTC())
 		s.mu.Lock()
@@ -624,4 +644,39 @@ func (s *Service) maintain(w *workspace, now time.Time) {
 		}
 		s.mu.Unlock()
 	}
+}
+
+// checkpoint writes a checkpoint of net in the background when one is due.
+func (s *Service) checkpoint(w *workspace, net *analytics.Network, now time.Time) {
+	if s.cfg.Checkpoint < 0 {
+		return
+	}
+	s.mu.Lock()
+	due := !w.checkpointing && now.Sub(w.checkpointAt) >= s.cfg.Checkpoint
+	if due {
+		w.checkpointing = true
+	}
+	s.mu.Unlock()
+	if !due {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		start := time.Now()
+		wrote, err := s.cfg.Store.WriteCheckpoint(s.ctx, w.id, net.Snapshot())
+		s.mu.Lock()
+		w.checkpointing = false
+		if err == nil {
+			w.checkpointAt = s.cfg.Now()
+		}
+		s.mu.Unlock()
+		switch {
+		case err != nil && s.ctx.Err() == nil:
+			s.log.Warn("analytics: writing a checkpoint failed", slog.String("workspace", w.id), slog.String("error", err.Error()))
+		case wrote:
+			s.log.Info("analytics: checkpoint written", slog.String("workspace", w.id),
+				slog.Uint64("version", net.Snapshot().Version), slog.Duration("took", time.Since(start)))
+		}
+	}()
 }

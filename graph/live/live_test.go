@@ -145,6 +145,29 @@ func TestFollow(t *testing.T) {
 	if d := analyticstest.Diff(net, want, 5); len(d) > 0 {
 		t.Errorf("followed network differs from a fresh one: %v", d)
 	}
+
+	// The service wrote a checkpoint after its load; a replica starting
+	// now reads it and replays the feed after it.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, ok, err := s.CheckpointVersion(ctx, w.ID); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no checkpoint after 5 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	other := newService(t, s, live.Config{})
+	started, _, err := other.Network(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := analyticstest.Diff(started, want, 5); len(d) > 0 {
+		t.Errorf("a replica started from the checkpoint differs from a fresh network: %v", d)
+	}
 }
 
 // TestGap checks that a replica whose feed entries were compacted away
@@ -153,7 +176,8 @@ func TestGap(t *testing.T) {
 	s := neo4jtest.Open(t)
 	w, _ := neo4jtest.Workspace(t, s)
 	j := &jobs{}
-	svc := newService(t, s, live.Config{Jobs: j, Poll: time.Hour}) // polls only when poked
+	// No checkpoints: they would keep the feed after theirs. Polls only when poked.
+	svc := newService(t, s, live.Config{Jobs: j, Poll: time.Hour, Checkpoint: -1})
 	if _, _, err := svc.Network(ctx, w.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -199,8 +199,9 @@ func (s *Store) FeedHeartbeat(ctx context.Context, ws, replica string, version u
 const compactBatch = 5000
 
 // CompactFeed drops the entries older than keep that every replica seen
-// within keep has passed (and any older than feedMaxAge), and forgets the
-// replicas not seen within keep. It returns the number of entries dropped.
+// within keep and the newest checkpoint have passed (and any older than
+// feedMaxAge), and forgets the replicas not seen within keep. It returns
+// the number of entries dropped.
 func (s *Store) CompactFeed(ctx context.Context, ws string, keep time.Duration) (int, error) {
 	// Times are the database's clock, which wrote them.
 	params := map[string]any{"ws": ws, "keep": keep.Milliseconds(), "hard": max(keep, feedMaxAge).Milliseconds(),
@@ -210,14 +211,18 @@ func (s *Store) CompactFeed(ctx context.Context, ws string, keep time.Duration) 
 			WHERE r.seenAt < datetime() - duration({milliseconds: $keep}) DELETE r`, params); err != nil {
 			return 0, err
 		}
-		rec, err := single(ctx, tx, "MATCH (r:FeedReplica {workspaceId: $ws}) RETURN min(r.version)", params)
+		// A replica starting from the newest checkpoint replays the feed
+		// after it: keep that too.
+		rec, err := single(ctx, tx, `OPTIONAL MATCH (r:FeedReplica {workspaceId: $ws}) WITH min(r.version) AS r
+			OPTIONAL MATCH (c:FeedCheckpoint {workspaceId: $ws}) WITH r, max(c.version) AS c
+			RETURN CASE WHEN r IS NULL THEN c WHEN c IS NULL THEN r WHEN c < r THEN c ELSE r END`, params)
 		if err != nil {
 			return 0, err
 		}
 		if v, ok := rec.Values[0].(int64); ok {
 			return v, nil
 		}
-		return -1, nil // no replica: age alone decides
+		return -1, nil // no replica, no checkpoint: age alone decides
 	})
 	if err != nil {
 		return 0, err

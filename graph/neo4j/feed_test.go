@@ -316,6 +316,13 @@ func TestFeedReplay(t *testing.T) {
 				}
 				if i == 30 {
 					mid = net.Snapshot().Version
+					net = catchUp(t, s, ws.ID, net, 0)
+					if wrote, err := s.WriteCheckpoint(ctx, ws.ID, net.Snapshot()); err != nil || !wrote {
+						t.Fatalf("write checkpoint: %v, %v", wrote, err)
+					}
+					if wrote, err := s.WriteCheckpoint(ctx, ws.ID, net.Snapshot()); err != nil || wrote {
+						t.Fatalf("write the same checkpoint again: got %v, %v, want false", wrote, err)
+					}
 				}
 			}
 			net = catchUp(t, s, ws.ID, net, 0)
@@ -334,6 +341,23 @@ func TestFeedReplay(t *testing.T) {
 			late = catchUp(t, s, ws.ID, late, 0)
 			if d := analyticstest.Diff(late, fresh, 10); len(d) > 0 {
 				t.Errorf("replayed on a late snapshot, after %v:\n%s", w.made, join(d))
+			}
+
+			// A replica starting from the checkpoint replays the rest.
+			snap, err := s.LoadSnapshot(ctx, ws.ID, graph.SnapshotOptions{Checkpoint: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp, err := analytics.NewNetwork(snap, feedNow, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cp.Snapshot().Version == fresh.Snapshot().Version {
+				t.Fatalf("the checkpoint is at the workspace's version %d: nothing to replay", cp.Snapshot().Version)
+			}
+			cp = catchUp(t, s, ws.ID, cp, 0)
+			if d := analyticstest.Diff(cp, fresh, 10); len(d) > 0 {
+				t.Errorf("from the checkpoint, after %v:\n%s", w.made, join(d))
 			}
 		})
 	}

@@ -103,6 +103,11 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 	if err != nil {
 		return nil, err
 	}
+	if opt.Checkpoint && opt.Center == "" {
+		if snap, err := s.loadCheckpoint(ctx, ws); err != nil || snap != nil {
+			return snap, err
+		}
+	}
 	snap := &graph.Snapshot{WorkspaceID: ws, Version: version, LoadedAt: s.Now()}
 	params := map[string]any{"ws": ws}
 	// people restricts every query to the chosen people; "true" for all.

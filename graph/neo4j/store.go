@@ -127,6 +127,7 @@ var schema = []string{
 	// The change feed (feed.go): entries read by version, replicas by workspace.
 	"CREATE INDEX feed_entry IF NOT EXISTS FOR (n:FeedEntry) ON (n.workspaceId, n.version)",
 	"CREATE INDEX feed_replica IF NOT EXISTS FOR (n:FeedReplica) ON (n.workspaceId)",
+	"CREATE INDEX feed_checkpoint IF NOT EXISTS FOR (n:FeedCheckpoint) ON (n.workspaceId)",
 }
 
 // createSchema creates constraints and indexes and waits until they are online.

@@ -52,7 +52,8 @@ func (s *Store) FindWorkspaces(ctx context.Context) ([]*graph.Workspace, error) 
 
 // workspaceLabels are the labels of nodes that belong to a workspace.
 var workspaceLabels = []string{"Interaction", "Introduction", "Note", "Token", "User", "Person", "Organization",
-	"Delivery", "Report", "FeedEntry", "FeedReplica"}
+	"Delivery", "Report", "FeedEntry", "FeedReplica",
+	"FeedCheckpoint"}
 
 // deleteBatch is how many nodes one transaction of DeleteWorkspace removes:
 // a large workspace does not fit in one transaction's memory.
