@@ -89,7 +89,8 @@ func (net *Network) shareAdjacency(snap *graph.Snapshot) *Network {
 	out := &Network{snap: snap, now: net.now, model: net.model, seed: net.seed,
 		off: net.off, adj: net.adj, he: net.he, hw: net.hw, hc: net.hc,
 		ea: net.ea, eb: net.eb, etie: net.etie, dups: net.dups, tieEdge: net.tieEdge, strength: net.strength,
-		evOff: net.evOff, evIdx: net.evIdx, wsum: net.wsum, wmax: net.wmax}
+		evOff: net.evOff, evIdx: net.evIdx, wsum: net.wsum, wmax: net.wmax,
+		interSorted: net.interSorted, interTail: net.interTail, eventTail: net.eventTail}
 	out.canonical.Store(net.canonical.Load())
 	return out
 }
@@ -112,7 +113,10 @@ func (net *Network) Apply(version uint64, changes []graph.Change) (*Network, err
 	if err != nil {
 		return nil, err
 	}
-	a := &applier{net: net, old: net.snap, d: d,
+	if out := net.fastApply(version, d); out != nil {
+		return out, nil
+	}
+	a := &applier{net: net, old: net.canonicalSnapshot(), d: d,
 		s: &graph.Snapshot{WorkspaceID: net.snap.WorkspaceID, Version: version, LoadedAt: net.snap.LoadedAt}}
 	a.people()
 	a.orgs()
@@ -129,6 +133,8 @@ func (net *Network) Apply(version uint64, changes []graph.Change) (*Network, err
 		out.build(a.reuse())
 	}
 	out.canonical.Store(true)
+	out.interSorted = len(a.s.Interactions)
+	out.interTail, out.eventTail = newTail(len(a.s.Interactions)), newTail(len(a.s.Events))
 	out.carried = net.carriedFor(a.remap, len(a.s.People), out)
 	if a.samePeopleIndex() {
 		if ix := net.people.Load(); ix != nil {
@@ -819,7 +825,7 @@ func (a *applier) members() {
 // sameAdjacency reports whether the network's ties, events and positions are
 // all as they were, so that its adjacency and strengths still hold.
 func (a *applier) sameAdjacency() bool {
-	if a.remap != nil || a.jobsTouched != nil || len(a.added) > 0 || len(a.s.Ties) != len(a.old.Ties) ||
+	if a.old != a.net.snap || a.remap != nil || a.jobsTouched != nil || len(a.added) > 0 || len(a.s.Ties) != len(a.old.Ties) ||
 		len(a.s.Events) != len(a.old.Events) {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -76,8 +77,13 @@ type Network struct {
 	// one was derived from by Apply, until this one's own are computed.
 	carried *carried
 	// canonical is set when the snapshot is known to be in canonical
-	// order (see graph.Snapshot), which Apply needs.
-	canonical atomic.Bool
+	// order (see graph.Snapshot), which Apply needs; but the interactions
+	// after interSorted, and their events, which Apply's fast path appends.
+	canonical   atomic.Bool
+	interSorted int
+	// The lineage's claims on the spare capacity of the interactions' and
+	// events' arrays (see appendOwned).
+	interTail, eventTail *tail
 }
 
 // NewNetwork builds the Network of s as seen at time now (the reference for
@@ -115,6 +121,8 @@ func NewNetwork(s *graph.Snapshot, now time.Time, opt *Options) (*Network, error
 		}
 	}
 	net.build(nil)
+	net.interSorted = len(s.Interactions)
+	net.interTail, net.eventTail = newTail(len(s.Interactions)), newTail(len(s.Events))
 	return net, nil
 }
 
@@ -245,16 +253,32 @@ func (net *Network) indexEvents(tieEdge []int32) {
 			fill[e]++
 		}
 	}
-	evs := net.snap.Events
 	parallelFor(m, func(lo, hi int) {
 		for e := lo; e < hi; e++ {
-			seg := net.evIdx[net.evOff[e]:net.evOff[e+1]]
-			if len(seg) > 1 {
-				slices.SortStableFunc(seg, func(a, b int32) int {
-					return compareInt64(evs[a].At, evs[b].At)
-				})
+			net.sortEvents(net.evIdx[net.evOff[e]:net.evOff[e+1]])
+		}
+	})
+}
+
+// sortEvents orders the events of one edge by time, and events at the same
+// time by the id of their interaction (or their index, in a snapshot that
+// lists no interactions): the order a snapshot loaded afresh gives them,
+// wherever Apply has put them in the array.
+func (net *Network) sortEvents(seg []int32) {
+	if len(seg) < 2 {
+		return
+	}
+	evs, ins := net.snap.Events, net.snap.Interactions
+	slices.SortStableFunc(seg, func(a, b int32) int {
+		if c := compareInt64(evs[a].At, evs[b].At); c != 0 {
+			return c
+		}
+		if x, y := evs[a].Interaction, evs[b].Interaction; int(x) < len(ins) && int(y) < len(ins) && x >= 0 && y >= 0 {
+			if c := strings.Compare(ins[x].ID, ins[y].ID); c != 0 {
+				return c
 			}
 		}
+		return compareInt64(int64(a), int64(b))
 	})
 }
 

@@ -41,7 +41,7 @@ func Diff(got, want *analytics.Network, max int) []string {
 	addList(add, "person", gs.People, ws.People)
 	addList(add, "organization", gs.Organizations, ws.Organizations)
 	addList(add, "member", gs.Members, ws.Members)
-	addList(add, "interaction", gs.Interactions, ws.Interactions)
+	addList(add, "interaction", byID(gs.Interactions), byID(ws.Interactions))
 	addList(add, "tie", tieSet(gs), tieSet(ws))
 	addList(add, "event", eventList(gs), eventList(ws))
 	if len(out) > 0 {
@@ -174,15 +174,23 @@ func tieSet(s *graph.Snapshot) []string {
 	return out
 }
 
-// eventList lists a snapshot's events in order, naming ties by their people.
+// eventList lists a snapshot's events, naming ties by their people and
+// interactions by their ids, sorted: Apply appends recent interactions and
+// their events after the others.
 func eventList(s *graph.Snapshot) []string {
 	out := make([]string, len(s.Events))
 	for i, ev := range s.Events {
 		t := s.Ties[ev.Tie]
-		out[i] = fmt.Sprintf("%d %s-%s %d %s %d", ev.Interaction, s.People[t.A].ID, s.People[t.B].ID, ev.At, ev.Kind,
-			ev.Initiator)
+		out[i] = fmt.Sprintf("%s %s-%s %d %s %d", s.Interactions[ev.Interaction].ID, s.People[t.A].ID, s.People[t.B].ID,
+			ev.At, ev.Kind, ev.Initiator)
 	}
+	slices.Sort(out)
 	return out
+}
+
+// byID returns a snapshot's interactions in id order.
+func byID(l []graph.SnapInteraction) []graph.SnapInteraction {
+	return slices.SortedFunc(slices.Values(l), func(a, b graph.SnapInteraction) int { return strings.Compare(a.ID, b.ID) })
 }
 
 // queries picks text queries that match some people of s: a word of a

@@ -7,6 +7,8 @@ import (
 	"encoding/gob"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -150,6 +152,8 @@ func (s *Store) loadCheckpoint(ctx context.Context, ws string) (*graph.Snapshot,
 	}
 	snap := &graph.Snapshot{WorkspaceID: ws, Version: cp.Version, LoadedAt: s.Now(), People: cp.People,
 		Organizations: cp.Organizations, Ties: cp.Ties, Interactions: cp.Interactions, Members: cp.Members}
+	// A network kept current lists its latest interactions last.
+	slices.SortFunc(snap.Interactions, func(a, b graph.SnapInteraction) int { return strings.Compare(a.ID, b.ID) })
 	type pair struct{ a, b int32 }
 	tieIndex := make(map[pair]int32, len(snap.Ties))
 	for i := range snap.Ties {
