@@ -86,7 +86,7 @@ func (net *Network) At(now time.Time) *Network {
 // shareAdjacency returns a network over snap with net's adjacency, edges,
 // events and strengths, which must hold for snap too.
 func (net *Network) shareAdjacency(snap *graph.Snapshot) *Network {
-	out := &Network{snap: snap, now: net.now, model: net.model, seed: net.seed,
+	out := &Network{snap: snap, now: net.now, model: net.model, seed: net.seed, nwork: net.nwork,
 		off: net.off, adj: net.adj, he: net.he, hw: net.hw, hc: net.hc,
 		ea: net.ea, eb: net.eb, etie: net.etie, dups: net.dups, tieEdge: net.tieEdge, strength: net.strength,
 		evOff: net.evOff, evIdx: net.evIdx, wsum: net.wsum, wmax: net.wmax,
@@ -129,7 +129,7 @@ func (net *Network) Apply(version uint64, changes []graph.Change) (*Network, err
 	if a.sameAdjacency() {
 		out = net.shareAdjacency(a.s)
 	} else {
-		out = &Network{snap: a.s, now: net.now, model: net.model, seed: net.seed}
+		out = &Network{snap: a.s, now: net.now, model: net.model, seed: net.seed, nwork: net.nwork}
 		out.build(a.reuse())
 	}
 	out.canonical.Store(true)

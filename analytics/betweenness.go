@@ -3,7 +3,6 @@ package analytics
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -93,7 +92,7 @@ func (net *Network) ownBetweenness() *BetweennessResult {
 // per worker.
 func (net *Network) BetweennessExact() *BetweennessResult {
 	n := net.Len()
-	partial := brandesWorkers(n, n, func(b *brandes, s int) { net.brandesFrom(b, int32(s)) })
+	partial := net.brandesWorkers(n, n, func(b *brandes, s int) { net.brandesFrom(b, int32(s)) })
 	values := make([]float64, n)
 	for _, p := range partial {
 		for i, v := range p {
@@ -106,10 +105,11 @@ func (net *Network) BetweennessExact() *BetweennessResult {
 	return newBetweennessResult(values, true)
 }
 
-// brandesWorkers calls fn for tasks 0..tasks-1 from GOMAXPROCS goroutines,
-// each with its own scratch space of n nodes, and returns their b.bc.
-func brandesWorkers(n, tasks int, fn func(b *brandes, task int)) [][]float64 {
-	workers := max(min(runtime.GOMAXPROCS(0), tasks), 1)
+// brandesWorkers calls fn for tasks 0..tasks-1 from the network's workers
+// (Options.Workers), each with its own scratch space of n nodes, and
+// returns their b.bc.
+func (net *Network) brandesWorkers(n, tasks int, fn func(b *brandes, task int)) [][]float64 {
+	workers := max(min(net.workers(), tasks), 1)
 	partial := make([][]float64, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -230,7 +230,7 @@ func (net *Network) BetweennessSampled(epsilon, delta float64, seed uint64) *Bet
 	}
 	vd := net.vertexDiameterBound()
 	r := SampleSize(vd, epsilon, delta)
-	partial := brandesWorkers(n, r, func(b *brandes, i int) {
+	partial := net.brandesWorkers(n, r, func(b *brandes, i int) {
 		rng := rand.New(rand.NewPCG(seed, uint64(i)))
 		u := int32(rng.IntN(n))
 		v := int32(rng.IntN(n - 1))
@@ -412,7 +412,7 @@ func (net *Network) BetweennessFromSources(sources []int32) []float64 {
 	for _, s := range sources {
 		net.checkPerson(s)
 	}
-	partial := brandesWorkers(n, len(sources), func(b *brandes, i int) { net.brandesFrom(b, sources[i]) })
+	partial := net.brandesWorkers(n, len(sources), func(b *brandes, i int) { net.brandesFrom(b, sources[i]) })
 	values := make([]float64, n)
 	for _, p := range partial {
 		for i, v := range p {

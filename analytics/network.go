@@ -25,6 +25,10 @@ type Options struct {
 	Strength StrengthModel
 	// Seed seeds Louvain and sampled betweenness; 0 means DefaultSeed.
 	Seed uint64
+	// Workers bounds the goroutines betweenness runs on; 0 means
+	// GOMAXPROCS. A server keeping networks current leaves a core to
+	// applying changes and answering.
+	Workers int
 }
 
 // Network is an analysis-ready, read-only view of a graph.Snapshot: a compact
@@ -36,6 +40,7 @@ type Network struct {
 	now   time.Time
 	model StrengthModel
 	seed  uint64
+	nwork int // Options.Workers
 
 	// CSR adjacency: the neighbours of u are adj[off[u]:off[u+1]], sorted;
 	// he gives the edge index of each half-edge, hw its strength and hc its
@@ -103,7 +108,7 @@ func NewNetwork(s *graph.Snapshot, now time.Time, opt *Options) (*Network, error
 	if n > math.MaxInt32-1 {
 		return nil, graph.Errorf(graph.ETOOLARGE, "A network of %d people is too large.", n)
 	}
-	net := &Network{snap: s, now: now, model: opt.Strength.withDefaults(), seed: opt.Seed}
+	net := &Network{snap: s, now: now, model: opt.Strength.withDefaults(), seed: opt.Seed, nwork: opt.Workers}
 	if net.seed == 0 {
 		net.seed = DefaultSeed
 	}
@@ -415,6 +420,14 @@ func (net *Network) org(id string) int32 {
 		return i
 	}
 	return -1
+}
+
+// workers returns how many goroutines the costly computations may use.
+func (net *Network) workers() int {
+	if net.nwork > 0 {
+		return min(net.nwork, runtime.GOMAXPROCS(0))
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // parallelFor calls fn on contiguous chunks of [0, n) from GOMAXPROCS

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -32,6 +33,7 @@ var (
 	benchDuration  = flag.Duration("bench.duration", time.Minute, "BenchmarkWriteStream: how long it writes")
 	benchRate      = flag.Int("bench.rate", 20, "BenchmarkWriteStream: writes per second")
 	benchReads     = flag.Int("bench.reads", 20, "BenchmarkWriteStream: intro-path questions per second")
+	benchLog       = flag.String("bench.log", "", "live benchmarks: a file for replica B's debug log")
 )
 
 // replica is one `nexo serve` of a benchmark: a server of its own (its own
@@ -42,9 +44,9 @@ type replica struct {
 	hc         *http.Client
 }
 
-func newReplica(b *testing.B, s *neo4j.Store, token string) *replica {
+func newReplica(b *testing.B, s *neo4j.Store, token string, log io.Writer) *replica {
 	srv := api.New(api.Options{Store: s, Version: "bench", RateLimit: -1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	hs := httptest.NewServer(srv.Handler())
 	b.Cleanup(func() {
 		hs.Close()
@@ -97,7 +99,16 @@ func benchSetup(b *testing.B) (s *neo4j.Store, ws string, owner *graph.User, a, 
 	s = neo4jtest.Open(b)
 	ws, owner = neo4jtest.Demo(b, s, *benchWorkspace, *benchPeople)
 	token := tokenFor(b, owner)
-	a, r = newReplica(b, s, token), newReplica(b, s, token)
+	var log io.Writer = io.Discard
+	if *benchLog != "" {
+		f, err := os.Create(*benchLog)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { f.Close() })
+		log = f
+	}
+	a, r = newReplica(b, s, token, io.Discard), newReplica(b, s, token, log)
 	start := time.Now()
 	var st pathsAnswer
 	r.do(b, 200, "GET", "/api/v1/intro-paths?to="+owner.PersonID, nil, &st) // loads B's network
@@ -217,43 +228,57 @@ func BenchmarkWriteStream(b *testing.B) {
 	}
 	for b.Loop() {
 		var mu sync.Mutex
-		committed := map[uint64]time.Time{} // version → when its write returned
+		// When each version was seen committed: read right after a write.
+		type seen struct {
+			at      time.Time
+			version uint64
+		}
+		var committed []seen
 		var behind, lat []time.Duration
 		stop := time.Now().Add(*benchDuration)
 		var wg sync.WaitGroup
 		wg.Add(1)
-		go func() { // the writer
+		go func() { // the writers: one write per tick, whatever their latency
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(1, 2))
 			tick := time.NewTicker(time.Second / time.Duration(*benchRate))
 			defer tick.Stop()
+			sem := make(chan struct{}, 8)
+			var ww sync.WaitGroup
 			for time.Now().Before(stop) && !b.Failed() {
 				<-tick.C
 				t := mine[rng.IntN(len(mine))]
-				switch n := rng.IntN(10); {
-				case n < 5:
-					a.do(b, 200, "PATCH", "/api/v1/ties/"+t.ID, map[string]any{"strength": 0.05 + 0.9*rng.Float64()}, nil)
-				case n < 9:
-					other := t.PersonA
-					if other == owner.PersonID {
-						other = t.PersonB
+				n, w, name := rng.IntN(10), 0.05+0.9*rng.Float64(), fmt.Sprintf("Stream %d", rng.IntN(1e9))
+				sem <- struct{}{}
+				ww.Add(1)
+				go func() {
+					defer func() { <-sem; ww.Done() }()
+					switch {
+					case n < 5:
+						a.do(b, 200, "PATCH", "/api/v1/ties/"+t.ID, map[string]any{"strength": w}, nil)
+					case n < 9:
+						other := t.PersonA
+						if other == owner.PersonID {
+							other = t.PersonB
+						}
+						a.do(b, 201, "POST", "/api/v1/interactions", map[string]any{"kind": "coffee", "with": []string{other},
+							"at": time.Now().UTC().Format("2006-01-02")}, nil)
+					default:
+						var p graph.Person
+						a.do(b, 201, "POST", "/api/v1/people", map[string]any{"name": name}, &p)
+						a.do(b, 201, "POST", "/api/v1/ties", map[string]any{"person_a": owner.PersonID, "person_b": p.ID}, nil)
 					}
-					a.do(b, 201, "POST", "/api/v1/interactions", map[string]any{"kind": "coffee", "with": []string{other},
-						"at": time.Now().UTC().Format("2006-01-02")}, nil)
-				default:
-					var p graph.Person
-					a.do(b, 201, "POST", "/api/v1/people", map[string]any{"name": fmt.Sprintf("Stream %d", rng.IntN(1e9))}, &p)
-					a.do(b, 201, "POST", "/api/v1/ties", map[string]any{"person_a": owner.PersonID, "person_b": p.ID}, nil)
-				}
-				v, err := s.FeedVersion(ctx, ws)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				mu.Lock()
-				committed[v] = time.Now()
-				mu.Unlock()
+					v, err := s.FeedVersion(ctx, ws)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					mu.Lock()
+					committed = append(committed, seen{time.Now(), v})
+					mu.Unlock()
+				}()
 			}
+			ww.Wait()
 		}()
 		// The reader: questions at a fixed rate, whatever their latency.
 		rng := rand.New(rand.NewPCG(3, 4))
@@ -271,9 +296,9 @@ func BenchmarkWriteStream(b *testing.B) {
 				// Behind by the age of the oldest write not included.
 				var oldest time.Time
 				mu.Lock()
-				for v, at := range committed {
-					if v > ans.Freshness.Version && at.Before(start) && (oldest.IsZero() || at.Before(oldest)) {
-						oldest = at
+				for _, c := range committed {
+					if c.version > ans.Freshness.Version && c.at.Before(start) && (oldest.IsZero() || c.at.Before(oldest)) {
+						oldest = c.at
 					}
 				}
 				lat = append(lat, done.Sub(start))

@@ -22,7 +22,10 @@ type Snapshot struct {
 	WorkspaceID string
 	// Version is the workspace's change-feed version read before loading:
 	// the snapshot holds every change up to it, and maybe some after.
-	Version       uint64
+	Version uint64
+	// Checkpoint is set when the snapshot was read from a checkpoint
+	// (SnapshotOptions.Checkpoint): then it holds exactly Version.
+	Checkpoint    bool
 	LoadedAt      time.Time
 	People        []SnapPerson
 	Organizations []SnapOrganization

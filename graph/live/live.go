@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -186,6 +187,16 @@ func New(cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	// Recomputing communities and betweenness leaves a core to applying
+	// changes and answering questions.
+	opt := analytics.Options{}
+	if cfg.Options != nil {
+		opt = *cfg.Options
+	}
+	if opt.Workers == 0 {
+		opt.Workers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	cfg.Options = &opt
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{cfg: cfg, log: cfg.Logger, ctx: ctx, cancel: cancel, ws: map[string]*workspace{}}
 }
@@ -500,11 +511,12 @@ func (s *Service) load(w *workspace, fromCheckpoint bool) (err error) {
 		}
 	}()
 	var net *analytics.Network
+	var snap *graph.Snapshot
 	// A load outlived by the feed entries after its version (compacted
 	// meanwhile) starts again, from the graph.
 	for attempt := 0; ; attempt++ {
 		progress("loading snapshot", 0, 0)
-		snap, err := s.cfg.Store.LoadSnapshot(s.ctx, w.id, graph.SnapshotOptions{Progress: func(read int) {
+		snap, err = s.cfg.Store.LoadSnapshot(s.ctx, w.id, graph.SnapshotOptions{Progress: func(read int) {
 			progress("loading snapshot", read, 0)
 		}, Checkpoint: fromCheckpoint && attempt == 0 && s.cfg.Checkpoint > 0})
 		if err != nil {
@@ -530,7 +542,11 @@ func (s *Service) load(w *workspace, fromCheckpoint bool) (err error) {
 	loaded := time.Since(start)
 	s.mu.Lock()
 	s.publish(w, net, s.cfg.Now())
-	w.checkpointAt = time.Time{} // a checkpoint of this version, unless one is there already
+	if snap.Checkpoint {
+		w.checkpointAt = s.cfg.Now() // one is there, a replay behind at most
+	} else {
+		w.checkpointAt = time.Time{} // write one soon, for the replicas starting later
+	}
 	s.mu.Unlock()
 	s.log.Info("analytics loaded", slog.String("workspace", w.id), slog.Int("people", net.Len()),
 		slog.Int("ties", net.NumTies()), slog.Uint64("version", net.Snapshot().Version),
@@ -564,10 +580,13 @@ func (s *Service) applyFeed(w *workspace, net *analytics.Network) (*analytics.Ne
 				return nil, errReload
 			}
 		}
+		start := time.Now()
 		next, err := net.Apply(r.Through, r.Changes)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", errReload, err)
 		}
+		s.log.Debug("analytics: changes applied", slog.String("workspace", w.id), slog.Uint64("from", from),
+			slog.Uint64("to", r.Through), slog.Int("changes", len(r.Changes)), slog.Duration("took", time.Since(start)))
 		net = next
 	}
 }

@@ -150,7 +150,7 @@ func (s *Store) loadCheckpoint(ctx context.Context, ws string) (*graph.Snapshot,
 	if err := gob.NewDecoder(flate.NewReader(bytes.NewReader(data))).Decode(&cp); err != nil && err != io.EOF {
 		return nil, fmt.Errorf("decode checkpoint: %w", err)
 	}
-	snap := &graph.Snapshot{WorkspaceID: ws, Version: cp.Version, LoadedAt: s.Now(), People: cp.People,
+	snap := &graph.Snapshot{WorkspaceID: ws, Version: cp.Version, Checkpoint: true, LoadedAt: s.Now(), People: cp.People,
 		Organizations: cp.Organizations, Ties: cp.Ties, Interactions: cp.Interactions, Members: cp.Members}
 	// A network kept current lists its latest interactions last.
 	slices.SortFunc(snap.Interactions, func(a, b graph.SnapInteraction) int { return strings.Compare(a.ID, b.ID) })

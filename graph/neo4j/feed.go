@@ -57,8 +57,10 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, ws string, 
 		changes = []graph.Change{graph.ReloadChange()}
 	}
 	parts := make([]string, 0, (len(changes)+feedChunk-1)/feedChunk)
+	var counts []int
 	for start := 0; start < len(changes); start += feedChunk {
 		part := changes[start:min(start+feedChunk, len(changes))]
+		counts = append(counts, len(part))
 		items := make([]feedItem, len(part))
 		for i := range part {
 			items[i] = feedItemOf(&part[i])
@@ -74,8 +76,9 @@ func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, ws string, 
 		SET w.version = coalesce(w.version, 0) + 1
 		WITH w.version AS v
 		UNWIND range(0, size($parts) - 1) AS i
-		CREATE (:FeedEntry {workspaceId: $ws, version: v, part: i, parts: size($parts), at: datetime(), data: $parts[i]})
-		RETURN min(v)`, map[string]any{"ws": ws, "parts": parts})
+		CREATE (:FeedEntry {workspaceId: $ws, version: v, part: i, parts: size($parts), n: $n[i], at: datetime(),
+			data: $parts[i]})
+		RETURN min(v)`, map[string]any{"ws": ws, "parts": parts, "n": counts})
 	if err != nil {
 		return fmt.Errorf("record feed: %w", err)
 	}
@@ -103,13 +106,9 @@ func feedVersion(ctx context.Context, tx neo4j.ManagedTransaction, ws string) (u
 }
 
 // ReadFeed returns the changes after version after, whole versions at a
-// time, about limit changes at most (one version, however large, is
-// always returned whole).
+// time, at most limit changes (0: no limit) but always one version,
+// however large.
 func (s *Store) ReadFeed(ctx context.Context, ws string, after uint64, limit int) (*graph.FeedRead, error) {
-	entries := 1 << 30
-	if limit > 0 {
-		entries = max(1, limit/feedChunk)
-	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.FeedRead, error) {
 		v, err := feedVersion(ctx, tx, ws)
 		if err != nil {
@@ -118,6 +117,42 @@ func (s *Store) ReadFeed(ctx context.Context, ws string, after uint64, limit int
 		out := &graph.FeedRead{Version: v, Through: after}
 		if v <= after {
 			return out, nil
+		}
+		upto := v
+		if limit > 0 {
+			// Entries hold one change or more: the first limit entries
+			// cover limit changes at least. Cut after the last version
+			// that keeps the count within limit.
+			res, err := tx.Run(ctx, `MATCH (f:FeedEntry {workspaceId: $ws}) WHERE f.version > $after AND f.version <= $upto
+				RETURN f.version, coalesce(f.n, $chunk) ORDER BY f.version, f.part LIMIT $limit`,
+				map[string]any{"ws": ws, "after": int64(after), "upto": int64(v), "limit": limit, "chunk": feedChunk})
+			if err != nil {
+				return nil, err
+			}
+			total, cut, cur, curN := 0, uint64(0), uint64(0), 0
+			for res.Next(ctx) {
+				r := res.Record().Values
+				ver, _ := r[0].(int64)
+				n, _ := r[1].(int64)
+				if uint64(ver) != cur {
+					if cur != 0 && (cut == 0 || total+curN <= limit) {
+						total, cut = total+curN, cur
+					}
+					cur, curN = uint64(ver), 0
+				}
+				curN += int(n)
+			}
+			if err := res.Err(); err != nil {
+				return nil, err
+			}
+			// The last version read may be incomplete: it counts only when
+			// the read ended before the limit.
+			if cur != 0 && (cut == 0 || total+curN <= limit) {
+				cut = cur
+			}
+			if cut != 0 {
+				upto = cut
+			}
 		}
 		type entry struct {
 			version     uint64
@@ -139,27 +174,14 @@ func (s *Store) ReadFeed(ctx context.Context, ws string, after uint64, limit int
 			}
 			return res.Err()
 		}
-		params := map[string]any{"ws": ws, "after": int64(after), "upto": int64(v), "limit": entries}
+		params := map[string]any{"ws": ws, "after": int64(after), "upto": int64(upto)}
 		if err := scan(`MATCH (f:FeedEntry {workspaceId: $ws}) WHERE f.version > $after AND f.version <= $upto
-			RETURN f.version, f.part, f.parts, f.data ORDER BY f.version, f.part LIMIT $limit`, params); err != nil {
+			RETURN f.version, f.part, f.parts, f.data ORDER BY f.version, f.part`, params); err != nil {
 			return nil, err
 		}
 		if len(got) == 0 || got[0].version != after+1 {
 			out.Gap = true
 			return out, nil
-		}
-		// A cut through the last version: drop it, or when it is the only
-		// one, read the rest of it.
-		if last := got[len(got)-1]; last.part+1 < last.parts {
-			if got[0].version != last.version {
-				for len(got) > 0 && got[len(got)-1].version == last.version {
-					got = got[:len(got)-1]
-				}
-			} else if err := scan(`MATCH (f:FeedEntry {workspaceId: $ws, version: $v}) WHERE f.part > $part
-				RETURN f.version, f.part, f.parts, f.data ORDER BY f.part`,
-				map[string]any{"ws": ws, "v": int64(last.version), "part": last.part}); err != nil {
-				return nil, err
-			}
 		}
 		want, part := after+1, 0
 		for _, e := range got {
