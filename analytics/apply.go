@@ -361,7 +361,7 @@ type applier struct {
 
 	tieRemap []int32            // old tie → new tie, -1 for dropped (or replaced)
 	added    map[[2]int32]int32 // ties of the delta, by their new pair
-	addedEnd []bool             // people at an end of an added tie
+	addedEnd map[string]bool    // people at an end of an added tie
 
 	interRemap []int32 // old interaction → new, when carried with its events unchanged; -1 otherwise
 	carriedAs  []int32 // new interaction → the old one whose events it keeps, -1: events made anew
@@ -628,9 +628,9 @@ func (a *applier) ties() {
 			override = *t.Strength
 		}
 		if a.addedEnd == nil {
-			a.addedEnd = make([]bool, len(a.s.People))
+			a.addedEnd = map[string]bool{}
 		}
-		a.addedEnd[x], a.addedEnd[y] = true, true
+		a.addedEnd[k.a], a.addedEnd[k.b] = true, true
 		a.added[[2]int32{x, y}] = int32(len(ties))
 		ties = append(ties, graph.SnapTie{A: x, B: y, Since: unix(t.Since), Source: t.Source, Override: override,
 			Context: t.Context})
@@ -661,15 +661,19 @@ func (a *applier) tieOf(x, y int32) int32 {
 	return a.tieRemap[a.net.etie[e]]
 }
 
-// interaction converts a delta interaction to the new snapshot's form.
+// interaction converts a delta interaction to the new snapshot's form: its
+// participants in the snapshot, by the people's own id strings.
 func (a *applier) interaction(in *graph.Interaction) graph.SnapInteraction {
-	out := graph.SnapInteraction{ID: in.ID, At: unix(in.At), Kind: in.Kind, Initiator: a.find(in.InitiatorID)}
+	out := graph.SnapInteraction{ID: in.ID, At: unix(in.At), Kind: in.Kind}
+	if p := a.find(in.InitiatorID); p >= 0 {
+		out.Initiator = a.s.People[p].ID
+	}
 	for _, id := range in.ParticipantIDs {
 		if p := a.find(id); p >= 0 {
-			out.People = append(out.People, p)
+			out.People = append(out.People, a.s.People[p].ID)
 		}
 	}
-	out.People = graph.SortedPeople(out.People)
+	out.People = graph.SortedIDs(out.People)
 	return out
 }
 
@@ -678,43 +682,45 @@ func (a *applier) interaction(in *graph.Interaction) graph.SnapInteraction {
 func (a *applier) interactions() {
 	old := a.old.Interactions
 	ids := sortedKeys(a.d.inters)
+	// People who left (deleted, or deleted and made again) leave the
+	// interactions too.
+	var gone map[string]bool
+	if a.remap != nil {
+		for i, r := range a.remap {
+			if r < 0 {
+				if gone == nil {
+					gone = map[string]bool{}
+				}
+				gone[a.old.People[i].ID] = true
+			}
+		}
+	}
+	if len(ids) == 0 && gone == nil && len(a.added) == 0 {
+		// Nothing to change: the interactions are the old ones.
+		a.s.Interactions = old
+		a.interRemap = make([]int32, len(old))
+		for i := range a.interRemap {
+			a.interRemap[i] = int32(i)
+		}
+		a.carriedAs = a.interRemap
+		return
+	}
 	a.interRemap = make([]int32, len(old))
 	out := make([]graph.SnapInteraction, 0, len(old)+len(ids))
 	a.carriedAs = make([]int32, 0, len(old)+len(ids))
-	// With people renumbered, every list of participants is rewritten, into
-	// one backing array.
-	var backing []int32
-	if a.remap != nil {
-		n := 0
-		for i := range old {
-			n += len(old[i].People)
-		}
-		backing = make([]int32, 0, n)
-	}
 	keepOld := func(i int) {
 		in := old[i]
 		a.interRemap[i] = -1
-		if a.remap != nil {
-			start := len(backing)
-			for _, p := range in.People {
-				if q := a.remap[p]; q >= 0 {
-					backing = append(backing, q)
-				}
+		if gone != nil && slices.ContainsFunc(in.People, func(p string) bool { return gone[p] }) {
+			in.People = slices.DeleteFunc(slices.Clone(in.People), func(p string) bool { return gone[p] })
+			if gone[in.Initiator] {
+				in.Initiator = ""
 			}
-			ps := backing[start:len(backing):len(backing)]
-			lost := len(ps) < len(in.People)
-			in.People = ps
-			if in.Initiator >= 0 {
-				in.Initiator = a.remap[in.Initiator]
-			}
-			if len(in.People) < 2 {
-				return
-			}
-			if lost {
+			if len(in.People) >= 2 {
 				out = append(out, in)
 				a.carriedAs = append(a.carriedAs, -1)
-				return
 			}
+			return
 		}
 		if a.addedEnd != nil && a.touchesAdded(in.People) {
 			out = append(out, in)
@@ -740,7 +746,7 @@ func (a *applier) interactions() {
 }
 
 // touchesAdded reports whether two of the people have a tie the delta added.
-func (a *applier) touchesAdded(ps []int32) bool {
+func (a *applier) touchesAdded(ps []string) bool {
 	n := 0
 	for _, p := range ps {
 		if a.addedEnd[p] {
@@ -752,7 +758,11 @@ func (a *applier) touchesAdded(ps []int32) bool {
 	}
 	for x := 0; x < len(ps); x++ {
 		for y := x + 1; y < len(ps); y++ {
-			if _, ok := a.added[[2]int32{ps[x], ps[y]}]; ok {
+			if !a.addedEnd[ps[x]] || !a.addedEnd[ps[y]] {
+				continue
+			}
+			i, j := a.find(ps[x]), a.find(ps[y])
+			if _, ok := a.added[[2]int32{min(i, j), max(i, j)}]; ok {
 				return true
 			}
 		}
@@ -795,7 +805,7 @@ func (a *applier) events() {
 			continue
 		}
 		n := len(events)
-		events = graph.AppendEvents(events, int32(k), &a.s.Interactions[k], a.tieOf)
+		events = graph.AppendEvents(events, int32(k), &a.s.Interactions[k], a.find, a.tieOf)
 		for _, ev := range events[n:] {
 			a.touched[ev.Tie] = true
 		}

@@ -19,7 +19,7 @@ func chain() *graph.Snapshot {
 	}
 	s.Ties = []graph.SnapTie{{A: 0, B: 1}, {A: 1, B: 2}, {A: 2, B: 3}}
 	s.Interactions = []graph.SnapInteraction{{ID: "i1", At: applyNow.AddDate(0, -1, 0).Unix(), Kind: graph.KindCoffee,
-		Initiator: 0, People: []int32{0, 1}}}
+		Initiator: "a", People: []string{"a", "b"}}}
 	s.Events = []graph.SnapEvent{{Tie: 0, Interaction: 0, At: s.Interactions[0].At, Kind: graph.KindCoffee, Initiator: 1}}
 	s.Members = []graph.SnapMember{{UserID: "u", Person: 0}}
 	return s

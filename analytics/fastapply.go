@@ -132,15 +132,18 @@ func (net *Network) fastApply(version uint64, d *delta) *Network {
 		if in == nil || net.findInteraction(id) >= 0 {
 			return nil
 		}
-		si := graph.SnapInteraction{ID: in.ID, At: unix(in.At), Kind: in.Kind, Initiator: net.findPersonIndex(in.InitiatorID)}
+		si := graph.SnapInteraction{ID: in.ID, At: unix(in.At), Kind: in.Kind}
+		if i := net.findPersonIndex(in.InitiatorID); i >= 0 {
+			si.Initiator = old.People[i].ID
+		}
 		for _, p := range in.ParticipantIDs {
 			i := net.findPersonIndex(p)
 			if i < 0 {
 				return nil
 			}
-			si.People = append(si.People, i)
+			si.People = append(si.People, old.People[i].ID)
 		}
-		if si.People = graph.SortedPeople(si.People); len(si.People) >= 2 {
+		if si.People = graph.SortedIDs(si.People); len(si.People) >= 2 {
 			inters = append(inters, si)
 		}
 	}
@@ -184,7 +187,7 @@ func (net *Network) fastApply(version uint64, d *delta) *Network {
 		s.Interactions, out.interTail = appendOwned(net.interTail, old.Interactions, inters...)
 		var events []graph.SnapEvent
 		for k := range inters {
-			events = graph.AppendEvents(events, int32(first+k), &s.Interactions[first+k], func(a, b int32) int32 {
+			events = graph.AppendEvents(events, int32(first+k), &s.Interactions[first+k], net.findPersonIndex, func(a, b int32) int32 {
 				if e := net.TieBetween(a, b); e >= 0 {
 					return net.etie[e]
 				}

@@ -77,15 +77,16 @@ type SnapTie struct {
 	Context  string
 }
 
-// SnapInteraction is an interaction of a Snapshot: People are its
-// participants (indexes, ascending) and Initiator the one who reached out,
-// or -1.
+// SnapInteraction is an interaction of a Snapshot: People are the ids of
+// its participants in the snapshot (ascending, two or more) and Initiator
+// the one who reached out, or "". Ids rather than indexes: a person added
+// to a snapshot moves the indexes after theirs, not the interactions.
 type SnapInteraction struct {
 	ID        string
 	At        int64
 	Kind      InteractionKind
-	Initiator int32
-	People    []int32
+	Initiator string
+	People    []string
 }
 
 // SnapEvent is one interaction as seen by one tie: Tie indexes Snapshot.Ties,
@@ -147,30 +148,42 @@ type SnapshotOptions struct {
 	Checkpoint bool
 }
 
-// SortedPeople sorts person indexes ascending and drops repeats, in place.
-func SortedPeople(ps []int32) []int32 {
-	slices.Sort(ps)
-	return slices.Compact(ps)
+// SortedIDs sorts ids ascending and drops repeats, in place.
+func SortedIDs(ids []string) []string {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // AppendEvents appends the events of interaction k, in: one for every two of
 // its participants (in the order of in.People) that tie(a, b) finds a tie
-// for (a < b; -1 for none).
-func AppendEvents(dst []SnapEvent, k int32, in *SnapInteraction, tie func(a, b int32) int32) []SnapEvent {
-	ps := in.People
+// for (a < b, indexes that index(id) gives; -1 for none).
+func AppendEvents(dst []SnapEvent, k int32, in *SnapInteraction, index func(id string) int32,
+	tie func(a, b int32) int32) []SnapEvent {
+	var buf [8]int32
+	ps := buf[:0]
+	for _, id := range in.People {
+		ps = append(ps, index(id))
+	}
 	for x := 0; x < len(ps); x++ {
 		for y := x + 1; y < len(ps); y++ {
 			a, b := ps[x], ps[y]
-			t := tie(a, b)
+			if a < 0 || b < 0 {
+				continue
+			}
+			t := tie(min(a, b), max(a, b))
 			if t < 0 {
 				continue // two people with no tie: nothing to weigh
 			}
 			var init int8
 			switch in.Initiator {
-			case a:
+			case "":
+			case in.People[x]:
 				init = 1
-			case b:
+			case in.People[y]:
 				init = 2
+			}
+			if a > b { // people in id order are in index order; but be safe
+				init = [3]int8{0, 2, 1}[init]
 			}
 			dst = append(dst, SnapEvent{Tie: t, Interaction: k, At: in.At, Kind: in.Kind, Initiator: init})
 		}

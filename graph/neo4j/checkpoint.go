@@ -29,14 +29,23 @@ import (
 const checkpointPart = 4 << 20
 
 // checkpoint is what a checkpoint holds: a canonical snapshot without its
-// events, which follow from its interactions and ties.
+// events, which follow from its interactions and ties, and with the
+// interactions' people as indexes, which take a few bytes where ids take 26.
 type checkpoint struct {
 	Version       uint64
 	People        []graph.SnapPerson
 	Organizations []graph.SnapOrganization
 	Ties          []graph.SnapTie
-	Interactions  []graph.SnapInteraction
+	Interactions  []checkpointInteraction
 	Members       []graph.SnapMember
+}
+
+type checkpointInteraction struct {
+	ID        string
+	At        int64
+	Kind      graph.InteractionKind
+	Initiator int32 // index + 1; 0: none
+	People    []int32
 }
 
 // WriteCheckpoint stores snap, a canonical snapshot of the whole workspace
@@ -48,13 +57,22 @@ func (s *Store) WriteCheckpoint(ctx context.Context, ws string, snap *graph.Snap
 	if err != nil || newer {
 		return false, err
 	}
+	ins := make([]checkpointInteraction, len(snap.Interactions))
+	for k, in := range snap.Interactions {
+		c := checkpointInteraction{ID: in.ID, At: in.At, Kind: in.Kind, Initiator: snap.Index(in.Initiator) + 1,
+			People: make([]int32, len(in.People))}
+		for i, p := range in.People {
+			c.People[i] = snap.Index(p)
+		}
+		ins[k] = c
+	}
 	var buf bytes.Buffer
 	zw, err := flate.NewWriter(&buf, flate.BestSpeed)
 	if err != nil {
 		return false, err
 	}
 	if err := gob.NewEncoder(zw).Encode(checkpoint{Version: snap.Version, People: snap.People,
-		Organizations: snap.Organizations, Ties: snap.Ties, Interactions: snap.Interactions, Members: snap.Members}); err != nil {
+		Organizations: snap.Organizations, Ties: snap.Ties, Interactions: ins, Members: snap.Members}); err != nil {
 		return false, fmt.Errorf("encode checkpoint: %w", err)
 	}
 	if err := zw.Close(); err != nil {
@@ -151,7 +169,18 @@ func (s *Store) loadCheckpoint(ctx context.Context, ws string) (*graph.Snapshot,
 		return nil, fmt.Errorf("decode checkpoint: %w", err)
 	}
 	snap := &graph.Snapshot{WorkspaceID: ws, Version: cp.Version, Checkpoint: true, LoadedAt: s.Now(), People: cp.People,
-		Organizations: cp.Organizations, Ties: cp.Ties, Interactions: cp.Interactions, Members: cp.Members}
+		Organizations: cp.Organizations, Ties: cp.Ties, Interactions: make([]graph.SnapInteraction, len(cp.Interactions)),
+		Members: cp.Members}
+	for k, c := range cp.Interactions {
+		in := graph.SnapInteraction{ID: c.ID, At: c.At, Kind: internKind(string(c.Kind)), People: make([]string, len(c.People))}
+		if c.Initiator > 0 {
+			in.Initiator = snap.People[c.Initiator-1].ID
+		}
+		for i, p := range c.People {
+			in.People[i] = snap.People[p].ID
+		}
+		snap.Interactions[k] = in
+	}
 	// A network kept current lists its latest interactions last.
 	slices.SortFunc(snap.Interactions, func(a, b graph.SnapInteraction) int { return strings.Compare(a.ID, b.ID) })
 	type pair struct{ a, b int32 }
@@ -167,9 +196,7 @@ func (s *Store) loadCheckpoint(ctx context.Context, ws string) (*graph.Snapshot,
 		return -1
 	}
 	for k := range snap.Interactions {
-		in := &snap.Interactions[k]
-		in.Kind = internKind(string(in.Kind))
-		snap.Events = graph.AppendEvents(snap.Events, int32(k), in, tieOf)
+		snap.Events = graph.AppendEvents(snap.Events, int32(k), &snap.Interactions[k], snap.Index, tieOf)
 	}
 	return snap, nil
 }

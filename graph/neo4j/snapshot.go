@@ -247,13 +247,17 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 			WITH i, [(i)-[:WITH]->(p:Person) WHERE `+people+` | p.id] AS ps WHERE size(ps) > 1
 			RETURN i.id, i.at.epochSeconds, i.kind, i.initiatorId, ps`, params, func(v []any) error {
 			at, _ := v[1].(int64)
-			in := graph.SnapInteraction{ID: vstr(v[0]), At: at, Kind: internKind(vstr(v[2])), Initiator: personIndex(vstr(v[3]))}
+			in := graph.SnapInteraction{ID: vstr(v[0]), At: at, Kind: internKind(vstr(v[2]))}
+			// The people's own id strings: one copy of each in memory.
+			if p := personIndex(vstr(v[3])); p >= 0 {
+				in.Initiator = snap.People[p].ID
+			}
 			for _, x := range v[4].([]any) {
 				if p, ok := index[vstr(x)]; ok {
-					in.People = append(in.People, p)
+					in.People = append(in.People, snap.People[p].ID)
 				}
 			}
-			if in.People = graph.SortedPeople(in.People); len(in.People) > 1 {
+			if in.People = graph.SortedIDs(in.People); len(in.People) > 1 {
 				snap.Interactions = append(snap.Interactions, in)
 			}
 			return nil
@@ -275,7 +279,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 		return -1
 	}
 	for k := range snap.Interactions {
-		snap.Events = graph.AppendEvents(snap.Events, int32(k), &snap.Interactions[k], tieOf)
+		snap.Events = graph.AppendEvents(snap.Events, int32(k), &snap.Interactions[k], personIndex, tieOf)
 	}
 	read += len(snap.Events)
 
