@@ -361,7 +361,7 @@ type applier struct {
 
 	tieRemap []int32            // old tie → new tie, -1 for dropped (or replaced)
 	added    map[[2]int32]int32 // ties of the delta, by their new pair
-	addedEnd map[string]bool    // people at an end of an added tie
+	addedEnd map[string]bool    // people at an end of an added tie between two people there before
 
 	interRemap []int32 // old interaction → new, when carried with its events unchanged; -1 otherwise
 	carriedAs  []int32 // new interaction → the old one whose events it keeps, -1: events made anew
@@ -627,10 +627,13 @@ func (a *applier) ties() {
 		if t.Strength != nil {
 			override = *t.Strength
 		}
-		if a.addedEnd == nil {
-			a.addedEnd = map[string]bool{}
+		// Old interactions can hold the pair only if both were there.
+		if a.findOld(k.a) >= 0 && a.findOld(k.b) >= 0 {
+			if a.addedEnd == nil {
+				a.addedEnd = map[string]bool{}
+			}
+			a.addedEnd[k.a], a.addedEnd[k.b] = true, true
 		}
-		a.addedEnd[k.a], a.addedEnd[k.b] = true, true
 		a.added[[2]int32{x, y}] = int32(len(ties))
 		ties = append(ties, graph.SnapTie{A: x, B: y, Since: unix(t.Since), Source: t.Source, Override: override,
 			Context: t.Context})
@@ -695,7 +698,7 @@ func (a *applier) interactions() {
 			}
 		}
 	}
-	if len(ids) == 0 && gone == nil && len(a.added) == 0 {
+	if len(ids) == 0 && gone == nil && a.addedEnd == nil {
 		// Nothing to change: the interactions are the old ones.
 		a.s.Interactions = old
 		a.interRemap = make([]int32, len(old))

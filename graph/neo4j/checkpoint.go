@@ -28,6 +28,10 @@ import (
 // checkpointPart is the size of one FeedCheckpoint's data.
 const checkpointPart = 4 << 20
 
+// checkpointFormat is the version of the encoding; checkpoints of another
+// are ignored, and replaced by the next one written.
+const checkpointFormat = 2
+
 // checkpoint is what a checkpoint holds: a canonical snapshot without its
 // events, which follow from its interactions and ties, and with the
 // interactions' people as indexes, which take a few bytes where ids take 26.
@@ -100,8 +104,8 @@ func (s *Store) WriteCheckpoint(ctx context.Context, ws string, snap *graph.Snap
 		}
 		for i, p := range parts {
 			if _, err := tx.Run(ctx, `CREATE (:FeedCheckpoint {workspaceId: $ws, version: $version, part: $part,
-				parts: $parts, at: datetime(), data: $data})`, map[string]any{"ws": ws, "version": int64(snap.Version),
-				"part": i, "parts": len(parts), "data": p}); err != nil {
+				parts: $parts, format: $format, at: datetime(), data: $data})`, map[string]any{"ws": ws,
+				"version": int64(snap.Version), "part": i, "parts": len(parts), "format": checkpointFormat, "data": p}); err != nil {
 				return false, err
 			}
 		}
@@ -117,7 +121,8 @@ func (s *Store) CheckpointVersion(ctx context.Context, ws string) (uint64, bool,
 		ok bool
 	}
 	f, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (found, error) {
-		rec, err := single(ctx, tx, "MATCH (c:FeedCheckpoint {workspaceId: $ws}) RETURN max(c.version)", map[string]any{"ws": ws})
+		rec, err := single(ctx, tx, "MATCH (c:FeedCheckpoint {workspaceId: $ws, format: $format}) RETURN max(c.version)",
+			map[string]any{"ws": ws, "format": checkpointFormat})
 		if err != nil {
 			return found{}, err
 		}
@@ -130,7 +135,8 @@ func (s *Store) CheckpointVersion(ctx context.Context, ws string) (uint64, bool,
 // hasCheckpoint reports whether the workspace has a checkpoint of version
 // or later.
 func hasCheckpoint(ctx context.Context, tx neo4j.ManagedTransaction, ws string, version uint64) (bool, error) {
-	rec, err := single(ctx, tx, "MATCH (c:FeedCheckpoint {workspaceId: $ws}) RETURN max(c.version)", map[string]any{"ws": ws})
+	rec, err := single(ctx, tx, "MATCH (c:FeedCheckpoint {workspaceId: $ws, format: $format}) RETURN max(c.version)",
+		map[string]any{"ws": ws, "format": checkpointFormat})
 	if err != nil {
 		return false, err
 	}
@@ -144,8 +150,9 @@ func (s *Store) loadCheckpoint(ctx context.Context, ws string) (*graph.Snapshot,
 	var data []byte
 	var version int64 = -1
 	parts, seen := 0, 0
-	err := s.stream(ctx, `MATCH (c:FeedCheckpoint {workspaceId: $ws})
-		RETURN c.version, c.part, c.parts, c.data ORDER BY c.version DESC, c.part`, map[string]any{"ws": ws},
+	err := s.stream(ctx, `MATCH (c:FeedCheckpoint {workspaceId: $ws, format: $format})
+		RETURN c.version, c.part, c.parts, c.data ORDER BY c.version DESC, c.part`,
+		map[string]any{"ws": ws, "format": checkpointFormat},
 		func(v []any) error {
 			ver, _ := v[0].(int64)
 			part, _ := v[1].(int64)

@@ -227,7 +227,7 @@ const compactBatch = 5000
 func (s *Store) CompactFeed(ctx context.Context, ws string, keep time.Duration) (int, error) {
 	// Times are the database's clock, which wrote them.
 	params := map[string]any{"ws": ws, "keep": keep.Milliseconds(), "hard": max(keep, feedMaxAge).Milliseconds(),
-		"batch": compactBatch}
+		"batch": compactBatch, "format": checkpointFormat}
 	low, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
 		if _, err := tx.Run(ctx, `MATCH (r:FeedReplica {workspaceId: $ws})
 			WHERE r.seenAt < datetime() - duration({milliseconds: $keep}) DELETE r`, params); err != nil {
@@ -236,7 +236,7 @@ func (s *Store) CompactFeed(ctx context.Context, ws string, keep time.Duration) 
 		// A replica starting from the newest checkpoint replays the feed
 		// after it: keep that too.
 		rec, err := single(ctx, tx, `OPTIONAL MATCH (r:FeedReplica {workspaceId: $ws}) WITH min(r.version) AS r
-			OPTIONAL MATCH (c:FeedCheckpoint {workspaceId: $ws}) WITH r, max(c.version) AS c
+			OPTIONAL MATCH (c:FeedCheckpoint {workspaceId: $ws, format: $format}) WITH r, max(c.version) AS c
 			RETURN CASE WHEN r IS NULL THEN c WHEN c IS NULL THEN r WHEN c < r THEN c ELSE r END`, params)
 		if err != nil {
 			return 0, err
