@@ -116,6 +116,9 @@ func (net *Network) Apply(version uint64, changes []graph.Change) (*Network, err
 	if out := net.fastApply(version, d); out != nil {
 		return out, nil
 	}
+	if out := net.growApply(version, d); out != nil {
+		return out, nil
+	}
 	a := &applier{net: net, old: net.canonicalSnapshot(), d: d,
 		s: &graph.Snapshot{WorkspaceID: net.snap.WorkspaceID, Version: version, LoadedAt: net.snap.LoadedAt}}
 	a.people()

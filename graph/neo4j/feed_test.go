@@ -256,10 +256,10 @@ func (w *writer) step() {
 	}
 }
 
-// edit makes a random write that adds or removes nothing the network is
-// built of (a tie's strength, a person's title, an interaction between two
-// people who have a tie, an organisation's name): what Apply's fast path
-// takes.
+// edit makes a random write that removes nothing the network is built of
+// (a tie's strength, a person's title, an interaction between two people
+// who have a tie, an organisation's name, a new contact with a tie): what
+// Apply's fast and growing paths take.
 func (w *writer) edit() {
 	w.tb.Helper()
 	ts, _, err := w.s.FindTies(ctx, w.ws, graph.TieFilter{Limit: graph.MaxLimit})
@@ -271,7 +271,20 @@ func (w *writer) edit() {
 		return
 	}
 	t := ts[w.rng.IntN(len(ts))]
-	switch w.rng.IntN(5) {
+	switch w.rng.IntN(7) {
+	case 5, 6:
+		// A new contact, and a tie and an interaction with them (the
+		// growing path of Apply).
+		p := w.newPerson("")
+		if err = w.s.CreatePerson(ctx, p); err == nil {
+			err = w.s.CreateTie(ctx, &graph.Tie{WorkspaceID: w.ws, PersonA: t.PersonA, PersonB: p.ID, Source: graph.TieManual,
+				Since: w.day()})
+		}
+		if err == nil && w.rng.IntN(2) == 0 {
+			err = w.s.CreateInteraction(ctx, &graph.Interaction{WorkspaceID: w.ws, Kind: w.pick2(feedKinds), At: w.day(),
+				ParticipantIDs: []string{t.PersonA, p.ID}, InitiatorID: p.ID})
+		}
+		w.made = append(w.made, "new contact")
 	case 0, 1:
 		v := 0.1 + 0.8*w.rng.Float64()
 		_, err = w.s.UpdateTie(ctx, w.ws, t.ID, graph.TieUpdate{Strength: &v})
@@ -356,8 +369,15 @@ func TestFeedReplay(t *testing.T) {
 				// Edits alone take Apply's fast path: apply them often alone.
 				if w.rng.IntN(4) == 0 || (i%3 == 2 && w.rng.IntN(2) == 0) {
 					net = catchUp(t, s, ws.ID, net, 1+w.rng.IntN(3000))
-					if w.rng.IntN(3) == 0 {
+					switch w.rng.IntN(3) {
+					case 0:
 						net.Settle() // later networks carry these
+					case 1:
+						// Not only the last network must be right: a full
+						// rebuild later would hide a wrong one.
+						if d := analyticstest.Diff(net, loadNetwork(t, s, ws.ID), 10); len(d) > 0 {
+							t.Fatalf("after %v:\n%s", w.made, join(d))
+						}
 					}
 				}
 				if i == 30 {
