@@ -235,6 +235,7 @@ func BenchmarkWriteStream(b *testing.B) {
 		}
 		var committed []seen
 		var behind, lat []time.Duration
+		worst, slow := 0, 0
 		stop := time.Now().Add(*benchDuration)
 		var wg sync.WaitGroup
 		wg.Add(1)
@@ -302,8 +303,18 @@ func BenchmarkWriteStream(b *testing.B) {
 					}
 				}
 				lat = append(lat, done.Sub(start))
+				if done.Sub(start) > 50*time.Millisecond && slow < 12 && testing.Verbose() {
+					slow++
+					b.Logf("slow answer at %s: %v", start.Format("15:04:05.000"), done.Sub(start))
+				}
 				if !oldest.IsZero() {
 					behind = append(behind, start.Sub(oldest))
+					if start.Sub(oldest) > 2*time.Second && worst < 5 {
+						worst++
+						b.Logf("answer at %s of version %d: %.1f s behind a write seen at %s",
+							start.Format("15:04:05.000"), ans.Freshness.Version, start.Sub(oldest).Seconds(),
+							oldest.Format("15:04:05.000"))
+					}
 				} else {
 					behind = append(behind, 0)
 				}

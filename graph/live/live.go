@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexohq/nexo/analytics"
@@ -44,6 +45,8 @@ const (
 	DefaultSettle     = 5 * time.Second
 	DefaultRetime     = time.Hour
 	DefaultCheckpoint = 5 * time.Minute
+	DefaultLull       = 2 * time.Second
+	DefaultSettleAge  = time.Minute
 )
 
 // JobKind is the kind of the jobs a full load reports as.
@@ -72,8 +75,13 @@ type Config struct {
 	// Settle is the least time between two recomputations of a workspace's
 	// communities and betweenness; the service also waits four times as
 	// long as the last one took, which bounds that work to a fifth of a
-	// core however busy the workspace.
-	Settle time.Duration
+	// core. Within that budget, it recomputes them in a lull (no change
+	// applied for Lull), or when they are SettleMaxAge old whatever the
+	// writes: seconds of a core taken from answering, under a stream of
+	// writes, only once in a while.
+	Settle       time.Duration
+	Lull         time.Duration
+	SettleMaxAge time.Duration
 	// Retime is how old a network's time (analytics.Network.Now) may get
 	// before every strength is computed again for the present.
 	Retime time.Duration
@@ -148,6 +156,9 @@ type workspace struct {
 	applied    []applied // when recent versions were applied, oldest first
 	settling   bool
 	nextSettle time.Time
+	settledAt  time.Time   // the last recomputation (or load)
+	lastApply  time.Time   // when the last change was applied
+	beating    atomic.Bool // a heartbeat (and compaction) is under way
 	// When the last checkpoint was written, and whether one is being written.
 	checkpointAt  time.Time
 	checkpointing bool
@@ -176,7 +187,7 @@ func New(cfg Config) *Service {
 		def time.Duration
 	}{{&cfg.Poll, DefaultPoll}, {&cfg.Idle, DefaultIdle}, {&cfg.Keep, DefaultKeep},
 		{&cfg.Heartbeat, DefaultHeartbeat}, {&cfg.Settle, DefaultSettle}, {&cfg.Retime, DefaultRetime},
-		{&cfg.Checkpoint, DefaultCheckpoint}} {
+		{&cfg.Checkpoint, DefaultCheckpoint}, {&cfg.Lull, DefaultLull}, {&cfg.SettleMaxAge, DefaultSettleAge}} {
 		if d.v == &cfg.Checkpoint && *d.v < 0 {
 			continue
 		}
@@ -368,7 +379,10 @@ func (w *workspace) appliedAt(version uint64) time.Time {
 
 // publish makes net the workspace's network; the caller holds s.mu.
 func (s *Service) publish(w *workspace, net *analytics.Network, now time.Time) {
-	w.net, w.builtAt = net, now
+	if w.net == nil {
+		w.settledAt = now // the first recomputation waits like the others
+	}
+	w.net, w.builtAt, w.lastApply = net, now, now
 	v := net.Snapshot().Version
 	if v >= w.latest {
 		w.latest, w.checkedAt = v, now
@@ -436,15 +450,23 @@ func (s *Service) run(w *workspace) {
 		}
 		now := s.cfg.Now()
 		s.maintain(w, now)
-		if now.Sub(beat) >= s.cfg.Heartbeat {
+		// Writes of their own, off the follower's path: a compaction
+		// deleting thousands of entries takes seconds.
+		if now.Sub(beat) >= s.cfg.Heartbeat && !w.beating.Load() {
 			beat = now
-			s.heartbeat(w)
-		}
-		if now.Sub(compact) >= time.Minute {
-			compact = now
-			if _, err := s.cfg.Store.CompactFeed(s.ctx, w.id, s.cfg.Keep); err != nil && s.ctx.Err() == nil {
-				s.log.Warn("analytics: feed compaction failed", slog.String("workspace", w.id), slog.String("error", err.Error()))
-			}
+			w.beating.Store(true)
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				defer w.beating.Store(false)
+				s.heartbeat(w)
+				if time.Since(compact) >= time.Minute {
+					compact = time.Now()
+					if _, err := s.cfg.Store.CompactFeed(s.ctx, w.id, s.cfg.Keep); err != nil && s.ctx.Err() == nil {
+						s.log.Warn("analytics: feed compaction failed", slog.String("workspace", w.id), slog.String("error", err.Error()))
+					}
+				}
+			}()
 		}
 		timer := time.NewTimer(wait)
 		select {
@@ -531,7 +553,7 @@ func (s *Service) load(w *workspace, fromCheckpoint bool) (err error) {
 			return err
 		}
 		progress("catching up", 0, 0)
-		net, err = s.applyFeed(w, net)
+		net, err = s.applyFeed(w, net, false)
 		if errors.Is(err, errReload) && attempt < 2 {
 			continue
 		} else if err != nil {
@@ -557,20 +579,29 @@ func (s *Service) load(w *workspace, fromCheckpoint bool) (err error) {
 // errReload says the feed cannot bring the network up to date.
 var errReload = errors.New("the feed cannot be applied: reload")
 
-// applyFeed applies the feed after net's version to net, in pieces, and
-// returns the network at the newest version.
-func (s *Service) applyFeed(w *workspace, net *analytics.Network) (*analytics.Network, error) {
+// applyFeed applies the feed after net's version to net, in pieces, up to
+// the version the workspace had when it started (writes keep coming: the
+// next poll takes them), and returns the network it reached. With publish,
+// each piece is published as soon as it is applied, unless w's network is
+// no longer the one it started from (a reload replaced it).
+func (s *Service) applyFeed(w *workspace, net *analytics.Network, publish bool) (*analytics.Network, error) {
+	var target uint64
 	for {
 		from := net.Snapshot().Version
+		readAt := time.Now()
 		r, err := s.cfg.Store.ReadFeed(s.ctx, w.id, from, feedReadLimit)
 		if err != nil {
 			return nil, err
 		}
+		read := time.Since(readAt)
 		s.mu.Lock()
 		w.latest = max(w.latest, r.Version)
 		s.mu.Unlock()
 		if r.Gap {
 			return nil, errReload
+		}
+		if target == 0 {
+			target = r.Version
 		}
 		if r.Through == from {
 			return net, nil
@@ -586,17 +617,34 @@ func (s *Service) applyFeed(w *workspace, net *analytics.Network) (*analytics.Ne
 			return nil, fmt.Errorf("%w: %w", errReload, err)
 		}
 		s.log.Debug("analytics: changes applied", slog.String("workspace", w.id), slog.Uint64("from", from),
-			slog.Uint64("to", r.Through), slog.Int("changes", len(r.Changes)), slog.Duration("took", time.Since(start)))
+			slog.Uint64("to", r.Through), slog.Int("changes", len(r.Changes)), slog.Duration("read", read),
+			slog.Duration("took", time.Since(start)))
+		if publish {
+			s.mu.Lock()
+			if w.net != net {
+				s.mu.Unlock()
+				return next, nil
+			}
+			s.publish(w, next, s.cfg.Now())
+			s.mu.Unlock()
+		}
 		net = next
+		if r.Through >= target {
+			return net, nil
+		}
 	}
 }
 
 // catchUp brings the published network up to the workspace's version; a
 // feed that cannot be applied makes it reload in full.
 func (s *Service) catchUp(w *workspace, net *analytics.Network) error {
+	polled := time.Now()
 	v, err := s.cfg.Store.FeedVersion(s.ctx, w.id)
 	if err != nil {
 		return err
+	}
+	if d := time.Since(polled); d > 100*time.Millisecond {
+		s.log.Debug("analytics: slow poll", slog.String("workspace", w.id), slog.Duration("took", d))
 	}
 	now := s.cfg.Now()
 	s.mu.Lock()
@@ -608,21 +656,13 @@ func (s *Service) catchUp(w *workspace, net *analytics.Network) error {
 	if v <= net.Snapshot().Version {
 		return nil
 	}
-	next, err := s.applyFeed(w, net)
+	_, err = s.applyFeed(w, net, true)
 	if errors.Is(err, errReload) {
 		s.log.Info("analytics: the feed cannot be applied, reloading", slog.String("workspace", w.id),
 			slog.String("reason", err.Error()))
 		return s.load(w, true)
 	}
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	if w.net == net { // not replaced by a reload meanwhile
-		s.publish(w, next, s.cfg.Now())
-	}
-	s.mu.Unlock()
-	return nil
+	return err
 }
 
 // maintain starts the background work the network is due: communities and
@@ -631,7 +671,8 @@ func (s *Service) catchUp(w *workspace, net *analytics.Network) error {
 func (s *Service) maintain(w *workspace, now time.Time) {
 	s.mu.Lock()
 	net := w.net
-	due := net != nil && !w.settling && !net.Settled() && !now.Before(w.nextSettle)
+	due := net != nil && !w.settling && !net.Settled() && !now.Before(w.nextSettle) &&
+		(now.Sub(w.lastApply) >= s.cfg.Lull || now.Sub(w.settledAt) >= s.cfg.SettleMaxAge)
 	if due {
 		w.settling = true
 	}
@@ -648,7 +689,8 @@ func (s *Service) maintain(w *workspace, now time.Time) {
 			took := time.Since(start)
 			s.mu.Lock()
 			w.settling = false
-			w.nextSettle = s.cfg.Now().Add(max(s.cfg.Settle, 4*took))
+			w.settledAt = s.cfg.Now()
+			w.nextSettle = w.settledAt.Add(max(s.cfg.Settle, 4*took))
 			s.mu.Unlock()
 			s.log.Debug("analytics: communities and betweenness recomputed", slog.String("workspace", w.id),
 				slog.Uint64("version", net.Snapshot().Version), slog.Duration("took", took))

@@ -160,7 +160,8 @@ func TestFollow(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	other := newService(t, s, live.Config{})
+	// Its network is seen at the same time as want, or recency differs.
+	other := newService(t, s, live.Config{Now: func() time.Time { return want.Now() }})
 	started, _, err := other.Network(ctx, w.ID)
 	if err != nil {
 		t.Fatal(err)
