@@ -490,7 +490,7 @@ func (s *Server) analyticsStatus(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"built": built, "freshness": f})
 }
 
-// refreshAnalytics starts a rebuild and returns its job.
+// refreshAnalytics starts a full reload and returns its job.
 func (s *Server) refreshAnalytics(c *gin.Context) {
 	id, err := s.live.Refresh(c, ws(c))
 	if err != nil {
