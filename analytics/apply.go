@@ -98,10 +98,12 @@ func (net *Network) shareAdjacency(snap *graph.Snapshot) *Network {
 // Apply returns the network of the graph after changes, applied in order,
 // as of version (the feed version of the last change). The network's
 // snapshot must be in canonical order (graph.Snapshot; the store loads it so,
-// and Apply keeps it so). Changes that refer to people or organisations the
-// graph does not hold are left out, as a fresh snapshot leaves them out; a
-// deleted person takes their ties, positions and place in interactions with
-// them, as the store's DeletePerson does.
+// and Apply keeps it so, but for interactions it appends). Changes that refer
+// to people or organisations the graph does not hold are left out, as a
+// fresh snapshot leaves them out; a deleted person takes their ties,
+// positions and place in interactions with them, as the store's
+// DeletePerson does. Apply tries the fast path (fastapply.go), then the
+// growing one (grow.go), then rebuilds the arrays from the changed snapshot.
 //
 // Apply fails with EINVALID on a graph.ChangeReload (the caller must load
 // the workspace again) and on a snapshot not in canonical order.

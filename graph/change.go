@@ -1,7 +1,5 @@
 package graph
 
-import "time"
-
 // ChangeKind names the kind of entity a Change is about.
 type ChangeKind string
 
@@ -130,12 +128,4 @@ type FeedRead struct {
 	// Gap is true when changes the reader needs were already compacted
 	// away: it must reload the workspace in full.
 	Gap bool
-}
-
-// FeedReplica is a follower of a workspace's change feed: a process holding
-// the workspace's analytics network, and the version it has reached.
-type FeedReplica struct {
-	ID      string
-	Version uint64
-	SeenAt  time.Time
 }

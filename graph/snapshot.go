@@ -17,7 +17,9 @@ import (
 // always gives the same indexes (and seeded analytics the same answers),
 // however it was reached: People, Organizations, Interactions, Members and
 // each person's Jobs by id, each interaction's People ascending, Events in
-// interaction order (then by pair); Ties in no particular order.
+// interaction order (then by pair); Ties in no particular order. One kept
+// current by analytics.Network.Apply may list its latest interactions, and
+// their events, after the others.
 type Snapshot struct {
 	WorkspaceID string
 	// Version is the workspace's change-feed version read before loading:

@@ -47,8 +47,11 @@ const feedMaxAge = 24 * time.Hour
 // workspace queue on it, which is also what numbers the versions in commit
 // order. A change carries the entity after the write (see graph.Change),
 // so a write path records what it wrote, not what it was asked to write: a
-// tie an Upsert matched by its pair keeps its stored id. With no changes
+// tie an Upsert matched by its pair keeps its stored id; a deletion lists
+// what went with the entity (DeletePerson's personCascade). With no changes
 // it does nothing: the version only moves when there is something to apply.
+// Writes the analytics do not read (notes, tokens, reports, deliveries)
+// record nothing.
 func recordChanges(ctx context.Context, tx neo4j.ManagedTransaction, ws string, changes ...graph.Change) error {
 	if len(changes) == 0 {
 		return nil
