@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -288,39 +287,12 @@ func (net *Network) halfEdge(u, v int32) int32 {
 	return net.off[u] + int32(k)
 }
 
-// canonical returns the snapshot with the interactions the fast path
-// appended put in id order, and the events in the order of their
+// canonicalSnapshot returns the snapshot with the interactions the fast
+// path appended put in id order, and the events in the order of their
 // interactions, as the full path of Apply wants them.
 func (net *Network) canonicalSnapshot() *graph.Snapshot {
-	s := net.snap
-	if net.interSorted == len(s.Interactions) {
-		return s
+	if net.interSorted == len(net.snap.Interactions) {
+		return net.snap
 	}
-	order := make([]int32, len(s.Interactions))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(s.Interactions[a].ID, s.Interactions[b].ID) })
-	at := make([]int32, len(order)) // old index → new
-	ins := make([]graph.SnapInteraction, len(order))
-	for k, o := range order {
-		ins[k], at[o] = s.Interactions[o], int32(k)
-	}
-	// A counting sort keeps each interaction's events in their order.
-	start := make([]int32, len(ins)+1)
-	for _, ev := range s.Events {
-		start[at[ev.Interaction]+1]++
-	}
-	for k := range ins {
-		start[k+1] += start[k]
-	}
-	evs := make([]graph.SnapEvent, len(s.Events))
-	for _, ev := range s.Events {
-		k := at[ev.Interaction]
-		ev.Interaction = k
-		evs[start[k]] = ev
-		start[k]++
-	}
-	return &graph.Snapshot{WorkspaceID: s.WorkspaceID, Version: s.Version, LoadedAt: s.LoadedAt, People: s.People,
-		Organizations: s.Organizations, Ties: s.Ties, Interactions: ins, Events: evs, Members: s.Members}
+	return net.snap.Canonical()
 }

@@ -192,3 +192,42 @@ func AppendEvents(dst []SnapEvent, k int32, in *SnapInteraction, index func(id s
 	}
 	return dst
 }
+
+// Canonical returns s when its interactions are in id order and its events
+// in theirs, or else a copy that puts them so (sharing the rest): a snapshot
+// kept current by analytics.Network.Apply lists its latest interactions, and
+// their events, after the others.
+func (s *Snapshot) Canonical() *Snapshot {
+	byID := func(a, b SnapInteraction) int { return strings.Compare(a.ID, b.ID) }
+	if slices.IsSortedFunc(s.Interactions, byID) &&
+		slices.IsSortedFunc(s.Events, func(a, b SnapEvent) int { return int(a.Interaction) - int(b.Interaction) }) {
+		return s
+	}
+	order := make([]int32, len(s.Interactions))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(s.Interactions[a].ID, s.Interactions[b].ID) })
+	at := make([]int32, len(order)) // old index → new
+	ins := make([]SnapInteraction, len(order))
+	for k, o := range order {
+		ins[k], at[o] = s.Interactions[o], int32(k)
+	}
+	// A counting sort keeps each interaction's events in their order.
+	start := make([]int32, len(ins)+1)
+	for _, ev := range s.Events {
+		start[at[ev.Interaction]+1]++
+	}
+	for k := range ins {
+		start[k+1] += start[k]
+	}
+	evs := make([]SnapEvent, len(s.Events))
+	for _, ev := range s.Events {
+		k := at[ev.Interaction]
+		ev.Interaction = k
+		evs[start[k]] = ev
+		start[k]++
+	}
+	return &Snapshot{WorkspaceID: s.WorkspaceID, Version: s.Version, Checkpoint: s.Checkpoint, LoadedAt: s.LoadedAt,
+		People: s.People, Organizations: s.Organizations, Ties: s.Ties, Interactions: ins, Events: evs, Members: s.Members}
+}

@@ -31,8 +31,9 @@ func heapMiB() float64 {
 // from a new service to the network ready to answer (snapshot, strengths,
 // catching up with the feed), reading the graph through Cypher ("graph")
 // or the workspace's checkpoint ("checkpoint", written first if missing).
-// It reports the network's memory (the live heap it adds, communities and
-// betweenness included) and that per million ties.
+// It reports the network's memory (the live heap it adds; communities and
+// betweenness, recomputed later, add a few bytes per person) and that per
+// million ties.
 //
 //	scripts/test.sh -run '^$' -bench ColdStart -benchtime 3x ./graph/live -args -bench.workspace ID
 func BenchmarkColdStart(b *testing.B) {
@@ -52,7 +53,7 @@ func BenchmarkColdStart(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StopTimer()
-			svc.Close() // after the communities and betweenness it computes after a load
+			svc.Close() // and whatever it started after the load
 			mem = heapMiB() - base
 			b.StartTimer()
 		}

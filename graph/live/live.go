@@ -541,6 +541,11 @@ func (s *Service) load(w *workspace, fromCheckpoint bool) (err error) {
 		snap, err = s.cfg.Store.LoadSnapshot(s.ctx, w.id, graph.SnapshotOptions{Progress: func(read int) {
 			progress("loading snapshot", read, 0)
 		}, Checkpoint: fromCheckpoint && attempt == 0 && s.cfg.Checkpoint > 0})
+		if err != nil && fromCheckpoint && attempt == 0 && s.ctx.Err() == nil {
+			s.log.Warn("analytics: the checkpoint cannot be read, loading the graph", slog.String("workspace", w.id),
+				slog.String("error", err.Error()))
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("load snapshot: %w", err)
 		}

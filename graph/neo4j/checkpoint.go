@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"encoding/gob"
 	"fmt"
 	"io"
 	"slices"
@@ -17,8 +16,8 @@ import (
 
 // Snapshot checkpoints. Reading a large workspace through Cypher costs one
 // row per person and per interaction, tens of seconds for 100k people; a
-// checkpoint is the same canonical snapshot, encoded compactly (gob,
-// deflated) into a few byte-array properties of (:FeedCheckpoint {workspaceId,
+// checkpoint is the same canonical snapshot, encoded compactly
+// (checkpointcodec.go, deflated) into a few byte-array properties of (:FeedCheckpoint {workspaceId,
 // version, part, parts, data}) nodes, which Bolt streams in a second or so.
 // A replica writes one from the network it keeps current with the change
 // feed (WriteCheckpoint); a replica starting reads the newest
@@ -30,27 +29,7 @@ const checkpointPart = 4 << 20
 
 // checkpointFormat is the version of the encoding; checkpoints of another
 // are ignored, and replaced by the next one written.
-const checkpointFormat = 2
-
-// checkpoint is what a checkpoint holds: a canonical snapshot without its
-// events, which follow from its interactions and ties, and with the
-// interactions' people as indexes, which take a few bytes where ids take 26.
-type checkpoint struct {
-	Version       uint64
-	People        []graph.SnapPerson
-	Organizations []graph.SnapOrganization
-	Ties          []graph.SnapTie
-	Interactions  []checkpointInteraction
-	Members       []graph.SnapMember
-}
-
-type checkpointInteraction struct {
-	ID        string
-	At        int64
-	Kind      graph.InteractionKind
-	Initiator int32 // index + 1; 0: none
-	People    []int32
-}
+const checkpointFormat = 3
 
 // WriteCheckpoint stores snap, a canonical snapshot of the whole workspace
 // at snap.Version, as the workspace's checkpoint, unless the workspace has
@@ -61,22 +40,18 @@ func (s *Store) WriteCheckpoint(ctx context.Context, ws string, snap *graph.Snap
 	if err != nil || newer {
 		return false, err
 	}
-	ins := make([]checkpointInteraction, len(snap.Interactions))
-	for k, in := range snap.Interactions {
-		c := checkpointInteraction{ID: in.ID, At: in.At, Kind: in.Kind, Initiator: snap.Index(in.Initiator) + 1,
-			People: make([]int32, len(in.People))}
-		for i, p := range in.People {
-			c.People[i] = snap.Index(p)
-		}
-		ins[k] = c
+	// In id order, as a load from the graph has them (a network kept
+	// current appends its latest interactions).
+	sorted := snap.Interactions
+	if !slices.IsSortedFunc(sorted, func(a, b graph.SnapInteraction) int { return strings.Compare(a.ID, b.ID) }) {
+		sorted = slices.SortedFunc(slices.Values(sorted), func(a, b graph.SnapInteraction) int { return strings.Compare(a.ID, b.ID) })
 	}
 	var buf bytes.Buffer
 	zw, err := flate.NewWriter(&buf, flate.BestSpeed)
 	if err != nil {
 		return false, err
 	}
-	if err := gob.NewEncoder(zw).Encode(checkpoint{Version: snap.Version, People: snap.People,
-		Organizations: snap.Organizations, Ties: snap.Ties, Interactions: ins, Members: snap.Members}); err != nil {
+	if _, err := zw.Write(encodeSnapshot(snap.Canonical())); err != nil {
 		return false, fmt.Errorf("encode checkpoint: %w", err)
 	}
 	if err := zw.Close(); err != nil {
@@ -171,39 +146,14 @@ func (s *Store) loadCheckpoint(ctx context.Context, ws string) (*graph.Snapshot,
 	if err != nil || version < 0 || seen != parts {
 		return nil, err
 	}
-	var cp checkpoint
-	if err := gob.NewDecoder(flate.NewReader(bytes.NewReader(data))).Decode(&cp); err != nil && err != io.EOF {
-		return nil, fmt.Errorf("decode checkpoint: %w", err)
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(data)))
+	if err != nil {
+		return nil, fmt.Errorf("inflate checkpoint: %w", err)
 	}
-	snap := &graph.Snapshot{WorkspaceID: ws, Version: cp.Version, Checkpoint: true, LoadedAt: s.Now(), People: cp.People,
-		Organizations: cp.Organizations, Ties: cp.Ties, Interactions: make([]graph.SnapInteraction, len(cp.Interactions)),
-		Members: cp.Members}
-	for k, c := range cp.Interactions {
-		in := graph.SnapInteraction{ID: c.ID, At: c.At, Kind: internKind(string(c.Kind)), People: make([]string, len(c.People))}
-		if c.Initiator > 0 {
-			in.Initiator = snap.People[c.Initiator-1].ID
-		}
-		for i, p := range c.People {
-			in.People[i] = snap.People[p].ID
-		}
-		snap.Interactions[k] = in
+	snap, err := decodeSnapshot(raw)
+	if err != nil {
+		return nil, fmt.Errorf("decode checkpoint of version %d: %w", version, err)
 	}
-	// A network kept current lists its latest interactions last.
-	slices.SortFunc(snap.Interactions, func(a, b graph.SnapInteraction) int { return strings.Compare(a.ID, b.ID) })
-	type pair struct{ a, b int32 }
-	tieIndex := make(map[pair]int32, len(snap.Ties))
-	for i := range snap.Ties {
-		snap.Ties[i].Source = internSource(string(snap.Ties[i].Source))
-		tieIndex[pair{snap.Ties[i].A, snap.Ties[i].B}] = int32(i)
-	}
-	tieOf := func(a, b int32) int32 {
-		if t, ok := tieIndex[pair{a, b}]; ok {
-			return t
-		}
-		return -1
-	}
-	for k := range snap.Interactions {
-		snap.Events = graph.AppendEvents(snap.Events, int32(k), &snap.Interactions[k], snap.Index, tieOf)
-	}
+	snap.WorkspaceID, snap.Checkpoint, snap.LoadedAt = ws, true, s.Now()
 	return snap, nil
 }
