@@ -339,6 +339,15 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// snapTie is t between people a < b of a snapshot.
+func snapTie(a, b int32, t *graph.Tie) graph.SnapTie {
+	var override float64
+	if t.Strength != nil {
+		override = *t.Strength
+	}
+	return graph.SnapTie{A: a, B: b, Since: unix(t.Since), Source: t.Source, Override: override, Context: t.Context}
+}
+
 func unix(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
@@ -393,12 +402,13 @@ func (a *applier) find(id string) int32 {
 	return int32(i)
 }
 
+// findOld returns the index of the person in the old snapshot, or -1 when
+// they were not there or were deleted on the way.
 func (a *applier) findOld(id string) int32 {
-	i, ok := slices.BinarySearchFunc(a.old.People, id, func(p graph.SnapPerson, id string) int { return strings.Compare(p.ID, id) })
-	if !ok || a.d.purged[id] {
+	if a.d.purged[id] {
 		return -1
 	}
-	return int32(i)
+	return a.net.findPersonIndex(id)
 }
 
 func snapPerson(p *graph.Person) graph.SnapPerson {
@@ -628,10 +638,6 @@ func (a *applier) ties() {
 			continue
 		}
 		x, y = min(x, y), max(x, y)
-		var override float64
-		if t.Strength != nil {
-			override = *t.Strength
-		}
 		// Old interactions can hold the pair only if both were there.
 		if a.findOld(k.a) >= 0 && a.findOld(k.b) >= 0 {
 			if a.addedEnd == nil {
@@ -640,8 +646,7 @@ func (a *applier) ties() {
 			a.addedEnd[k.a], a.addedEnd[k.b] = true, true
 		}
 		a.added[[2]int32{x, y}] = int32(len(ties))
-		ties = append(ties, graph.SnapTie{A: x, B: y, Since: unix(t.Since), Source: t.Source, Override: override,
-			Context: t.Context})
+		ties = append(ties, snapTie(x, y, t))
 	}
 	a.s.Ties = ties
 	a.touched = make([]bool, len(ties))

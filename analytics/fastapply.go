@@ -70,6 +70,36 @@ func (net *Network) findInteraction(id string) int {
 	return -1
 }
 
+// removesNothing reports whether d removes no person, organisation or
+// position and changes no position, on a network the fast and growing
+// paths can take, with room for d's interactions among those out of order.
+func (net *Network) removesNothing(d *delta) bool {
+	if len(d.purged) > 0 || len(d.orgsPurged) > 0 || len(d.jobs) > 0 || net.dups != nil ||
+		len(net.snap.Interactions)-net.interSorted+len(d.inters) > maxTail {
+		return false
+	}
+	for id, o := range d.orgs {
+		if o == nil || net.orgAt(id) < 0 {
+			return false // organisations are not added here: their indexes would move
+		}
+	}
+	return true
+}
+
+// orgAt returns the index of the organisation with the given id in the
+// snapshot, or -1.
+func (net *Network) orgAt(id string) int {
+	i, ok := slices.BinarySearchFunc(net.snap.Organizations, id, func(o graph.SnapOrganization, id string) int {
+		return strings.Compare(o.ID, id)
+	})
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// findPersonIndex returns the index of the person with the given id in the
+// snapshot, or -1.
 func (net *Network) findPersonIndex(id string) int32 {
 	if id == "" {
 		return -1
@@ -86,8 +116,7 @@ func (net *Network) findPersonIndex(id string) int32 {
 // place, or changes an interaction already there.
 func (net *Network) fastApply(version uint64, d *delta) *Network {
 	old := net.snap
-	if len(d.purged) > 0 || len(d.orgsPurged) > 0 || len(d.jobs) > 0 || net.dups != nil ||
-		len(old.Interactions)-net.interSorted+len(d.inters) > maxTail {
+	if !net.removesNothing(d) {
 		return nil
 	}
 	for id, p := range d.people {
@@ -95,20 +124,7 @@ func (net *Network) fastApply(version uint64, d *delta) *Network {
 			return nil
 		}
 	}
-	orgAt := func(id string) int {
-		i, ok := slices.BinarySearchFunc(old.Organizations, id, func(o graph.SnapOrganization, id string) int {
-			return strings.Compare(o.ID, id)
-		})
-		if !ok {
-			return -1
-		}
-		return i
-	}
-	for id, o := range d.orgs {
-		if o == nil || orgAt(id) < 0 {
-			return nil
-		}
-	}
+	orgAt := net.orgAt
 	type tieUpdate struct {
 		i int32 // snapshot tie
 		t *graph.Tie
@@ -170,11 +186,7 @@ func (net *Network) fastApply(version uint64, d *delta) *Network {
 		s.Ties = slices.Clone(old.Ties)
 		for _, u := range ties {
 			t := &s.Ties[u.i]
-			var override float64
-			if u.t.Strength != nil {
-				override = *u.t.Strength
-			}
-			*t = graph.SnapTie{A: t.A, B: t.B, Since: unix(u.t.Since), Source: u.t.Source, Override: override, Context: u.t.Context}
+			*t = snapTie(t.A, t.B, u.t)
 			touched[net.tieEdge[u.i]] = true
 		}
 	}

@@ -22,24 +22,10 @@ import (
 // (old interactions may hold that pair: the full path finds their events).
 func (net *Network) growApply(version uint64, d *delta) *Network {
 	old := net.snap
-	if len(d.purged) > 0 || len(d.orgsPurged) > 0 || len(d.jobs) > 0 || net.dups != nil ||
-		len(old.Interactions)-net.interSorted+len(d.inters) > maxTail {
+	if !net.removesNothing(d) {
 		return nil
 	}
-	orgAt := func(id string) int {
-		i, ok := slices.BinarySearchFunc(old.Organizations, id, func(o graph.SnapOrganization, id string) int {
-			return strings.Compare(o.ID, id)
-		})
-		if !ok {
-			return -1
-		}
-		return i
-	}
-	for id, o := range d.orgs {
-		if o == nil || orgAt(id) < 0 {
-			return nil
-		}
-	}
+	orgAt := net.orgAt
 	var added []string // new people's ids
 	for id, p := range d.people {
 		if p == nil {
@@ -155,22 +141,13 @@ func (net *Network) growApply(version uint64, d *delta) *Network {
 		ties := make([]graph.SnapTie, len(old.Ties), len(old.Ties)+len(fresh))
 		for i, t := range old.Ties {
 			if u := updates[int32(i)]; u != nil {
-				var override float64
-				if u.Strength != nil {
-					override = *u.Strength
-				}
-				t = graph.SnapTie{A: t.A, B: t.B, Since: unix(u.Since), Source: u.Source, Override: override, Context: u.Context}
+				t = snapTie(t.A, t.B, u)
 			}
 			t.A, t.B = person(t.A), person(t.B)
 			ties[i] = t
 		}
 		for _, f := range fresh {
-			var override float64
-			if f.t.Strength != nil {
-				override = *f.t.Strength
-			}
-			ties = append(ties, graph.SnapTie{A: f.a, B: f.b, Since: unix(f.t.Since), Source: f.t.Source, Override: override,
-				Context: f.t.Context})
+			ties = append(ties, snapTie(f.a, f.b, f.t))
 		}
 		s.Ties = ties
 	}
