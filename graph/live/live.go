@@ -413,6 +413,7 @@ func (s *Service) run(w *workspace) {
 	var beat, compact time.Time
 	failures := 0
 	for {
+		polled := time.Now()
 		s.mu.Lock()
 		net, reload, idle := w.net, w.reload, s.cfg.Now().Sub(w.lastUsed) > s.cfg.Idle
 		s.mu.Unlock()
@@ -438,7 +439,9 @@ func (s *Service) run(w *workspace) {
 			s.log.Info("analytics: workspace gone", slog.String("workspace", w.id))
 			return
 		}
-		wait := s.cfg.Poll
+		// Polls start every Poll, however long applying took: a write
+		// waits for the next poll, not for a poll after the work.
+		wait := max(0, s.cfg.Poll-time.Since(polled))
 		if err != nil {
 			// Neo4j down, say: try again, less and less often.
 			failures++
