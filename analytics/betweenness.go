@@ -3,7 +3,6 @@ package analytics
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -56,16 +55,28 @@ func newBetweennessResult(values []float64, exact bool) *BetweennessResult {
 
 // Betweenness returns the shortest-path (hop count) betweenness of every
 // person, cached after the first call: exact when n·m ≤ AutoExactWork,
-// otherwise sampled with DefaultEpsilon and DefaultDelta.
+// otherwise sampled with DefaultEpsilon and DefaultDelta. Like Communities,
+// a network made by Apply answers with the carried result of the network it
+// came from until its own is computed.
 func (net *Network) Betweenness() *BetweennessResult {
+	if b := net.btw.Load(); b != nil {
+		return b
+	}
+	if net.carried != nil && net.carried.btw != nil {
+		return net.carried.btw
+	}
+	return net.ownBetweenness()
+}
+
+func (net *Network) ownBetweenness() *BetweennessResult {
 	net.btwOnce.Do(func() {
 		if float64(net.Len())*float64(net.NumTies()) <= AutoExactWork {
-			net.btw = net.BetweennessExact()
+			net.btw.Store(net.BetweennessExact())
 		} else {
-			net.btw = net.BetweennessSampled(DefaultEpsilon, DefaultDelta, net.seed)
+			net.btw.Store(net.BetweennessSampled(DefaultEpsilon, DefaultDelta, net.seed))
 		}
 	})
-	return net.btw
+	return net.btw.Load()
 }
 
 // BetweennessExact computes betweenness centrality with Brandes' algorithm
@@ -81,7 +92,7 @@ func (net *Network) Betweenness() *BetweennessResult {
 // per worker.
 func (net *Network) BetweennessExact() *BetweennessResult {
 	n := net.Len()
-	partial := brandesWorkers(n, n, func(b *brandes, s int) { net.brandesFrom(b, int32(s)) })
+	partial := net.brandesWorkers(n, n, func(b *brandes, s int) { net.brandesFrom(b, int32(s)) })
 	values := make([]float64, n)
 	for _, p := range partial {
 		for i, v := range p {
@@ -94,10 +105,11 @@ func (net *Network) BetweennessExact() *BetweennessResult {
 	return newBetweennessResult(values, true)
 }
 
-// brandesWorkers calls fn for tasks 0..tasks-1 from GOMAXPROCS goroutines,
-// each with its own scratch space of n nodes, and returns their b.bc.
-func brandesWorkers(n, tasks int, fn func(b *brandes, task int)) [][]float64 {
-	workers := max(min(runtime.GOMAXPROCS(0), tasks), 1)
+// brandesWorkers calls fn for tasks 0..tasks-1 from the network's workers
+// (Options.Workers), each with its own scratch space of n nodes, and
+// returns their b.bc.
+func (net *Network) brandesWorkers(n, tasks int, fn func(b *brandes, task int)) [][]float64 {
+	workers := max(min(net.workers(), tasks), 1)
 	partial := make([][]float64, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -218,7 +230,7 @@ func (net *Network) BetweennessSampled(epsilon, delta float64, seed uint64) *Bet
 	}
 	vd := net.vertexDiameterBound()
 	r := SampleSize(vd, epsilon, delta)
-	partial := brandesWorkers(n, r, func(b *brandes, i int) {
+	partial := net.brandesWorkers(n, r, func(b *brandes, i int) {
 		rng := rand.New(rand.NewPCG(seed, uint64(i)))
 		u := int32(rng.IntN(n))
 		v := int32(rng.IntN(n - 1))
@@ -400,7 +412,7 @@ func (net *Network) BetweennessFromSources(sources []int32) []float64 {
 	for _, s := range sources {
 		net.checkPerson(s)
 	}
-	partial := brandesWorkers(n, len(sources), func(b *brandes, i int) { net.brandesFrom(b, sources[i]) })
+	partial := net.brandesWorkers(n, len(sources), func(b *brandes, i int) { net.brandesFrom(b, sources[i]) })
 	values := make([]float64, n)
 	for _, p := range partial {
 		for i, v := range p {

@@ -29,10 +29,24 @@ type Circle struct {
 }
 
 // Communities returns the Louvain partition at resolution 1 with the
-// network's seed, computed once and cached.
+// network's seed, computed once and cached. A network made by Apply answers
+// with the partition of the network it came from (adjusted: people added
+// since are circles of their own) until its own is computed, by Settle or
+// by a call to Communities on a network that carries none; Staleness says
+// which one it is.
 func (net *Network) Communities() *Communities {
-	net.commOnce.Do(func() { net.comm = net.Louvain(1, net.seed) })
-	return net.comm
+	if c := net.comm.Load(); c != nil {
+		return c
+	}
+	if net.carried != nil && net.carried.comm != nil {
+		return net.carried.comm
+	}
+	return net.ownCommunities()
+}
+
+func (net *Network) ownCommunities() *Communities {
+	net.commOnce.Do(func() { net.comm.Store(net.Louvain(1, net.seed)) })
+	return net.comm.Load()
 }
 
 // Louvain partitions the network into communities by the Louvain method

@@ -11,6 +11,13 @@
 //
 //	net, err := analytics.NewNetwork(snap, time.Now(), nil)
 //
+// To follow a workspace's change feed, apply its changes (apply.go): Apply
+// returns a new network of the changed graph, equal to one built afresh,
+// computing again only the strengths the changes touch; communities and
+// betweenness carry over until Settle:
+//
+//	next, err := net.Apply(version, changes)
+//
 // Entry points, by caller:
 //
 //	tie strengths     net.Tie(e), net.Strength(a, b), net.ExplainTie(e)

@@ -5,7 +5,9 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexohq/nexo/graph"
@@ -23,6 +25,10 @@ type Options struct {
 	Strength StrengthModel
 	// Seed seeds Louvain and sampled betweenness; 0 means DefaultSeed.
 	Seed uint64
+	// Workers bounds the goroutines betweenness runs on; 0 means
+	// GOMAXPROCS. A server keeping networks current leaves a core to
+	// applying changes and answering.
+	Workers int
 }
 
 // Network is an analysis-ready, read-only view of a graph.Snapshot: a compact
@@ -34,6 +40,7 @@ type Network struct {
 	now   time.Time
 	model StrengthModel
 	seed  uint64
+	nwork int // Options.Workers
 
 	// CSR adjacency: the neighbours of u are adj[off[u]:off[u+1]], sorted;
 	// he gives the edge index of each half-edge, hw its strength and hc its
@@ -45,10 +52,12 @@ type Network struct {
 	hc  []float64
 
 	// Edges (merged ties) with ea[e] < eb[e]; etie is the first snapshot tie
-	// of the edge, dups the further ones merged into it.
+	// of the edge, dups the further ones merged into it; tieEdge is the edge
+	// of each snapshot tie (-1 for a self-loop).
 	ea, eb   []int32
 	etie     []int32
 	dups     map[int32][]int32
+	tieEdge  []int32
 	strength []float64
 
 	// Events of edge e, sorted by time: evIdx[evOff[e]:evOff[e+1]] index
@@ -60,14 +69,26 @@ type Network struct {
 	wmax []float64 // max_j w_ij
 
 	commOnce sync.Once
-	comm     *Communities
+	comm     atomic.Pointer[Communities]
 	btwOnce  sync.Once
-	btw      *BetweennessResult
+	btw      atomic.Pointer[BetweennessResult]
 	orgOnce  sync.Once
 	orgByID  map[string]int32
 
 	peopleOnce sync.Once
-	people     *peopleIndex
+	people     atomic.Pointer[peopleIndex]
+
+	// carried holds the communities and betweenness of the network this
+	// one was derived from by Apply, until this one's own are computed.
+	carried *carried
+	// canonical is set when the snapshot is known to be in canonical
+	// order (see graph.Snapshot), which Apply needs; but the interactions
+	// after interSorted, and their events, which Apply's fast path appends.
+	canonical   atomic.Bool
+	interSorted int
+	// The lineage's claims on the spare capacity of the interactions' and
+	// events' arrays (see appendOwned).
+	interTail, eventTail *tail
 }
 
 // NewNetwork builds the Network of s as seen at time now (the reference for
@@ -87,7 +108,7 @@ func NewNetwork(s *graph.Snapshot, now time.Time, opt *Options) (*Network, error
 	if n > math.MaxInt32-1 {
 		return nil, graph.Errorf(graph.ETOOLARGE, "A network of %d people is too large.", n)
 	}
-	net := &Network{snap: s, now: now, model: opt.Strength.withDefaults(), seed: opt.Seed}
+	net := &Network{snap: s, now: now, model: opt.Strength.withDefaults(), seed: opt.Seed, nwork: opt.Workers}
 	if net.seed == 0 {
 		net.seed = DefaultSeed
 	}
@@ -104,10 +125,19 @@ func NewNetwork(s *graph.Snapshot, now time.Time, opt *Options) (*Network, error
 			return nil, graph.Errorf(graph.EINVALID, "Event %d refers to a tie outside the snapshot.", i)
 		}
 	}
-	tieEdge := net.buildAdjacency()
-	net.indexEvents(tieEdge)
-	net.computeStrengths()
+	net.build(nil)
+	net.interSorted = len(s.Interactions)
+	net.interTail, net.eventTail = newTail(len(s.Interactions)), newTail(len(s.Events))
 	return net, nil
+}
+
+// build computes the adjacency, the events of each edge and the strengths;
+// reuse, when set, gives for each snapshot tie a strength still valid (NaN:
+// compute it).
+func (net *Network) build(reuse []float64) {
+	net.tieEdge = net.buildAdjacency()
+	net.indexEvents(net.tieEdge)
+	net.computeStrengths(reuse)
 }
 
 // buildAdjacency fills the CSR arrays and the edge list, and returns the edge
@@ -228,24 +258,46 @@ func (net *Network) indexEvents(tieEdge []int32) {
 			fill[e]++
 		}
 	}
-	evs := net.snap.Events
 	parallelFor(m, func(lo, hi int) {
 		for e := lo; e < hi; e++ {
-			seg := net.evIdx[net.evOff[e]:net.evOff[e+1]]
-			if len(seg) > 1 {
-				slices.SortStableFunc(seg, func(a, b int32) int {
-					return compareInt64(evs[a].At, evs[b].At)
-				})
-			}
+			net.sortEvents(net.evIdx[net.evOff[e]:net.evOff[e+1]])
 		}
 	})
 }
 
-func (net *Network) computeStrengths() {
+// sortEvents orders the events of one edge by time, and events at the same
+// time by the id of their interaction (or their index, in a snapshot that
+// lists no interactions): the order a snapshot loaded afresh gives them,
+// wherever Apply has put them in the array.
+func (net *Network) sortEvents(seg []int32) {
+	if len(seg) < 2 {
+		return
+	}
+	evs, ins := net.snap.Events, net.snap.Interactions
+	slices.SortStableFunc(seg, func(a, b int32) int {
+		if c := compareInt64(evs[a].At, evs[b].At); c != 0 {
+			return c
+		}
+		if x, y := evs[a].Interaction, evs[b].Interaction; int(x) < len(ins) && int(y) < len(ins) && x >= 0 && y >= 0 {
+			if c := strings.Compare(ins[x].ID, ins[y].ID); c != 0 {
+				return c
+			}
+		}
+		return compareInt64(int64(a), int64(b))
+	})
+}
+
+func (net *Network) computeStrengths(reuse []float64) {
 	m := len(net.ea)
 	net.strength = make([]float64, m)
 	parallelFor(m, func(lo, hi int) {
 		for e := lo; e < hi; e++ {
+			if reuse != nil && net.dups[int32(e)] == nil {
+				if w := reuse[net.etie[e]]; !math.IsNaN(w) {
+					net.strength[e] = w
+					continue
+				}
+			}
 			st := net.tieStats(int32(e), net.now.Unix(), false)
 			net.strength[e] = net.model.strength(&st)
 		}
@@ -368,6 +420,14 @@ func (net *Network) org(id string) int32 {
 		return i
 	}
 	return -1
+}
+
+// workers returns how many goroutines the costly computations may use.
+func (net *Network) workers() int {
+	if net.nwork > 0 {
+		return min(net.nwork, runtime.GOMAXPROCS(0))
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // parallelFor calls fn on contiguous chunks of [0, n) from GOMAXPROCS

@@ -159,8 +159,11 @@ type valueIndex struct {
 }
 
 func (net *Network) peopleIndex() *peopleIndex {
-	net.peopleOnce.Do(func() { net.people = newPeopleIndex(net) })
-	return net.people
+	if ix := net.people.Load(); ix != nil {
+		return ix
+	}
+	net.peopleOnce.Do(func() { net.people.Store(newPeopleIndex(net)) })
+	return net.people.Load()
 }
 
 // posting says that a person holds a key (a field value, an organisation).

@@ -134,7 +134,7 @@ func (s *Server) latestReport(ctx context.Context, a ask.Asker) (string, string,
 
 // mcpMap draws the member's ego map or the overview.
 func (s *Server) mcpMap(ctx context.Context, a ask.Asker, kind string, radius int, format string) ([]byte, error) {
-	net, _, err := s.cache.get(ctx, a.WorkspaceID)
+	net, _, err := s.live.Network(ctx, a.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}

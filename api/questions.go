@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/nexohq/nexo/analytics"
-	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/ask"
 	"github.com/nexohq/nexo/graph/i18n"
 )
@@ -44,7 +43,7 @@ func firstLanguage(h string) string {
 
 // network returns the workspace's analytics network, building it if needed.
 func (s *Server) network(c *gin.Context) (*analytics.Network, Freshness, bool) {
-	net, f, err := s.cache.get(c, ws(c))
+	net, f, err := s.live.Network(c, ws(c))
 	if err != nil {
 		s.Error(c, err)
 		return nil, f, false
@@ -171,18 +170,18 @@ func (s *Server) ledger(c *gin.Context) {
 
 // analyticsStatus says how fresh the workspace's analytics are.
 func (s *Server) analyticsStatus(c *gin.Context) {
-	f, built := s.cache.status(ws(c))
+	f, built := s.live.Status(ws(c))
 	c.JSON(http.StatusOK, gin.H{"built": built, "freshness": f})
 }
 
-// refreshAnalytics starts a rebuild and returns its job.
+// refreshAnalytics starts a full reload and returns its job.
 func (s *Server) refreshAnalytics(c *gin.Context) {
-	run := s.cache.refresh(ws(c))
-	if run == nil {
-		s.Error(c, graph.Errorf(graph.EUNAVAILABLE, "The refresh could not be started; try again in a moment."))
+	id, err := s.live.Refresh(c, ws(c))
+	if err != nil {
+		s.Error(c, err)
 		return
 	}
-	j, err := s.jobs.Get(c, ws(c), run.ID())
+	j, err := s.jobs.Get(c, ws(c), id)
 	if err != nil {
 		s.Error(c, err)
 		return

@@ -18,6 +18,7 @@ import (
 	"github.com/nexohq/nexo/graph/ask"
 	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/jobs"
+	"github.com/nexohq/nexo/graph/live"
 	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
 )
@@ -48,6 +49,9 @@ type Options struct {
 	// Capture connects and syncs accounts (graph/capture); nil gives one
 	// that imports mail files but cannot connect accounts (no key).
 	Capture *capture.Service
+	// Analytics keeps the workspaces' analytics networks (graph/live); nil
+	// gives one owned by the server, reporting its loads as the server's jobs.
+	Analytics *live.Service
 }
 
 // DefaultMaxImports is how many imports one workspace may run at once.
@@ -65,7 +69,8 @@ type Server struct {
 	started   time.Time
 
 	auth       *auth
-	cache      *analyticsCache
+	live       *live.Service
+	ownLive    bool // the server made live and closes it
 	ask        *ask.Service
 	jobs       *jobs.Tracker
 	ownJobs    bool // the server made jobs and closes it
@@ -110,11 +115,14 @@ func New(opt Options) *Server {
 		s.jobs = jobs.New(jobs.Options{Store: opt.Store, Logger: opt.Logger,
 			Limits: map[string]int{graph.JobImport: DefaultMaxImports}})
 	}
-	s.cache = newAnalyticsCache(s)
-	s.ask = ask.New(s.cache)
+	s.live, s.ownLive = opt.Analytics, opt.Analytics == nil
+	if s.ownLive {
+		s.live = live.New(live.Config{Store: opt.Store, Logger: opt.Logger, Jobs: newLiveJobs(s.jobs)})
+	}
+	s.ask = ask.New(s.live)
 	s.reports, s.ownReports = opt.Reports, opt.Reports == nil
 	if s.ownReports {
-		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger})
+		s.reports = report.NewService(report.Config{Store: opt.Store, Logger: opt.Logger, Networks: s.live.Current})
 	}
 	s.capture = opt.Capture
 	if s.capture == nil {
@@ -153,10 +161,12 @@ func (s *Server) Drain() { s.draining.Store(true) }
 
 // Close stops background work.
 func (s *Server) Close() error {
-	s.cache.close()
 	err := s.closeRenderer()
 	if s.ownReports {
 		err = errors.Join(err, s.reports.Close())
+	}
+	if s.ownLive {
+		err = errors.Join(err, s.live.Close())
 	}
 	if s.ownJobs {
 		err = errors.Join(err, s.jobs.Close())

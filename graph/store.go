@@ -122,6 +122,27 @@ type Store interface {
 	// LoadSnapshot reads the workspace's graph, or a neighbourhood, for the analytics.
 	LoadSnapshot(ctx context.Context, workspaceID string, opt SnapshotOptions) (*Snapshot, error)
 
+	// The change feed (see Change): every write the analytics can see bumps
+	// the workspace's version and appends its changes, in its transaction.
+	//
+	// FeedVersion returns the workspace's version: cheap enough to poll.
+	FeedVersion(ctx context.Context, workspaceID string) (uint64, error)
+	// ReadFeed returns the changes of the versions after after, at most
+	// about limit of them (whole versions; 0: no limit).
+	ReadFeed(ctx context.Context, workspaceID string, after uint64, limit int) (*FeedRead, error)
+	// FeedHeartbeat records that a replica's network of the workspace has
+	// reached version; CompactFeed keeps what live replicas still need.
+	FeedHeartbeat(ctx context.Context, workspaceID, replica string, version uint64) error
+	// CompactFeed drops the entries older than keep that every replica seen
+	// within keep and the newest checkpoint are past, and the records of
+	// replicas not seen within keep; it returns the number of entries dropped.
+	CompactFeed(ctx context.Context, workspaceID string, keep time.Duration) (int, error)
+	// WriteCheckpoint stores a canonical snapshot of the whole workspace at
+	// its Version, which LoadSnapshot with Checkpoint reads back much faster
+	// than the graph, unless the workspace has one as recent; it reports
+	// whether it wrote it.
+	WriteCheckpoint(ctx context.Context, workspaceID string, snap *Snapshot) (bool, error)
+
 	// CreateReport stores a report with its deliveries in one transaction. It
 	// is ECONFLICT when the member already has a report for that period: a
 	// scheduler that restarted finds the slot done.

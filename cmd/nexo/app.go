@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/api"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/capture"
@@ -202,7 +203,11 @@ func (m *Main) start(ctx context.Context, phase *atomic.Value) (stop func(), err
 		return nil, fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
 	}
 	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
-		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out})
+		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out,
+		// Reports use the API's analytics (graph/live), not a snapshot of their own.
+		Networks: func(ctx context.Context, ws string) (*analytics.Network, error) {
+			return m.API.Analytics().Current(ctx, ws)
+		}})
 	proxies, err := parsePrefixes(m.Config.TrustedProxies)
 	if err != nil {
 		return nil, fmt.Errorf("NEXO_TRUSTED_PROXIES: %w", err)

@@ -14,22 +14,15 @@ package ask
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/nexohq/nexo/analytics"
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/i18n"
+	"github.com/nexohq/nexo/graph/live"
 )
 
-// Freshness tells how current an answer's network is.
-type Freshness struct {
-	BuiltAt    time.Time `json:"built_at"`
-	AgeSeconds float64   `json:"age_seconds"`
-	Stale      bool      `json:"stale"` // the workspace changed since; a refresh is under way
-	People     int       `json:"people"`
-	Ties       int       `json:"ties"`
-	RefreshJob string    `json:"refresh_job,omitempty"`
-}
+// Freshness tells how current an answer's network is (graph/live).
+type Freshness = live.Freshness
 
 // Networks gives the analytics network of a workspace, building it when there
 // is none yet.

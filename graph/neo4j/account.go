@@ -331,14 +331,15 @@ func (s *Store) CommitCapture(ctx context.Context, ws string, c *graph.Capture) 
 		return m
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (*graph.CaptureResult, error) {
-		// feed: the lead wires the change feed here (people, organisations,
-		// positions, interactions and ties written by a capture step).
+		// The change feed gets what the step wrote, read back as stored (a
+		// message captured before keeps what it had), and what it deleted.
+		changes := batchChanges(b, nil)
 		if err := requireWorkspace(ctx, tx, ws); err != nil {
 			return nil, err
 		}
 		for _, st := range upsertSteps(b) {
 			for start := 0; start < len(st.rows); start += upsertBatchSize {
-				if err := upsertRows(ctx, tx, ws, st.kind, st.rows[start:min(start+upsertBatchSize, len(st.rows))], st.query); err != nil {
+				if err := upsertRows(ctx, tx, ws, st.kind, st.rows[start:min(start+upsertBatchSize, len(st.rows))], st.query, nil); err != nil {
 					return nil, err
 				}
 			}
@@ -350,12 +351,14 @@ func (s *Store) CommitCapture(ctx context.Context, ws string, c *graph.Capture) 
 			}
 		}
 		if len(resets) > 0 {
-			if _, err := tx.Run(ctx, `UNWIND $resets AS r
+			gone, err := deletedIDs(ctx, tx, `UNWIND $resets AS r
 				MATCH (i:Interaction {workspaceId: $ws})
 				WHERE i.captureKey STARTS WITH r.prefix AND i.loggedBy = $user AND NOT i.captureKey IN coalesce(r.keep, [])
-				DETACH DELETE i`, with(map[string]any{"resets": resets})); err != nil {
+				WITH i, i.id AS id DETACH DELETE i RETURN id`, with(map[string]any{"resets": resets}))
+			if err != nil {
 				return nil, fmt.Errorf("capture resets: %w", err)
 			}
+			changes = append(changes, gone...)
 		}
 		res := &graph.CaptureResult{}
 		if len(keys) > 0 {
@@ -407,11 +410,36 @@ func (s *Store) CommitCapture(ctx context.Context, ws string, c *graph.Capture) 
 				return nil, fmt.Errorf("capture ties: %w", err)
 			}
 		}
-		if len(c.Deleted) > 0 {
-			if _, err := tx.Run(ctx, `MATCH (i:Interaction {workspaceId: $ws}) WHERE i.captureKey IN $keys AND i.loggedBy = $user
-				DETACH DELETE i`, with(map[string]any{"keys": c.Deleted})); err != nil {
+		if len(keys) > 0 {
+			written, err := collect(ctx, tx, `MATCH (i:Interaction {workspaceId: $ws}) WHERE i.captureKey IN $keys RETURN `+interactionReturn,
+				with(map[string]any{"keys": keys}), func(m map[string]any) graph.Change {
+					return graph.InteractionSet(interactionFrom(m))
+				})
+			if err != nil {
 				return nil, err
 			}
+			changes = append(changes, written...)
+		}
+		if len(ties) > 0 {
+			// Stored with PersonA < PersonB, as the pairs are.
+			written, err := collect(ctx, tx, `UNWIND $pairs AS pair
+				MATCH (x:Person {id: pair.a, workspaceId: $ws})-[t:KNOWS]-(y:Person {id: pair.b, workspaceId: $ws})
+				WITH t, x AS a, y AS b
+				RETURN `+tieReturn, with(map[string]any{"pairs": ties}), func(m map[string]any) graph.Change {
+				return graph.TieSet(tieFrom(m))
+			})
+			if err != nil {
+				return nil, err
+			}
+			changes = append(changes, written...)
+		}
+		if len(c.Deleted) > 0 {
+			gone, err := deletedIDs(ctx, tx, `MATCH (i:Interaction {workspaceId: $ws}) WHERE i.captureKey IN $keys AND i.loggedBy = $user
+				WITH i, i.id AS id DETACH DELETE i RETURN id`, with(map[string]any{"keys": c.Deleted}))
+			if err != nil {
+				return nil, err
+			}
+			changes = append(changes, gone...)
 		}
 		if len(corr) > 0 {
 			if _, err := tx.Run(ctx, `UNWIND $rows AS row
@@ -444,8 +472,23 @@ func (s *Store) CommitCapture(ctx context.Context, ws string, c *graph.Capture) 
 				return nil, notFound("Account")
 			}
 		}
-		return res, nil
+		return res, recordChanges(ctx, tx, ws, changes...)
 	})
+}
+
+// deletedIDs runs a query that deletes interactions and returns their ids,
+// as the change feed's deletions.
+func deletedIDs(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) ([]graph.Change, error) {
+	var out []graph.Change
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	for res.Next(ctx) {
+		id, _ := res.Record().Values[0].(string)
+		out = append(out, graph.InteractionDeleted(id))
+	}
+	return out, res.Err()
 }
 
 func distinct(l []string) []string {

@@ -3,6 +3,7 @@ package neo4j_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -84,4 +85,33 @@ func benchDemoWorkspace(b *testing.B, s *neo4j.Store) string {
 		b.Fatal(err)
 	}
 	return w.ID
+}
+
+// BenchmarkRecordChanges measures what the change feed adds to a 30k-row
+// LinkedIn import: its 30k people, positions and ties and 5k organisations
+// listed as changes and written in one transaction, as Upsert does. Compare
+// with BenchmarkImportConnections30k (graph/importer), which includes it.
+func BenchmarkRecordChanges(b *testing.B) {
+	s := neo4jtest.Open(b)
+	w, owner := neo4jtest.Workspace(b, s)
+	var changes []graph.Change
+	for i := range 30000 {
+		p := &graph.Person{ID: graph.NewID(), Name: fmt.Sprintf("Contact %d", i), Title: "Senior data engineer",
+			Location: "Madrid, Spain", Tags: []string{"linkedin"}}
+		org := &graph.Organization{ID: graph.NewID(), Name: fmt.Sprintf("Company %d", i%5000)}
+		if i < 5000 {
+			changes = append(changes, graph.OrganizationSet(org))
+		}
+		changes = append(changes, graph.PersonSet(p),
+			graph.EmploymentSet(&graph.Employment{ID: graph.NewID(), PersonID: p.ID, OrganizationID: org.ID,
+				Title: p.Title, Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}),
+			graph.TieSet(&graph.Tie{ID: graph.NewID(), PersonA: owner.PersonID, PersonB: p.ID, Source: graph.TieImported,
+				Since: time.Date(2019, 5, 1, 0, 0, 0, 0, time.UTC)}))
+	}
+	for b.Loop() {
+		if err := s.RecordChanges(context.Background(), w.ID, changes); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(changes)), "changes")
 }

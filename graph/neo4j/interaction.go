@@ -57,13 +57,22 @@ func (s *Store) CreateInteraction(ctx context.Context, i *graph.Interaction) err
 			map[string]any{"props": interactionParams(i), "participants": i.ParticipantIDs}); err != nil {
 			return nil, err
 		}
-		return nil, implyTies(ctx, tx, i)
+		ties, err := implyTies(ctx, tx, i)
+		if err != nil {
+			return nil, err
+		}
+		changes := []graph.Change{graph.InteractionSet(i)}
+		for _, t := range ties {
+			changes = append(changes, graph.TieSet(t))
+		}
+		return nil, recordChanges(ctx, tx, i.WorkspaceID, changes...)
 	})
 	return err
 }
 
-// implyTies creates a manual tie between every two participants who have none.
-func implyTies(ctx context.Context, tx neo4j.ManagedTransaction, i *graph.Interaction) error {
+// implyTies creates a manual tie between every two participants who have
+// none, and returns the ties it created.
+func implyTies(ctx context.Context, tx neo4j.ManagedTransaction, i *graph.Interaction) ([]*graph.Tie, error) {
 	var pairs []map[string]any
 	for x := 0; x < len(i.ParticipantIDs); x++ {
 		for y := x + 1; y < len(i.ParticipantIDs); y++ {
@@ -74,14 +83,16 @@ func implyTies(ctx context.Context, tx neo4j.ManagedTransaction, i *graph.Intera
 			pairs = append(pairs, map[string]any{"a": a, "b": b, "id": graph.NewID()})
 		}
 	}
-	_, err := tx.Run(ctx, `
+	return collect(ctx, tx, `
 		UNWIND $pairs AS pair
 		MATCH (a:Person {id: pair.a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
 		MATCH (b:Person {id: pair.b}) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
 		MERGE (a)-[t:KNOWS]-(b)
-		ON CREATE SET t.id = pair.id, t.source = 'manual', t.since = $at, t.createdAt = $now, t.updatedAt = $now`,
-		map[string]any{"pairs": pairs, "ws": i.WorkspaceID, "at": tparam(i.At), "now": tparam(i.CreatedAt)})
-	return err
+		ON CREATE SET t.id = pair.id, t.source = 'manual', t.since = $at, t.createdAt = $now, t.updatedAt = $now
+		WITH t, pair WHERE t.id = pair.id
+		MATCH (x:Person)-[t]->(y:Person)
+		RETURN t {.*, workspaceId: x.workspaceId, personA: x.id, personB: y.id}`,
+		map[string]any{"pairs": pairs, "ws": i.WorkspaceID, "at": tparam(i.At), "now": tparam(i.CreatedAt)}, tieFrom)
 }
 
 func findInteraction(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) (*graph.Interaction, error) {
@@ -149,8 +160,10 @@ func (s *Store) UpdateInteraction(ctx context.Context, ws, id string, upd graph.
 			return nil, err
 		}
 		i.UpdatedAt = s.Now()
-		_, err = tx.Run(ctx, "MATCH (i:Interaction {id: $id}) SET i = $props", map[string]any{"id": id, "props": interactionParams(i)})
-		return i, err
+		if _, err = tx.Run(ctx, "MATCH (i:Interaction {id: $id}) SET i = $props", map[string]any{"id": id, "props": interactionParams(i)}); err != nil {
+			return nil, err
+		}
+		return i, recordChanges(ctx, tx, ws, graph.InteractionSet(i))
 	})
 }
 
@@ -164,7 +177,7 @@ func (s *Store) DeleteInteraction(ctx context.Context, ws, id string) error {
 		} else if n == 0 {
 			return nil, notFound("Interaction")
 		}
-		return nil, nil
+		return nil, recordChanges(ctx, tx, ws, graph.InteractionDeleted(id))
 	})
 	return err
 }

@@ -54,23 +54,30 @@ func (s *Store) CreateIntroduction(ctx context.Context, in *graph.Introduction) 
 				return nil, err
 			}
 		}
+		var changes []graph.Change
 		if in.Status == graph.IntroMade || in.Status == graph.IntroAccepted {
-			if err := introTie(ctx, tx, in); err != nil {
+			t, err := introTie(ctx, tx, in)
+			if err != nil {
 				return nil, err
+			} else if t != nil {
+				changes = append(changes, graph.TieSet(t))
 			}
 		}
-		_, err := tx.Run(ctx, `
+		if _, err := tx.Run(ctx, `
 			MATCH (by:Person {id: $by}), (of:Person {id: $of}), (to:Person {id: $to})
 			CREATE (i:Introduction) SET i = $props
 			CREATE (i)-[:BY]->(by), (i)-[:OF]->(of), (i)-[:TO]->(to)`,
-			map[string]any{"by": in.IntroducerID, "of": in.PersonID, "to": in.TargetID, "props": introParams(in)})
-		return nil, err
+			map[string]any{"by": in.IntroducerID, "of": in.PersonID, "to": in.TargetID, "props": introParams(in)}); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, in.WorkspaceID, append(changes, graph.IntroductionSet(in))...)
 	})
 	return err
 }
 
-// introTie creates (or finds) the tie an introduction produced and records it.
-func introTie(ctx context.Context, tx neo4j.ManagedTransaction, in *graph.Introduction) error {
+// introTie creates (or finds) the tie an introduction produced and records
+// it; it returns the tie when it created one.
+func introTie(ctx context.Context, tx neo4j.ManagedTransaction, in *graph.Introduction) (*graph.Tie, error) {
 	since := in.MadeAt
 	if since.IsZero() {
 		since = in.UpdatedAt
@@ -78,13 +85,17 @@ func introTie(ctx context.Context, tx neo4j.ManagedTransaction, in *graph.Introd
 	t := &graph.Tie{ID: graph.NewID(), WorkspaceID: in.WorkspaceID, PersonA: in.PersonID, PersonB: in.TargetID,
 		Since: since, Source: graph.TieIntroduced, CreatedAt: in.UpdatedAt, UpdatedAt: in.UpdatedAt}
 	if err := t.Validate(); err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := mergeTie(ctx, tx, in.WorkspaceID, t); err != nil {
-		return err
+	created, err := mergeTie(ctx, tx, in.WorkspaceID, t)
+	if err != nil {
+		return nil, err
 	}
 	in.TieID = t.ID
-	return nil
+	if !created {
+		return nil, nil
+	}
+	return t, nil
 }
 
 func findIntro(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) (*graph.Introduction, error) {
@@ -143,13 +154,19 @@ func (s *Store) UpdateIntroduction(ctx context.Context, ws, id string, upd graph
 			return nil, err
 		}
 		in.UpdatedAt = now
+		var changes []graph.Change
 		if in.Status == graph.IntroMade && before != graph.IntroMade {
-			if err := introTie(ctx, tx, in); err != nil {
+			t, err := introTie(ctx, tx, in)
+			if err != nil {
 				return nil, err
+			} else if t != nil {
+				changes = append(changes, graph.TieSet(t))
 			}
 		}
-		_, err = tx.Run(ctx, "MATCH (i:Introduction {id: $id}) SET i = $props", map[string]any{"id": id, "props": introParams(in)})
-		return in, err
+		if _, err = tx.Run(ctx, "MATCH (i:Introduction {id: $id}) SET i = $props", map[string]any{"id": id, "props": introParams(in)}); err != nil {
+			return nil, err
+		}
+		return in, recordChanges(ctx, tx, ws, append(changes, graph.IntroductionSet(in))...)
 	})
 }
 
@@ -163,7 +180,7 @@ func (s *Store) DeleteIntroduction(ctx context.Context, ws, id string) error {
 		} else if n == 0 {
 			return nil, notFound("Introduction")
 		}
-		return nil, nil
+		return nil, recordChanges(ctx, tx, ws, graph.IntroductionDeleted(id))
 	})
 	return err
 }

@@ -139,13 +139,13 @@ func (s *Store) MergePeople(ctx context.Context, ws, survivorID, absorbedID stri
 		if err := applyMerge(ctx, tx, ws, merged, u, &m.Moved); err != nil {
 			return nil, err
 		}
-		// feed: the survivor person changed; the absorbed person was deleted;
-		// the ties, interactions, introductions, notes and positions of u
-		// moved from the absorbed to the survivor (combined ties changed).
 		if err := createMerge(ctx, tx, m, u); err != nil {
 			return nil, err
 		}
-		return m, nil
+		// A merge moves a person's every tie, interaction, introduction and
+		// position, and combines ties: followers reload the workspace rather
+		// than replay that piece by piece. Merges are rare, deliberate acts.
+		return m, recordChanges(ctx, tx, ws, graph.ReloadChange())
 	})
 }
 
@@ -462,13 +462,13 @@ func (s *Store) UnmergePeople(ctx context.Context, ws, id string, opt graph.Unme
 		if err := applyUnmerge(ctx, tx, ws, m, u, survivor, absorbed, opt.NewTo); err != nil {
 			return nil, err
 		}
-		// feed: both people changed (the absorbed one is back); the ties,
-		// interactions, introductions, notes and positions of u moved back
-		// to the absorbed person, and those added since if opt.NewTo says so.
 		m.UndoneAt, m.UndoneBy = now, opt.By
-		_, err = tx.Run(ctx, "MATCH (m:Merge {id: $id}) SET m.undoneAt = $at, m.undoneBy = $by",
-			map[string]any{"id": m.ID, "at": tparam(now), "by": opt.By})
-		return m, err
+		if _, err = tx.Run(ctx, "MATCH (m:Merge {id: $id}) SET m.undoneAt = $at, m.undoneBy = $by",
+			map[string]any{"id": m.ID, "at": tparam(now), "by": opt.By}); err != nil {
+			return nil, err
+		}
+		// As a merge: followers reload rather than replay the move back.
+		return m, recordChanges(ctx, tx, ws, graph.ReloadChange())
 	})
 }
 

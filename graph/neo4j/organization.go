@@ -57,8 +57,10 @@ func (s *Store) CreateOrganization(ctx context.Context, o *graph.Organization) e
 		if err := checkOrgUnique(ctx, tx, o); err != nil {
 			return nil, err
 		}
-		_, err := tx.Run(ctx, "CREATE (o:Organization) SET o = $props", map[string]any{"props": orgParams(o)})
-		return nil, err
+		if _, err := tx.Run(ctx, "CREATE (o:Organization) SET o = $props", map[string]any{"props": orgParams(o)}); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, o.WorkspaceID, graph.OrganizationSet(o))
 	})
 	return err
 }
@@ -118,8 +120,10 @@ func (s *Store) UpdateOrganization(ctx context.Context, ws, id string, upd graph
 			return nil, err
 		}
 		o.UpdatedAt = s.Now()
-		_, err = tx.Run(ctx, "MATCH (o:Organization {id: $id}) SET o = $props", map[string]any{"id": id, "props": orgParams(o)})
-		return o, err
+		if _, err = tx.Run(ctx, "MATCH (o:Organization {id: $id}) SET o = $props", map[string]any{"id": id, "props": orgParams(o)}); err != nil {
+			return nil, err
+		}
+		return o, recordChanges(ctx, tx, ws, graph.OrganizationSet(o))
 	})
 }
 
@@ -129,14 +133,25 @@ func (s *Store) DeleteOrganization(ctx context.Context, ws, id string) error {
 		if _, err := findOrg(ctx, tx, ws, id); err != nil {
 			return nil, err
 		}
+		jobs, err := collect(ctx, tx, `MATCH (p:Person)-[w:WORKS_AT]->(o:Organization {id: $id, workspaceId: $ws})
+			RETURN `+employmentReturn, map[string]any{"id": id, "ws": ws}, employmentFrom)
+		if err != nil {
+			return nil, err
+		}
+		var changes []graph.Change
+		for _, e := range jobs {
+			changes = append(changes, graph.EmploymentDeleted(e))
+		}
 		// Members stop following it too.
 		if _, err := tx.Run(ctx, `MATCH (u:User {workspaceId: $ws}) WHERE $id IN u.follows
 			SET u.follows = [f IN u.follows WHERE f <> $id]`, map[string]any{"id": id, "ws": ws}); err != nil {
 			return nil, err
 		}
-		_, err := tx.Run(ctx, "MATCH (o:Organization {id: $id, workspaceId: $ws}) DETACH DELETE o",
-			map[string]any{"id": id, "ws": ws})
-		return nil, err
+		if _, err := tx.Run(ctx, "MATCH (o:Organization {id: $id, workspaceId: $ws}) DETACH DELETE o",
+			map[string]any{"id": id, "ws": ws}); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, ws, append(changes, graph.OrganizationDeleted(id))...)
 	})
 	return err
 }
@@ -174,10 +189,12 @@ func (s *Store) CreateEmployment(ctx context.Context, e *graph.Employment) error
 		if _, err := findOrg(ctx, tx, e.WorkspaceID, e.OrganizationID); err != nil {
 			return nil, err
 		}
-		_, err := tx.Run(ctx, `MATCH (p:Person {id: $person}), (o:Organization {id: $org})
+		if _, err := tx.Run(ctx, `MATCH (p:Person {id: $person}), (o:Organization {id: $org})
 			CREATE (p)-[w:WORKS_AT]->(o) SET w = $props`,
-			map[string]any{"person": e.PersonID, "org": e.OrganizationID, "props": employmentParams(e)})
-		return nil, err
+			map[string]any{"person": e.PersonID, "org": e.OrganizationID, "props": employmentParams(e)}); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, e.WorkspaceID, graph.EmploymentSet(e))
 	})
 	return err
 }
@@ -225,20 +242,25 @@ func (s *Store) UpdateEmployment(ctx context.Context, ws, id string, upd graph.E
 		}
 		e.UpdatedAt = s.Now()
 		e.Source = "manual" // the user's now: imports leave it alone
-		_, err = tx.Run(ctx, "MATCH ()-[w:WORKS_AT {id: $id}]->() SET w = $props",
-			map[string]any{"id": id, "props": employmentParams(e)})
-		return e, err
+		if _, err = tx.Run(ctx, "MATCH ()-[w:WORKS_AT {id: $id}]->() SET w = $props",
+			map[string]any{"id": id, "props": employmentParams(e)}); err != nil {
+			return nil, err
+		}
+		return e, recordChanges(ctx, tx, ws, graph.EmploymentSet(e))
 	})
 }
 
 // DeleteEmployment removes a position.
 func (s *Store) DeleteEmployment(ctx context.Context, ws, id string) error {
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
-		if _, err := findEmployment(ctx, tx, ws, id); err != nil {
+		e, err := findEmployment(ctx, tx, ws, id)
+		if err != nil {
 			return nil, err
 		}
-		_, err := tx.Run(ctx, "MATCH ()-[w:WORKS_AT {id: $id}]->() DELETE w", map[string]any{"id": id})
-		return nil, err
+		if _, err := tx.Run(ctx, "MATCH ()-[w:WORKS_AT {id: $id}]->() DELETE w", map[string]any{"id": id}); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, ws, graph.EmploymentDeleted(e))
 	})
 	return err
 }

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -52,8 +53,10 @@ func (s *Store) CreatePerson(ctx context.Context, p *graph.Person) error {
 		if err := requireWorkspace(ctx, tx, p.WorkspaceID); err != nil {
 			return nil, err
 		}
-		_, err := tx.Run(ctx, "CREATE (p:Person) SET p = $props", map[string]any{"props": personParams(p)})
-		return nil, err
+		if _, err := tx.Run(ctx, "CREATE (p:Person) SET p = $props", map[string]any{"props": personParams(p)}); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, p.WorkspaceID, graph.PersonSet(p))
 	})
 	return err
 }
@@ -142,7 +145,7 @@ func (s *Store) UpdatePerson(ctx context.Context, ws, id string, upd graph.Perso
 			map[string]any{"id": id, "props": personParams(p)}); err != nil {
 			return nil, err
 		}
-		return p, nil
+		return p, recordChanges(ctx, tx, ws, graph.PersonSet(p))
 	})
 }
 
@@ -170,6 +173,10 @@ func (s *Store) deletePerson(ctx context.Context, ws, id, by string) error {
 				return nil, err
 			}
 		}
+		changes, err := personCascade(ctx, tx, ws, id)
+		if err != nil {
+			return nil, err
+		}
 		for _, q := range []string{
 			// Notes and introductions about the person go with them.
 			"MATCH (n:Note {workspaceId: $ws})-[:ABOUT]->(:Person {id: $id}) DETACH DELETE n",
@@ -187,9 +194,59 @@ func (s *Store) deletePerson(ctx context.Context, ws, id, by string) error {
 				return nil, err
 			}
 		}
-		return nil, nil
+		return nil, recordChanges(ctx, tx, ws, changes...)
 	})
 	return err
+}
+
+// personCascade lists, before DeletePerson deletes anything, what deleting
+// the person changes besides them: their ties, positions and introductions
+// go, and their interactions lose them (and go when fewer than two
+// participants are left). The person's own deletion comes last.
+func personCascade(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) ([]graph.Change, error) {
+	params := map[string]any{"id": id, "ws": ws}
+	var changes []graph.Change
+	ties, err := collect(ctx, tx, `MATCH (:Person {id: $id, workspaceId: $ws})-[t:KNOWS]-(:Person)
+		WITH DISTINCT t MATCH (a:Person)-[t]->(b:Person) RETURN `+tieReturn, params, tieFrom)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ties {
+		changes = append(changes, graph.TieDeleted(t))
+	}
+	jobs, err := collect(ctx, tx, `MATCH (p:Person {id: $id, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
+		RETURN `+employmentReturn, params, employmentFrom)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range jobs {
+		changes = append(changes, graph.EmploymentDeleted(e))
+	}
+	intros, err := collect(ctx, tx, `MATCH (i:Introduction {workspaceId: $ws})-[:BY|OF|TO]->(:Person {id: $id})
+		WITH DISTINCT i RETURN i {.id}`, params, func(m map[string]any) string { return str(m, "id") })
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range intros {
+		changes = append(changes, graph.IntroductionDeleted(in))
+	}
+	inters, err := collect(ctx, tx, `MATCH (i:Interaction {workspaceId: $ws})-[:WITH]->(:Person {id: $id})
+		RETURN `+interactionReturn, params, interactionFrom)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range inters {
+		in.ParticipantIDs = slices.DeleteFunc(in.ParticipantIDs, func(p string) bool { return p == id })
+		if in.InitiatorID == id {
+			in.InitiatorID = ""
+		}
+		if len(in.ParticipantIDs) < 2 {
+			changes = append(changes, graph.InteractionDeleted(in.ID))
+		} else {
+			changes = append(changes, graph.InteractionSet(in))
+		}
+	}
+	return append(changes, graph.PersonDeleted(id)), nil
 }
 
 func noteFrom(m map[string]any) *graph.Note {

@@ -3,6 +3,8 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -99,15 +101,23 @@ func (s *Store) Walk(ctx context.Context, ws string, what graph.Kinds, fn func(v
 }
 
 // LoadSnapshot reads the workspace's graph, or the neighbourhood of a person,
-// as a compact graph.Snapshot. It streams five queries (people, organisations,
-// jobs, ties, interaction events) without building intermediate maps per
-// record. Consistency across the queries is that of separate reads: a write
-// landing in between may show up partly, which analytics tolerate.
+// as a compact graph.Snapshot in canonical order (see graph.Snapshot). It
+// streams its queries (people, organisations, jobs, ties, interactions,
+// members) without building intermediate maps per record. Consistency
+// across the queries is that of separate reads: a write landing in between
+// may show up partly. The snapshot's Version is read first, so replaying
+// the change feed after it repairs that (changes carry whole entities).
 func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotOptions) (*graph.Snapshot, error) {
-	if _, err := s.FindWorkspace(ctx, ws); err != nil {
+	version, err := s.FeedVersion(ctx, ws)
+	if err != nil {
 		return nil, err
 	}
-	snap := &graph.Snapshot{WorkspaceID: ws, LoadedAt: s.Now()}
+	if opt.Checkpoint && opt.Center == "" {
+		if snap, err := s.loadCheckpoint(ctx, ws); err != nil || snap != nil {
+			return snap, err
+		}
+	}
+	snap := &graph.Snapshot{WorkspaceID: ws, Version: version, LoadedAt: s.Now()}
 	params := map[string]any{"ws": ws}
 	// people restricts every query to the chosen people; "true" for all.
 	people := "true"
@@ -136,7 +146,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 	// People in id order: the same data gives the same indexes, so seeded
 	// analytics (Louvain's node order) give the same answers after a reload.
 	index := map[string]int32{}
-	err := s.stream(ctx, `MATCH (p:Person {workspaceId: $ws}) WHERE `+people+`
+	err = s.stream(ctx, `MATCH (p:Person {workspaceId: $ws}) WHERE `+people+`
 		RETURN p.id, p.name, p.title, p.location, p.tags, p.skills, p.needs ORDER BY p.id`, params, func(v []any) error {
 		id, _ := v[0].(string)
 		index[id] = int32(len(snap.People))
@@ -148,26 +158,24 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 	if err != nil {
 		return nil, fmt.Errorf("load people: %w", err)
 	}
+	personIndex := func(id string) int32 {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		return -1
+	}
 
 	// Ties and interactions are the bulk of a snapshot: one record per person
 	// (with their ties) and per interaction (with its participants) costs far
 	// less than a record per pair.
 	peopleA := sub(people, "p.", "a.")
-	type rawEvent struct {
-		at           int64
-		kind         graph.InteractionKind
-		initiator    string
-		participants []int32
-		captured     bool
-	}
-	var events []rawEvent
 	// Jobs, ties and interactions stream at the same time; each fills fields
 	// of its own.
 	var g errgroup.Group
-	orgIndex := map[string]int32{}
 	g.Go(func() error {
+		orgIndex := map[string]int32{}
 		err := s.stream(ctx, `MATCH (p:Person {workspaceId: $ws})-[w:WORKS_AT]->(o:Organization) WHERE `+people+`
-		RETURN p.id, o.id, o.name, o.domain, w.title, w.start, w.end`, params, func(v []any) error {
+		RETURN p.id, o.id, o.name, o.domain, w.title, w.start, w.end, w.id`, params, func(v []any) error {
 			pi, ok := index[vstr(v[0])]
 			if !ok {
 				return nil
@@ -179,7 +187,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 				orgIndex[oid] = oi
 				snap.Organizations = append(snap.Organizations, graph.SnapOrganization{ID: oid, Name: vstr(v[2]), Domain: vstr(v[3])})
 			}
-			snap.People[pi].Jobs = append(snap.People[pi].Jobs, graph.SnapJob{Org: oi, Title: vstr(v[4]),
+			snap.People[pi].Jobs = append(snap.People[pi].Jobs, graph.SnapJob{ID: vstr(v[7]), Org: oi, Title: vstr(v[4]),
 				Start: vunix(v[5]), End: vunix(v[6])})
 			return nil
 		})
@@ -200,9 +208,12 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 				return fmt.Errorf("load organizations: %w", err)
 			}
 		}
+		canonicalOrgs(snap)
 		return nil
 	})
 
+	type pair struct{ a, b int32 }
+	var tieIndex map[pair]int32
 	g.Go(func() error {
 		err := s.stream(ctx, `MATCH (a:Person {workspaceId: $ws}) WHERE `+peopleA+`
 			RETURN a.id, [(a)-[t:KNOWS]->(b:Person) WHERE `+sub(people, "p.", "b.")+` |
@@ -228,67 +239,63 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 		if err != nil {
 			return fmt.Errorf("load ties: %w", err)
 		}
+		// A second KNOWS between the same pair (written outside Nexo) is dropped.
+		tieIndex = make(map[pair]int32, len(snap.Ties))
+		ties := snap.Ties[:0]
+		for _, t := range snap.Ties {
+			if _, dup := tieIndex[pair{t.A, t.B}]; !dup {
+				tieIndex[pair{t.A, t.B}] = int32(len(ties))
+				ties = append(ties, t)
+			}
+		}
+		snap.Ties = ties
 		return nil
 	})
 	g.Go(func() error {
 		err := s.stream(ctx, `MATCH (i:Interaction {workspaceId: $ws})
 			WITH i, [(i)-[:WITH]->(p:Person) WHERE `+people+` | p.id] AS ps WHERE size(ps) > 1
-			RETURN i.at.epochSeconds, i.kind, i.initiatorId, ps, i.captureKey IS NOT NULL`, params, func(v []any) error {
-			at, _ := v[0].(int64)
-			captured, _ := v[4].(bool)
-			ev := rawEvent{at: at, kind: internKind(vstr(v[1])), initiator: vstr(v[2]), captured: captured}
-			for _, x := range v[3].([]any) {
+			RETURN i.id, i.at.epochSeconds, i.kind, i.initiatorId, ps, i.captureKey IS NOT NULL`, params, func(v []any) error {
+			at, _ := v[1].(int64)
+			captured, _ := v[5].(bool)
+			in := graph.SnapInteraction{ID: vstr(v[0]), At: at, Kind: internKind(vstr(v[2])), Captured: captured}
+			// The people's own id strings: one copy of each in memory.
+			if p := personIndex(vstr(v[3])); p >= 0 {
+				in.Initiator = snap.People[p].ID
+			}
+			for _, x := range v[4].([]any) {
 				if p, ok := index[vstr(x)]; ok {
-					ev.participants = append(ev.participants, p)
+					in.People = append(in.People, snap.People[p].ID)
 				}
 			}
-			events = append(events, ev)
+			if in.People = graph.SortedIDs(in.People); len(in.People) > 1 {
+				snap.Interactions = append(snap.Interactions, in)
+			}
 			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("load interactions: %w", err)
 		}
+		slices.SortFunc(snap.Interactions, func(a, b graph.SnapInteraction) int { return strings.Compare(a.ID, b.ID) })
 		return nil
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-
-	// A second KNOWS between the same pair (written outside Nexo) is dropped.
-	type pair struct{ a, b int32 }
-	tieIndex := make(map[pair]int32, len(snap.Ties))
-	ties := snap.Ties[:0]
-	for _, t := range snap.Ties {
-		if _, dup := tieIndex[pair{t.A, t.B}]; !dup {
-			tieIndex[pair{t.A, t.B}] = int32(len(ties))
-			ties = append(ties, t)
+	read += len(snap.Ties)
+	tieOf := func(a, b int32) int32 {
+		if t, ok := tieIndex[pair{a, b}]; ok {
+			return t
 		}
+		return -1
 	}
-	snap.Ties = ties
-	read += len(ties)
-	for _, ev := range events {
-		ps := ev.participants
-		for x := 0; x < len(ps); x++ {
-			for y := x + 1; y < len(ps); y++ {
-				a, b := min(ps[x], ps[y]), max(ps[x], ps[y])
-				t, ok := tieIndex[pair{a, b}]
-				if !ok {
-					continue // an interaction between two people with no tie: nothing to weigh
-				}
-				snap.Events = append(snap.Events, graph.SnapEvent{Tie: t, At: ev.at, Kind: ev.kind,
-					Initiator: snap.Initiator(a, b, ev.initiator), Captured: ev.captured})
-			}
-		}
+	for k := range snap.Interactions {
+		snap.Events = graph.AppendEvents(snap.Events, int32(k), &snap.Interactions[k], personIndex, tieOf)
 	}
 	read += len(snap.Events)
 
 	err = s.stream(ctx, `MATCH (u:User {workspaceId: $ws}) OPTIONAL MATCH (u)-[:IS]->(p:Person)
-		RETURN u.id, p.id ORDER BY u.createdAt, u.id`, params, func(v []any) error {
-		person := int32(-1)
-		if i, ok := index[vstr(v[1])]; ok {
-			person = i
-		}
-		snap.Members = append(snap.Members, graph.SnapMember{UserID: vstr(v[0]), Person: person})
+		RETURN u.id, p.id ORDER BY u.id`, params, func(v []any) error {
+		snap.Members = append(snap.Members, graph.SnapMember{UserID: vstr(v[0]), Person: personIndex(vstr(v[1]))})
 		return nil
 	})
 	if err != nil {
@@ -298,6 +305,34 @@ func (s *Store) LoadSnapshot(ctx context.Context, ws string, opt graph.SnapshotO
 		opt.Progress(read)
 	}
 	return snap, nil
+}
+
+// canonicalOrgs puts the snapshot's organisations in id order, and every
+// person's jobs too.
+func canonicalOrgs(snap *graph.Snapshot) {
+	order := make([]int32, len(snap.Organizations))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return strings.Compare(snap.Organizations[a].ID, snap.Organizations[b].ID)
+	})
+	orgs := make([]graph.SnapOrganization, len(order))
+	remap := make([]int32, len(order))
+	for i, o := range order {
+		orgs[i] = snap.Organizations[o]
+		remap[o] = int32(i)
+	}
+	snap.Organizations = orgs
+	for i := range snap.People {
+		jobs := snap.People[i].Jobs
+		for j := range jobs {
+			jobs[j].Org = remap[jobs[j].Org]
+		}
+		if len(jobs) > 1 {
+			slices.SortFunc(jobs, func(a, b graph.SnapJob) int { return strings.Compare(a.ID, b.ID) })
+		}
+	}
 }
 
 // neighbourhood returns the ids of the people within hops ties of center.

@@ -180,6 +180,10 @@ var schema = []string{
 	"CREATE CONSTRAINT merge_id IF NOT EXISTS FOR (n:Merge) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX merge_workspace IF NOT EXISTS FOR (n:Merge) ON (n.workspaceId, n.absorbedId)",
 	// Connected accounts and capture: accountSchema (account.go) is appended.
+	// The change feed (feed.go): entries read by version, replicas by workspace.
+	"CREATE INDEX feed_entry IF NOT EXISTS FOR (n:FeedEntry) ON (n.workspaceId, n.version)",
+	"CREATE INDEX feed_replica IF NOT EXISTS FOR (n:FeedReplica) ON (n.workspaceId)",
+	"CREATE INDEX feed_checkpoint IF NOT EXISTS FOR (n:FeedCheckpoint) ON (n.workspaceId)",
 }
 
 // createSchema creates constraints and indexes and waits until they are online.

@@ -76,7 +76,7 @@ func (s *Store) CreateTie(ctx context.Context, t *graph.Tie) error {
 			return nil, &graph.Error{Code: graph.ECONFLICT, Field: "person_b",
 				Message: "These two people already have a tie (" + existing + ")."}
 		}
-		return nil, nil
+		return nil, recordChanges(ctx, tx, t.WorkspaceID, graph.TieSet(t))
 	})
 	return err
 }
@@ -172,19 +172,24 @@ func (s *Store) UpdateTie(ctx context.Context, ws, id string, upd graph.TieUpdat
 			return nil, err
 		}
 		t.UpdatedAt = s.Now()
-		_, err = tx.Run(ctx, "MATCH ()-[t:KNOWS {id: $id}]->() SET t = $props", map[string]any{"id": id, "props": tieParams(t)})
-		return t, err
+		if _, err = tx.Run(ctx, "MATCH ()-[t:KNOWS {id: $id}]->() SET t = $props", map[string]any{"id": id, "props": tieParams(t)}); err != nil {
+			return nil, err
+		}
+		return t, recordChanges(ctx, tx, ws, graph.TieSet(t))
 	})
 }
 
 // DeleteTie removes a tie; interactions stay.
 func (s *Store) DeleteTie(ctx context.Context, ws, id string) error {
 	_, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
-		if _, err := findTie(ctx, tx, ws, id); err != nil {
+		t, err := findTie(ctx, tx, ws, id)
+		if err != nil {
 			return nil, err
 		}
-		_, err := tx.Run(ctx, "MATCH ()-[t:KNOWS {id: $id}]->() DELETE t", map[string]any{"id": id})
-		return nil, err
+		if _, err := tx.Run(ctx, "MATCH ()-[t:KNOWS {id: $id}]->() DELETE t", map[string]any{"id": id}); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, ws, graph.TieDeleted(t))
 	})
 	return err
 }

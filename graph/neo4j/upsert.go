@@ -44,10 +44,11 @@ func (s *Store) Upsert(ctx context.Context, ws string, b *graph.Batch, progress 
 			return nil, err
 		}
 		done := 0
+		tieIDs := map[[2]string]string{} // the stored id of each tie, by its pair
 		step := func(kind string, rows []map[string]any, q string) error {
 			for start := 0; start < len(rows); start += upsertBatchSize {
 				part := rows[start:min(start+upsertBatchSize, len(rows))]
-				if err := upsertRows(ctx, tx, ws, kind, part, q); err != nil {
+				if err := upsertRows(ctx, tx, ws, kind, part, q, tieIDs); err != nil {
 					return err
 				}
 				done += len(part)
@@ -62,9 +63,36 @@ func (s *Store) Upsert(ctx context.Context, ws string, b *graph.Batch, progress 
 				return nil, err
 			}
 		}
-		return nil, nil
+		return nil, recordChanges(ctx, tx, ws, batchChanges(b, tieIDs)...)
 	})
 	return err
+}
+
+// batchChanges lists what an Upsert wrote for the change feed; a tie takes
+// the id stored for its pair, which an existing tie keeps.
+func batchChanges(b *graph.Batch, tieIDs map[[2]string]string) []graph.Change {
+	out := make([]graph.Change, 0, b.Len())
+	out = appendChanges(out, b.Organizations, graph.OrganizationSet)
+	out = appendChanges(out, b.People, graph.PersonSet)
+	out = appendChanges(out, b.Employments, graph.EmploymentSet)
+	out = appendChanges(out, b.Ties, func(t *graph.Tie) graph.Change {
+		if id, ok := tieIDs[[2]string{t.PersonA, t.PersonB}]; ok && id != t.ID {
+			c := *t
+			c.ID = id
+			t = &c
+		}
+		return graph.TieSet(t)
+	})
+	out = appendChanges(out, b.Interactions, graph.InteractionSet)
+	out = appendChanges(out, b.Introductions, graph.IntroductionSet)
+	return appendChanges(out, b.Users, graph.MemberSet)
+}
+
+func appendChanges[T any](out []graph.Change, l []T, fn func(T) graph.Change) []graph.Change {
+	for _, v := range l {
+		out = append(out, fn(v))
+	}
+	return out
 }
 
 // prepareBatch validates every entity, sets its workspace and fills missing
@@ -187,7 +215,7 @@ func upsertSteps(b *graph.Batch) []upsertStep {
 		ON CREATE SET t += row.props
 		ON MATCH SET t.since = row.props.since, t.source = row.props.source, t.strength = row.props.strength,
 			t.context = row.props.context, t.updatedAt = row.props.updatedAt
-		RETURN count(t)`)
+		RETURN count(t), collect([row.a, row.b, t.id])`)
 	add("Interaction", mapRows(b.Interactions, func(i *graph.Interaction) map[string]any {
 		return map[string]any{"id": i.ID, "participants": i.ParticipantIDs, "props": interactionParams(i)}
 	}), `
@@ -292,8 +320,10 @@ func foreignCheck(kind string) string {
 }
 
 // upsertRows writes one UNWIND batch after checking that none of its ids
-// belongs to another workspace.
-func upsertRows(ctx context.Context, tx neo4j.ManagedTransaction, ws, kind string, rows []map[string]any, q string) error {
+// belongs to another workspace. The tie statement also returns the stored
+// id of each pair, which go into tieIDs.
+func upsertRows(ctx context.Context, tx neo4j.ManagedTransaction, ws, kind string, rows []map[string]any, q string,
+	tieIDs map[[2]string]string) error {
 	params := map[string]any{"rows": rows, "ws": ws}
 	n, err := count(ctx, tx, foreignCheck(kind), params)
 	if err != nil {
@@ -313,9 +343,21 @@ func upsertRows(ctx context.Context, tx neo4j.ManagedTransaction, ws, kind strin
 			return graph.Errorf(graph.ECONFLICT, "%d members of the batch have another member's own person as theirs; nothing was written.", n)
 		}
 	}
-	n, err = count(ctx, tx, q, params)
+	rec, err := single(ctx, tx, q, params)
 	if err != nil {
 		return fmt.Errorf("upsert %s: %w", kind, err)
+	}
+	n = 0
+	if rec != nil {
+		c, _ := rec.Values[0].(int64)
+		n = int(c)
+		if len(rec.Values) > 1 {
+			// The tie statement also returns the stored id of each pair.
+			for _, x := range rec.Values[1].([]any) {
+				v := x.([]any)
+				tieIDs[[2]string{vstr(v[0]), vstr(v[1])}] = vstr(v[2])
+			}
+		}
 	}
 	if n != len(rows) {
 		return graph.Errorf(graph.ENOTFOUND, "%d of %d %s rows refer to people or organizations that do not exist in the workspace.",

@@ -52,7 +52,8 @@ func (s *Store) FindWorkspaces(ctx context.Context) ([]*graph.Workspace, error) 
 
 // workspaceLabels are the labels of nodes that belong to a workspace.
 var workspaceLabels = []string{"Interaction", "Introduction", "Note", "Token", "User", "Person", "Organization",
-	"Delivery", "Report", "Job", "Merge", "Account", "Correspondent"}
+	"Delivery", "Report", "Job", "Merge", "Account", "Correspondent", "FeedEntry", "FeedReplica",
+	"FeedCheckpoint"}
 
 // deleteBatch is how many nodes one transaction of DeleteWorkspace removes:
 // a large workspace does not fit in one transaction's memory.
@@ -201,7 +202,10 @@ func (s *Store) CreateUser(ctx context.Context, u *graph.User) error {
 		if _, err := tx.Run(ctx, "CREATE (u:User) SET u = $props", map[string]any{"props": userParams(u)}); err != nil {
 			return nil, err
 		}
-		return nil, setUserPerson(ctx, tx, u.WorkspaceID, u.ID, u.PersonID)
+		if err := setUserPerson(ctx, tx, u.WorkspaceID, u.ID, u.PersonID); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, u.WorkspaceID, graph.MemberSet(u))
 	})
 	return err
 }
@@ -258,6 +262,10 @@ func (s *Store) UpdateUser(ctx context.Context, ws, id string, upd graph.UserUpd
 			if err := setUserPerson(ctx, tx, ws, id, u.PersonID); err != nil {
 				return nil, err
 			}
+			// Only the link to the own person is in the analytics.
+			if err := recordChanges(ctx, tx, ws, graph.MemberSet(u)); err != nil {
+				return nil, err
+			}
 		}
 		return u, nil
 	})
@@ -281,7 +289,10 @@ func (s *Store) DeleteUser(ctx context.Context, ws, id string) error {
 		if err := deleteUserAccounts(ctx, tx, ws, id); err != nil {
 			return nil, err
 		}
-		return nil, deleteUserReports(ctx, tx, ws, id)
+		if err := deleteUserReports(ctx, tx, ws, id); err != nil {
+			return nil, err
+		}
+		return nil, recordChanges(ctx, tx, ws, graph.MemberDeleted(id))
 	})
 	return err
 }

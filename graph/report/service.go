@@ -38,6 +38,9 @@ type Config struct {
 	SendTimeout time.Duration // bound on one attempt; default 1 minute
 	Lease       time.Duration // how long a claimed delivery is the claimer's; default 5 minutes (> SendTimeout)
 	Options     Options       // report contents
+	// Networks gives a workspace's current analytics network (graph/live's
+	// Service.Current); nil: Network loads a snapshot of its own.
+	Networks func(ctx context.Context, workspaceID string) (*analytics.Network, error)
 }
 
 // Service makes, stores, renders and delivers reports.
@@ -97,10 +100,17 @@ func (s *Service) Close() error {
 // Now returns the service's clock reading.
 func (s *Service) Now() time.Time { return s.cfg.Now().UTC() }
 
-// Network loads the workspace's graph and builds its analytics as of now.
-// Reports are built from a fresh snapshot rather than the API's cached
-// network, so that dormancy is counted from the report's own time.
+// Network returns the workspace's analytics as of now: the current network
+// of Config.Networks seen at now (strengths and dormancy count from the
+// report's own time), or without it one built from a snapshot.
 func (s *Service) Network(ctx context.Context, ws string, now time.Time) (*analytics.Network, error) {
+	if s.cfg.Networks != nil {
+		net, err := s.cfg.Networks(ctx, ws)
+		if err != nil {
+			return nil, fmt.Errorf("analytics for report: %w", err)
+		}
+		return net.At(now), nil
+	}
 	snap, err := s.cfg.Store.LoadSnapshot(ctx, ws, graph.SnapshotOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("load snapshot for report: %w", err)
