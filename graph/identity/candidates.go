@@ -37,7 +37,7 @@ type Input struct {
 }
 
 // DefaultMinScore is the least score of a pair the finder proposes.
-const DefaultMinScore = 0.5
+const DefaultMinScore = 0.85
 
 // Evidence is one reason for (positive Weight) or against (negative) two
 // records being one person. Weight is in log-odds: the pair's score is the
@@ -95,30 +95,34 @@ type Result struct {
 // worth all its pairs, and the other keys of a true duplicate still meet.
 const maxNameBlock = 100
 
-// prior is the log-odds of two records being one person before any
-// evidence: duplicates are a small share of the pairs that share a key.
-const prior = -4.5
-
 // rec is a person reduced to what scoring needs.
 type rec struct {
 	id        string
 	name      string
-	tokens    []string // Tokens of the name, or of an email used as the name
-	given     string   // the given name: the first word, or the first after a comma
-	surname   string   // the first surname: the word after the given name
-	nameKey   string   // sorted tokens
-	fromEmail string   // the local part when the name is an email address
-	emails    []string // canonical
-	linkedIn  []string // profile and merged profiles
+	tokens    []string   // Tokens of the name, or of an email used as the name
+	pn        personName // the name split into given names and surnames
+	nameKey   string     // sorted tokens
+	fromEmail string     // the local part (letters only) when the name is an email address
+	local     string     // that local part as written, without a +tag
+	emails    []string   // canonical
+	linkedIn  []string   // profile and merged profiles
 	uids      []string
 	phones    []string // PhoneKey
 	e164      []string // the phones in E.164
 	work      []string // work email domains
 	orgs      []int32  // organisations worked at, sorted
 	current   []int32  // current ones, sorted
+	employers []string // OrgKey of the organisations, their domains and the work domains, sorted
 	member    bool
+	source    int32    // index of the source that brought the record
 	keys      []uint64 // blocking keys, sorted
+	counts    []keyCount
 }
+
+// keyCount counts the records under a name key, and the people they are
+// at least: records that cannot be one person (see distinct) are as many
+// people; records that can may all be one.
+type keyCount struct{ records, people uint16 }
 
 // People proposes the pairs and clusters of people likely to be one.
 func People(in Input) Result {
@@ -140,7 +144,8 @@ type finder struct {
 	orgNames  []string
 	orgDomain []string
 	adj       [][]int32 // neighbours, sorted, without members
-	nameCount map[string]int
+	words     map[string]int32 // how many people's names have each word
+	sources   int32            // distinct sources of the records
 	seed      maphash.Seed
 	entries   []entry         // (key, person), sorted by key
 	oversized map[uint64]bool // name keys shared by more than maxNameBlock people
@@ -150,14 +155,28 @@ type finder struct {
 type entry struct {
 	key    uint64
 	person int32
-	strong bool
 }
+
+// Kinds of blocking key, in a key's top three bits. Besides finding the
+// pairs to compare, the name keys count the people a name could belong
+// to: the fewer, the likelier two records that share it are one.
+const (
+	keyIdentifier = iota // an email, profile, UID, phone: shared, the pair is exact
+	keyWords             // two words of the name
+	keyInitial           // an initial and a word
+	keyCompact           // a name as an address spells it: "agarcia", "anagarcia"
+	keyDomain            // such a spelling at an email or organisation domain
+)
+
+const keyKindShift = 61
+
+func keyKind(k uint64) int { return int(k >> keyKindShift) }
 
 func newFinder(in Input) *finder {
 	if in.MinScore <= 0 {
 		in.MinScore = DefaultMinScore
 	}
-	f := &finder{in: in, seed: maphash.MakeSeed(), nameCount: map[string]int{}, oversized: map[uint64]bool{}}
+	f := &finder{in: in, seed: maphash.MakeSeed(), words: map[string]int32{}, oversized: map[uint64]bool{}}
 	orgIdx := make(map[string]int32, len(in.Organizations))
 	for i, o := range in.Organizations {
 		orgIdx[o.ID] = int32(i)
@@ -170,10 +189,21 @@ func newFinder(in Input) *finder {
 		members[m] = true
 	}
 	f.recs = make([]rec, len(in.People))
+	sources := map[string]int32{}
 	for i, p := range in.People {
 		idx[p.ID] = int32(i)
 		f.recs[i] = newRec(p, in.Region, members[p.ID])
-		f.nameCount[f.recs[i].nameKey]++
+		src, ok := sources[p.Source]
+		if !ok {
+			src = int32(len(sources))
+			sources[p.Source] = src
+		}
+		f.recs[i].source = src
+		if f.recs[i].fromEmail == "" {
+			for _, w := range f.recs[i].tokens {
+				f.words[w]++
+			}
+		}
 	}
 	for _, e := range in.Employments {
 		i, ok := idx[e.PersonID]
@@ -187,9 +217,27 @@ func newFinder(in Input) *finder {
 			r.current = append(r.current, o)
 		}
 	}
+	f.sources = int32(max(1, len(sources)))
+	f.parseAddressNames()
+	orgKeys := make([][]string, len(in.Organizations))
+	for i, o := range in.Organizations {
+		orgKeys[i] = []string{OrgKey(o.Name)}
+		if o.Domain != "" {
+			orgKeys[i] = append(orgKeys[i], OrgKey(domainStem(o.Domain)))
+		}
+	}
 	for i := range f.recs {
-		f.recs[i].orgs = sortedUnique(f.recs[i].orgs)
-		f.recs[i].current = sortedUnique(f.recs[i].current)
+		r := &f.recs[i]
+		r.orgs = sortedUnique(r.orgs)
+		r.current = sortedUnique(r.current)
+		for _, o := range r.orgs {
+			r.employers = append(r.employers, orgKeys[o]...)
+		}
+		for _, d := range r.work {
+			r.employers = append(r.employers, OrgKey(domainStem(d)))
+		}
+		slices.Sort(r.employers)
+		r.employers = slices.Compact(r.employers)
 	}
 	f.adj = make([][]int32, len(in.People))
 	for _, t := range in.Ties {
@@ -207,6 +255,37 @@ func newFinder(in Input) *finder {
 	return f
 }
 
+// parseAddressNames reads the people named by an address as names, with
+// the words of the other names as the vocabulary (parseLocal).
+func (f *finder) parseAddressNames() {
+	v := vocabulary{given: map[string]int32{}, sur: map[string]int32{}}
+	for i := range f.recs {
+		r := &f.recs[i]
+		if r.fromEmail != "" {
+			continue
+		}
+		for _, w := range r.pn.given {
+			v.given[w]++
+		}
+		for _, w := range r.pn.sur {
+			v.sur[w]++
+		}
+	}
+	for i := range f.recs {
+		r := &f.recs[i]
+		if r.fromEmail == "" {
+			continue
+		}
+		if pn, ok := parseLocal(r.local, v); ok {
+			r.pn = pn
+			r.tokens = append(slices.Clone(pn.given), pn.sur...)
+			sorted := slices.Clone(r.tokens)
+			slices.Sort(sorted)
+			r.nameKey = strings.Join(sorted, " ")
+		}
+	}
+}
+
 func sortedUnique(l []int32) []int32 {
 	slices.Sort(l)
 	return slices.Compact(l)
@@ -220,20 +299,15 @@ func newRec(p *graph.Person, region string, member bool) rec {
 		if i := strings.IndexByte(local, '+'); i > 0 {
 			local = local[:i]
 		}
-		r.fromEmail = compact(local)
+		r.fromEmail, r.local = compact(local), local
 		name = strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(local)
 		if e := CanonicalEmail(p.Name); e != "" {
 			r.emails = append(r.emails, e)
 		}
-	}
-	r.tokens = Tokens(name)
-	if before, after, ok := strings.Cut(name, ","); ok {
-		// "García López, Ana"
-		if g, s := Tokens(after), Tokens(before); len(g) > 0 && len(s) > 0 {
-			r.given, r.surname = g[0], s[0]
-		}
-	} else if len(r.tokens) > 1 {
-		r.given, r.surname = r.tokens[0], r.tokens[1]
+		r.tokens = Tokens(name)
+	} else {
+		r.pn = parseName(name)
+		r.tokens = append(slices.Clone(r.pn.given), r.pn.sur...)
 	}
 	sorted := slices.Clone(r.tokens)
 	slices.Sort(sorted)
@@ -270,39 +344,40 @@ func newRec(p *graph.Person, region string, member bool) rec {
 // block files every person under their blocking keys: each identifier, and
 // name keys (two words of the name, one of them maybe with a letter left
 // out, so that a typo still meets; an initial with a word; the compact
-// forms email addresses take, "agarcia", "anagarcia").
+// forms email addresses take, "agarcia", "anagarcia"), then counts the
+// people under each key.
 func (f *finder) block() {
 	for i := range f.recs {
 		r := &f.recs[i]
 		var keys []uint64
 		var h maphash.Hash
 		h.SetSeed(f.seed)
-		add := func(strong bool, parts ...string) {
+		add := func(kind uint64, parts ...string) {
 			h.Reset()
 			for _, p := range parts {
 				h.WriteString(p)
 				h.WriteByte(0)
 			}
-			k := h.Sum64()
+			k := h.Sum64()&^(7<<keyKindShift) | kind<<keyKindShift
 			keys = append(keys, k)
-			f.entries = append(f.entries, entry{key: k, person: int32(i), strong: strong})
+			f.entries = append(f.entries, entry{key: k, person: int32(i)})
 		}
 		for _, e := range r.emails {
-			add(true, "e", e)
+			add(keyIdentifier, "e", e)
 			if r.fromEmail == "" {
 				if at := strings.IndexByte(e, '@'); at > 0 {
-					add(false, "c", compact(e[:at]))
+					add(keyCompact, compact(e[:at]))
 				}
 			}
 		}
 		for _, u := range r.linkedIn {
-			add(true, "l", u)
+			add(keyIdentifier, "l", u)
 		}
 		for _, u := range r.uids {
-			add(true, "u", u)
+			add(keyIdentifier, "u", u)
 		}
 		for _, ph := range r.phones {
-			add(true, "p", ph)
+			add(keyIdentifier, "p", ph)
 		}
 		if f.in.ExactOnly {
 			slices.Sort(keys)
@@ -310,51 +385,58 @@ func (f *finder) block() {
 			continue
 		}
 		if r.fromEmail != "" {
-			add(false, "c", r.fromEmail)
+			add(keyCompact, r.fromEmail)
 		}
-		// An address by its local part and domain meets a name at an
-		// organisation of that domain: "ana@umbrella.com" and Ana García
-		// at Umbrella.
-		for _, e := range r.emails {
-			if local, d, _ := strings.Cut(e, "@"); !FreeMail(d) {
-				add(false, "d", compact(local), d)
+		// A name, as addresses spell it, at each organisation the record
+		// has (by name, domain or work address): "ana@umbrella.com" meets
+		// Ana García at Umbrella, and the people under such a key are the
+		// namesakes at one organisation.
+		forms := addressForms(r)
+		for _, emp := range r.employers {
+			if r.fromEmail != "" {
+				add(keyDomain, r.fromEmail, emp)
+			}
+			for _, form := range forms {
+				add(keyDomain, form.local, emp)
 			}
 		}
-		for _, d := range f.domainsOf(r) {
-			for _, form := range addressForms(r) {
-				add(false, "d", form, d)
+		for _, form := range forms {
+			if form.rel != nameOneWord {
+				add(keyCompact, form.local)
 			}
 		}
+		// Two words of the name, one maybe with a letter left out (a typo
+		// still meets); the given name's initial with each surname.
 		t := r.tokens
 		for x := range t {
-			for y := range t {
-				if x == y || len(t[y]) < 2 {
-					continue
-				}
-				add(false, "i", t[x][:1], t[y])
-				for _, full := range withFullNames(t[x])[1:] {
-					add(false, "i", full[:1], t[y])
-				}
-				if x > y || len(t[x]) < 2 {
+			for y := x + 1; y < len(t); y++ {
+				if len(t[x]) < 2 || len(t[y]) < 2 {
 					continue
 				}
 				a, b := givenKey(t[x]), givenKey(t[y])
 				if a > b {
 					a, b = b, a
 				}
-				add(false, "n", a, b)
+				add(keyWords, a, b)
 				for _, d := range deletions(b) {
-					add(false, "n", a, d)
+					add(keyWords, a, d)
 				}
 				for _, d := range deletions(a) {
-					add(false, "n", d, b)
+					add(keyWords, d, b)
 				}
-				// The compact forms of an email address: first initial and
-				// last name, first and last name run together.
-				add(false, "c", t[x][:1]+t[y])
-				add(false, "c", t[y][:1]+t[x])
-				add(false, "c", t[x]+t[y])
-				add(false, "c", t[y]+t[x])
+			}
+		}
+		if len(r.pn.given) > 0 {
+			for _, g := range withFullNames(r.pn.given[0]) {
+				for _, s := range r.pn.sur {
+					if len(s) < 2 {
+						continue
+					}
+					add(keyInitial, g[:1], s)
+					for _, d := range deletions(s) {
+						add(keyInitial, g[:1], d)
+					}
+				}
 			}
 		}
 		slices.Sort(keys)
@@ -367,30 +449,111 @@ func (f *finder) block() {
 		return cmp.Compare(a.person, b.person)
 	})
 	f.entries = slices.CompactFunc(f.entries, func(a, b entry) bool { return a.key == b.key && a.person == b.person })
-}
-
-// domainsOf lists the work email domains and organisation domains of r.
-func (f *finder) domainsOf(r *rec) []string {
-	ds := workDomains(r.emails)
-	for _, o := range r.orgs {
-		if d := f.orgDomain[o]; d != "" && !slices.Contains(ds, d) {
-			ds = append(ds, d)
-		}
+	for i := range f.recs {
+		f.recs[i].counts = make([]keyCount, len(f.recs[i].keys))
 	}
-	return ds
+	perSource := map[int32]uint16{}
+	var clique []*rec
+	for lo := 0; lo < len(f.entries); {
+		hi := lo + 1
+		for hi < len(f.entries) && f.entries[hi].key == f.entries[lo].key {
+			hi++
+		}
+		c := keyCount{records: uint16(min(hi-lo, math.MaxUint16))}
+		if keyKind(f.entries[lo].key) != keyIdentifier && hi-lo > 1 {
+			// One source holds one record of a person (an import matches
+			// the rest to it): the most records of one source are as many
+			// people. Beyond that, a greedy clique of records that cannot
+			// be one person, in blocks small enough to be compared.
+			clear(perSource)
+			for _, e := range f.entries[lo:hi] {
+				n := perSource[f.recs[e.person].source] + 1
+				perSource[f.recs[e.person].source] = n
+				c.people = max(c.people, n)
+			}
+			if int(c.people) < hi-lo && hi-lo <= maxNameBlock {
+				clique = clique[:0]
+				for _, e := range f.entries[lo:hi] {
+					r := &f.recs[e.person]
+					if !slices.ContainsFunc(clique, func(q *rec) bool { return !f.distinct(r, q) }) {
+						clique = append(clique, r)
+					}
+				}
+				c.people = max(c.people, uint16(len(clique)))
+			}
+		}
+		for _, e := range f.entries[lo:hi] {
+			r := &f.recs[e.person]
+			at, _ := slices.BinarySearch(r.keys, e.key)
+			r.counts[at] = c
+		}
+		lo = hi
+	}
 }
 
-// addressForms are the local parts of the addresses a name is likely to have.
-func addressForms(r *rec) []string {
-	if r.given == "" {
+// distinct reports whether two records under one name key cannot be one
+// person: both from one source, or with different LinkedIn profiles, or at
+// different organisations (a move looks the same; it is rarer), or with
+// names that disagree (Ana and Antonio under "A. García", two second
+// surnames under "Ana García").
+func (f *finder) distinct(a, b *rec) bool {
+	if a.source == b.source || diffAll(a.linkedIn, b.linkedIn) {
+		return true
+	}
+	if len(a.employers) > 0 && len(b.employers) > 0 && !anyCommon(a.employers, b.employers) {
+		return true
+	}
+	return len(a.pn.given) > 0 && len(b.pn.given) > 0 && relateNames(a.pn, b.pn, f.words) == nameConflict
+}
+
+// anyCommon reports whether two sorted lists share a value.
+func anyCommon[T cmp.Ordered](a, b []T) bool {
+	found := false
+	eachCommon(a, b, func(T) bool { found = true; return false })
+	return found
+}
+
+// addressForm is a local part an address of a name may have, and how
+// much of the name it spells.
+type addressForm struct {
+	local string
+	rel   nameRel // nameExact: given name and surname; nameInitial: an initial and the other; nameOneWord: one of them
+}
+
+// addressForms are the local parts (letters only) of the addresses a name
+// is likely to have: ana.garcia, agarcia, a.garcia, garcia.ana, anag, ana,
+// garcia; with the full name of a nickname (lola → dolores), and both
+// given names of a compound one (joseluis.garcia, jlgarcia).
+func addressForms(r *rec) []addressForm {
+	g := r.pn.given
+	if len(g) == 0 {
 		return nil
 	}
-	s := r.surname
-	var out []string
-	for _, g := range withFullNames(r.given) {
-		out = append(out, g, g+s, s+g, g[:1]+s, g+s[:1], s)
+	if len(r.pn.sur) == 0 {
+		var out []addressForm
+		for _, w := range withFullNames(g[0]) {
+			out = append(out, addressForm{w, nameOneWord})
+		}
+		return out
 	}
-	return out
+	s := r.pn.sur[0]
+	givens := withFullNames(g[0])
+	if len(g) > 1 {
+		givens = append(givens, g[0]+g[1], g[1])
+	}
+	var out []addressForm
+	for _, w := range givens {
+		if len(w) == 1 {
+			out = append(out, addressForm{w + s, nameInitial}, addressForm{s + w, nameInitial})
+			continue
+		}
+		out = append(out, addressForm{w + s, nameExact}, addressForm{s + w, nameExact},
+			addressForm{w[:1] + s, nameInitial}, addressForm{w + s[:1], nameInitial}, addressForm{w, nameOneWord})
+	}
+	if len(g) > 1 && len(g[0]) > 0 && len(g[1]) > 0 {
+		out = append(out, addressForm{g[0][:1] + g[1][:1] + s, nameInitial})
+	}
+	return append(out, addressForm{s, nameOneWord})
 }
 
 // compact keeps the letters of an email's local part: "ana.garcia" → "anagarcia".
@@ -433,7 +596,7 @@ func (f *finder) scoreBlocks() []Pair {
 		for hi < len(f.entries) && f.entries[hi].key == f.entries[lo].key {
 			hi++
 		}
-		if n := hi - lo; n > 1 && (f.entries[lo].strong || n <= maxNameBlock) {
+		if n := hi - lo; n > 1 && (keyKind(f.entries[lo].key) == keyIdentifier || n <= maxNameBlock) {
 			blocks = append(blocks, block{lo, hi})
 		} else if n > 1 {
 			f.oversized[f.entries[lo].key] = true
