@@ -143,7 +143,7 @@ type finder struct {
 	recs      []rec
 	orgNames  []string
 	orgDomain []string
-	adj       [][]int32 // neighbours, sorted, without members
+	adj       [][]int32        // neighbours, sorted, without members
 	words     map[string]int32 // how many people's names have each word
 	sources   int32            // distinct sources of the records
 	seed      maphash.Seed

@@ -15,27 +15,27 @@ import (
 // variants_test.go (see README: precision and recall) and checked against
 // the 100k demo, which has namesakes and no duplicates at all.
 const (
-	prior         = -3.0 // two records that share a blocking key, before any evidence
-	wNameExact    = 3.0  // the same words, or one has a word more ("Ana García López")
-	wNameReorder  = 2.5  // the same words in another order, without a comma to say so
-	wNameNickname = 2.5  // Pepe and José
-	wNameInitial  = 3.0  // J. and José: the count of J. Garcías says how weak
-	wNameTypo     = 2.0  // García and Garcai, one of them seen once
-	wNameCrossed  = 1.0  // the first surname of one is the second of the other
-	wNameOneWord  = 1.5  // "Ana" and "Ana García", or ana@ and Ana García
-	wNameConflict = -3.0 // words that disagree
-	wUnknownCount = -3.0 // rarity when no name key is shared (a phone met them)
-	wCommonName   = -0.5 // a very common given name and surname, however rare here
-	wSameOrg      = 2.0
-	wOtherOrgs    = -2.3 // both have organisations or work addresses, none shared: two people, or one in ten a move
-	wMailboxes    = -4.0 // two mailboxes of one company that are not one name's
-	wPersonal     = -1.5 // two addresses at one free mail provider
-	wAliases      = -2.5 // two mailboxes of one company that both spell the name: aliases, or namesakes
-	wLinkedIn     = -10.0
-	wUIDs         = -0.5 // UIDs differ between sources anyway
-	wPhones       = -1.0
-	wTied         = -1.5 // they know each other
-	wSharedContact = 1.0 // per contact both know, up to wSharedMax
+	prior          = -3.0 // two records that share a blocking key, before any evidence
+	wNameExact     = 3.0  // the same words, or one has a word more ("Ana García López")
+	wNameReorder   = 2.5  // the same words in another order, without a comma to say so
+	wNameNickname  = 2.5  // Pepe and José
+	wNameInitial   = 3.0  // J. and José: the count of J. Garcías says how weak
+	wNameTypo      = 2.0  // García and Garcai, one of them seen once
+	wNameCrossed   = 1.0  // the first surname of one is the second of the other
+	wNameOneWord   = 1.5  // "Ana" and "Ana García", or ana@ and Ana García
+	wNameConflict  = -3.0 // words that disagree
+	wUnknownCount  = -3.0 // rarity when no name key is shared (a phone met them)
+	wCommonName    = -0.5 // a very common given name and surname, however rare here
+	wSameOrg       = 2.0
+	wOtherOrgs     = -2.3 // both have organisations or work addresses, none shared: two people, or one in ten a move
+	wMailboxes     = -4.0 // two mailboxes of one company that are not one name's
+	wPersonal      = -1.5 // two addresses at one free mail provider
+	wAliases       = -2.5 // two mailboxes of one company that both spell the name: aliases, or namesakes
+	wLinkedIn      = -10.0
+	wUIDs          = -0.5 // UIDs differ between sources anyway
+	wPhones        = -1.0
+	wTied          = -1.5 // they know each other
+	wSharedContact = 1.0  // per contact both know, up to wSharedMax
 	wSharedMax     = 3.0
 )
 
