@@ -166,6 +166,7 @@ const (
 	keyInitial           // an initial and a word
 	keyCompact           // a name as an address spells it: "agarcia", "anagarcia"
 	keyDomain            // such a spelling at an email or organisation domain
+	keyGiven             // a given name and the first surname: counts namesakes, not second surnames
 )
 
 const keyKindShift = 61
@@ -274,16 +275,40 @@ func (f *finder) parseAddressNames() {
 	for i := range f.recs {
 		r := &f.recs[i]
 		if r.fromEmail == "" {
+			r.spellOut(v)
 			continue
 		}
 		if pn, ok := parseLocal(r.local, v); ok {
-			r.pn = pn
-			r.tokens = append(slices.Clone(pn.given), pn.sur...)
-			sorted := slices.Clone(r.tokens)
-			slices.Sort(sorted)
-			r.nameKey = strings.Join(sorted, " ")
+			r.setName(pn)
 		}
 	}
+}
+
+// spellOut replaces the initial of a given name with the name one of the
+// record's own addresses spells: "J. Velasco" with josevelasco@ is José
+// Velasco, and no namesake of another initial.
+func (r *rec) spellOut(v vocabulary) {
+	if len(r.pn.given) == 0 || len(r.pn.given[0]) != 1 || len(r.pn.sur) == 0 {
+		return
+	}
+	for _, e := range r.emails {
+		local, _, _ := strings.Cut(e, "@")
+		pn, ok := parseLocal(local, v)
+		if ok && len(pn.given[0]) > 1 && pn.given[0][0] == r.pn.given[0][0] && slices.Contains(pn.sur, r.pn.sur[0]) {
+			given := slices.Clone(r.pn.given)
+			given[0] = pn.given[0]
+			r.setName(personName{given: given, sur: r.pn.sur})
+			return
+		}
+	}
+}
+
+func (r *rec) setName(pn personName) {
+	r.pn = pn
+	r.tokens = append(slices.Clone(pn.given), pn.sur...)
+	sorted := slices.Clone(r.tokens)
+	slices.Sort(sorted)
+	r.nameKey = strings.Join(sorted, " ")
 }
 
 func sortedUnique(l []int32) []int32 {
@@ -353,12 +378,7 @@ func (f *finder) block() {
 		var h maphash.Hash
 		h.SetSeed(f.seed)
 		add := func(kind uint64, parts ...string) {
-			h.Reset()
-			for _, p := range parts {
-				h.WriteString(p)
-				h.WriteByte(0)
-			}
-			k := h.Sum64()&^(7<<keyKindShift) | kind<<keyKindShift
+			k := f.key(&h, kind, parts...)
 			keys = append(keys, k)
 			f.entries = append(f.entries, entry{key: k, person: int32(i)})
 		}
@@ -426,16 +446,17 @@ func (f *finder) block() {
 				}
 			}
 		}
-		if len(r.pn.given) > 0 {
+		if len(r.pn.given) > 0 && len(r.pn.sur) > 0 && len(r.pn.sur[0]) > 1 {
+			s := r.pn.sur[0]
 			for _, g := range withFullNames(r.pn.given[0]) {
-				for _, s := range r.pn.sur {
-					if len(s) < 2 {
-						continue
-					}
-					add(keyInitial, g[:1], s)
-					for _, d := range deletions(s) {
-						add(keyInitial, g[:1], d)
-					}
+				add(keyInitial, g[:1], s)
+				for _, d := range deletions(s) {
+					add(keyInitial, g[:1], d)
+				}
+			}
+			for _, g := range r.pn.given {
+				if len(g) > 1 {
+					add(keyGiven, givenKey(g), s)
 				}
 			}
 		}
@@ -489,6 +510,16 @@ func (f *finder) block() {
 		}
 		lo = hi
 	}
+}
+
+// key is the blocking key of a kind and its parts.
+func (f *finder) key(h *maphash.Hash, kind uint64, parts ...string) uint64 {
+	h.Reset()
+	for _, p := range parts {
+		h.WriteString(p)
+		h.WriteByte(0)
+	}
+	return h.Sum64()&^(7<<keyKindShift) | kind<<keyKindShift
 }
 
 // distinct reports whether two records under one name key cannot be one

@@ -157,7 +157,8 @@ func parseName(name string) personName {
 		return personName{given: t}
 	}
 	n := 1
-	if len(t) >= 3 && (compoundSecond[t[1]] || len(t[0]) == 1 && len(t[1]) == 1) {
+	if len(t) >= 3 && (compoundSecond[t[1]] || len(t[1]) == 1) {
+		// José Luis García, J. L. García, John F. Kennedy
 		n = 2
 	}
 	return personName{given: t[:n], sur: t[n:]}
@@ -210,10 +211,19 @@ func parseLocal(local string, v vocabulary) (personName, bool) {
 // split cuts a piece of a local part that is not itself a name word into
 // name words and initials: "anagarcia" → ana garcia, "agarcia" → a
 // garcia, "anag" → ana g, "joseluisgarcia" → jose luis garcia, "jlgarcia"
-// → j l garcia. Two known words beat a word and an initial.
+// → j l garcia. Fewer known words beat more ("alexanderrobinson" is not
+// ale xander robinson), and known words beat initials.
 func (v vocabulary) split(p string) []string {
 	if len(p) <= 1 || v.known(p) {
 		return []string{p}
+	}
+	// "delarosa", "delrio": particles are not written in names' words.
+	for _, pre := range []string{"delas", "delos", "dela", "del", "de"} {
+		if rest, ok := strings.CutPrefix(p, pre); ok && len(rest) > 1 && !v.known(p) {
+			if parts := v.split(rest); v.known(parts[0]) {
+				return parts
+			}
+		}
 	}
 	var best []string
 	bestScore := 0
@@ -226,7 +236,7 @@ func (v vocabulary) split(p string) []string {
 		l, r := p[:i], p[i:]
 		switch {
 		case v.known(l) && v.known(r):
-			try(4, l, r)
+			try(5, l, r)
 		case len(l) == 1 && v.known(r):
 			try(3, l, r)
 		case v.known(l) && len(r) == 1:
@@ -234,7 +244,7 @@ func (v vocabulary) split(p string) []string {
 		case len(l) == 2 && v.known(r):
 			try(1, l[:1], l[1:], r)
 		}
-		for j := i + 1; j < len(p) && bestScore < 4; j++ {
+		for j := i + 1; j < len(p) && bestScore < 5; j++ {
 			if m := p[i:j]; v.known(l) && v.known(m) && v.known(p[j:]) {
 				try(4, l, m, p[j:])
 			}

@@ -59,10 +59,21 @@ func rarity(n int, most float64) float64 {
 	return math.Log(p / (1 - p))
 }
 
-const (
-	maxAnywhere = 0.95
-	maxAtOrg    = 0.99
-)
+// mostLikely is the most a name's rarity can say: a full name that no one
+// else in the workspace has may still be a namesake's who has no record
+// yet, less likely at one organisation, more likely for a given name
+// alone (every Ana at a company, for ana@).
+func mostLikely(rel nameRel, atOrg bool) float64 {
+	switch {
+	case rel == nameOneWord && atOrg:
+		return 0.8
+	case rel == nameOneWord:
+		return 0.6
+	case atOrg:
+		return 0.99
+	}
+	return 0.95
+}
 
 // scorer collects evidence; with detail off it only sums.
 type scorer struct {
@@ -150,10 +161,10 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 		case m.count.records < 2:
 			s.add(EvNameRarity, wUnknownCount, "no name key in common")
 		case m.atOrg != "":
-			s.add(EvNameRarity, rarity(n, maxAtOrg), "%d %s at %s %s this name (%d records)", n,
+			s.add(EvNameRarity, rarity(n, mostLikely(m.rel, true)), "%d %s at %s %s this name (%d records)", n,
 				plural(n, "person", "people at least"), org, plural(n, "has", "have"), m.count.records)
 		default:
-			s.add(EvNameRarity, rarity(n, maxAnywhere), "%d %s of the workspace %s this name (%d records)", n,
+			s.add(EvNameRarity, rarity(n, mostLikely(m.rel, false)), "%d %s of the workspace %s this name (%d records)", n,
 				plural(n, "person", "people at least"), plural(n, "has", "have"), m.count.records)
 		}
 	}
@@ -418,7 +429,7 @@ func (f *finder) compareNames(a, b *rec) nameMatch {
 			return f.addressMatch(a, b)
 		}
 		if rel := relateNames(a.pn, b.pn, f.words); rel != nameConflict {
-			return f.counted(a, b, nameMatch{rel: rel, how: lazy("%s could be %s", a.name, b.name)}, keyWords, keyInitial)
+			return f.counted(a, b, nameMatch{rel: rel, how: lazy("%s could be %s", a.name, b.name)}, keyWords, keyInitial, keyGiven)
 		}
 		return f.addressMatch(a, b)
 	}
@@ -453,7 +464,7 @@ func (f *finder) compareNames(a, b *rec) nameMatch {
 	case nameOneWord:
 		m.how = lazy("one name is part of the other (%s, %s)", a.name, b.name)
 	}
-	return f.counted(a, b, m, keyWords, keyInitial)
+	return f.counted(a, b, m, keyWords, keyInitial, keyGiven)
 }
 
 // addressMatch relates a person named by an address (a) to a name (b): the
@@ -487,7 +498,7 @@ func (f *finder) counted(a, b *rec, m nameMatch, kinds ...int) nameMatch {
 	m.weight = nameWeight[m.rel]
 	m.count = f.sharedCount(a, b, kinds...)
 	if m.count.records == 0 {
-		m.count = f.sharedCount(b, b, keyWords, keyInitial)
+		m.count = f.sharedCount(b, b, keyWords, keyInitial, keyGiven)
 	}
 	return m
 }
@@ -530,7 +541,7 @@ func relateNames(a, b personName, words map[string]int32) nameRel {
 			return nameConflict
 		case given && SameGivenName(x, y):
 			return nameNickname
-		case oneEdit(x, y):
+		case oneEdit(x, y) && !(knownName(x) && knownName(y)):
 			rare, common := words[x], words[y]
 			if rare > common {
 				rare, common = common, rare
@@ -559,7 +570,9 @@ func relateNames(a, b personName, words map[string]int32) nameRel {
 			rel = max(rel, word(ga[i], gb[i], true))
 		}
 	default:
-		rel = min(word(ga[0], gb[0], true), word(ga[0], gb[len(gb)-1], true))
+		// The second of two given names is a weaker match: María
+		// Teresa goes by Teresa, Juan José seldom by José.
+		rel = min(word(ga[0], gb[0], true), max(nameNickname, word(ga[0], gb[len(gb)-1], true)))
 	}
 	if rel == nameConflict {
 		return nameConflict
@@ -674,6 +687,11 @@ func setOf(s string) map[string]bool {
 	}
 	return m
 }
+
+// knownName reports whether a word is a given name of the nickname table
+// or a very common surname: two such words one edit apart (Fernández and
+// Hernández, Mario and María) are two names, not a typo.
+func knownName(w string) bool { return nameForms[w] != nil || commonSurnames[w] || commonGiven[w] }
 
 // commonName reports whether a name has both a very common given name and
 // a very common surname.

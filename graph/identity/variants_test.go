@@ -72,6 +72,9 @@ type labelled struct {
 	in     Input
 	entity map[string]int      // person id → entity
 	kinds  map[string][]string // person id → variant kinds of the record
+	org    map[string]int      // person id → the organisation the record shows (a position, a work address), or -1
+	unsure map[string]bool     // person id → the record could be a namesake's (ambiguous)
+	names  map[string]int      // given name and first surname → people
 	ents   []entity
 }
 
@@ -184,7 +187,7 @@ func variantSet(n int, seed uint64) labelled {
 			ents = append(ents, twin)
 		}
 	}
-	out := labelled{entity: map[string]int{}, kinds: map[string][]string{}, ents: ents}
+	out := labelled{entity: map[string]int{}, kinds: map[string][]string{}, org: map[string]int{}, ents: ents}
 	for i, o := range orgs {
 		out.in.Organizations = append(out.in.Organizations, &graph.Organization{ID: fmt.Sprintf("org%03d", i), Name: o.name, Domain: o.domain})
 	}
@@ -206,12 +209,16 @@ func variantSet(n int, seed uint64) labelled {
 				kinds = append(kinds, kMoved)
 			}
 			atOrg := false
+			shownOrg := -1
 			email := func(addr string) {
 				v := emailVariant(r, addr)
 				if v != addr {
 					kinds = append(kinds, kEmailForm)
 				}
 				p.Emails = append(p.Emails, v)
+				if addr == work {
+					shownOrg = org
+				}
 			}
 			switch src {
 			case "linkedin":
@@ -268,7 +275,9 @@ func variantSet(n int, seed uint64) labelled {
 			if atOrg {
 				out.in.Employments = append(out.in.Employments, &graph.Employment{ID: p.ID + "-job", PersonID: p.ID,
 					OrganizationID: fmt.Sprintf("org%03d", org)})
+				shownOrg = org
 			}
+			out.org[p.ID] = shownOrg
 			if len(p.Emails) == 0 && !atOrg {
 				kinds = append(kinds, kNameOnly)
 			}
@@ -278,22 +287,49 @@ func variantSet(n int, seed uint64) labelled {
 			recsOf[i] = append(recsOf[i], p.ID)
 		}
 	}
-	// Everyone knows a few others; each record of a person carries some
-	// of their ties, as each source knows part of a network.
-	for i := range ents {
-		for range 3 {
+	// Ties between two contacts come from meetings and mail (an import
+	// ties the attendees of one meeting), so only records with an address
+	// carry them. Everyone meets a few others, mostly colleagues: two
+	// namesakes at one company know the same people.
+	mailed := make([][]string, len(ents))
+	byID := map[string]*graph.Person{}
+	for _, p := range out.in.People {
+		byID[p.ID] = p
+	}
+	byOrg := map[int][]int{}
+	for i, e := range ents {
+		byOrg[e.org] = append(byOrg[e.org], i)
+		for _, id := range recsOf[i] {
+			if len(byID[id].Emails) > 0 {
+				mailed[i] = append(mailed[i], id)
+			}
+		}
+	}
+	for i, e := range ents {
+		for range 4 {
 			j := r.IntN(len(ents))
-			if j == i {
+			if colleagues := byOrg[e.org]; r.Float64() < 0.7 && len(colleagues) > 1 {
+				j = colleagues[r.IntN(len(colleagues))]
+			}
+			if j == i || len(mailed[j]) == 0 {
 				continue
 			}
-			for _, a := range recsOf[i] {
+			for _, a := range mailed[i] {
 				if r.Float64() < 0.5 {
-					out.in.Ties = append(out.in.Ties, [2]string{a, recsOf[j][r.IntN(len(recsOf[j]))]})
+					out.in.Ties = append(out.in.Ties, [2]string{a, mailed[j][r.IntN(len(mailed[j]))]})
 				}
 			}
 		}
 	}
 	out.in.Region = "ES"
+	out.names = map[string]int{}
+	for _, e := range ents {
+		out.names[e.given+" "+e.sur1]++
+	}
+	out.unsure = map[string]bool{}
+	for _, p := range out.in.People {
+		out.unsure[p.ID] = out.ambiguous(p.ID, p.Name)
+	}
 	return out
 }
 
@@ -413,8 +449,7 @@ type tally struct{ positives, found, proposed, wrong int }
 // kindsOf lists the kinds of a pair of records.
 func (set labelled) kindsOf(a, b string) []string {
 	ks := append(slices.Clone(set.kinds[a]), set.kinds[b]...)
-	ea, eb := set.ents[set.entity[a]], set.ents[set.entity[b]]
-	if set.namesake(ea) || set.namesake(eb) {
+	if set.namesake(set.ents[set.entity[a]]) || set.unsure[a] || set.unsure[b] {
 		ks = append(ks, kNamesake)
 	}
 	if len(ks) == 0 {
@@ -430,13 +465,45 @@ func (set labelled) kindsOf(a, b string) []string {
 // namesake reports whether another person of the set has e's given name
 // and first surname.
 func (set labelled) namesake(e entity) bool {
-	n := 0
-	for _, f := range set.ents {
-		if f.given == e.given && f.sur1 == e.sur1 {
-			n++
+	return set.names[e.given+" "+e.sur1] > 1
+}
+
+// ambiguous reports whether what a record shows of its person's name
+// could be another person's of the set, with nothing else it shows (an
+// organisation) to tell them apart: "R. Márquez" when Rocío and Rodrigo
+// Márquez are both in the set, "ana@umbrella.com" with two Anas at
+// Umbrella. Such a record's pairs are namesakes' pairs.
+func (set labelled) ambiguous(id, name string) bool {
+	e := set.ents[set.entity[id]]
+	ks := set.kinds[id]
+	given := strings.Fields(e.given)[0]
+	initialOnly := slices.Contains(ks, kInitial)
+	surShown := true
+	if slices.Contains(ks, kEmailName) {
+		local, _, _ := strings.Cut(strings.ToLower(name), "@")
+		local = keepRange(local, 'a', 'z')
+		initialOnly = !strings.Contains(local, asciiOf(given))
+		surShown = strings.Contains(local, asciiOf(e.sur1))
+	}
+	org := set.org[id]
+	for j, f := range set.ents {
+		if j == set.entity[id] || surShown && f.sur1 != e.sur1 {
+			continue
+		}
+		if org >= 0 && f.org != org && f.oldOrg != org {
+			continue
+		}
+		fGiven := strings.Fields(f.given)
+		switch {
+		case initialOnly && asciiOf(fGiven[0])[0] == asciiOf(given)[0]:
+			return true
+		case slices.Contains(ks, kOneGiven) && slices.ContainsFunc(fGiven, func(w string) bool { return strings.Contains(e.given, w) }):
+			return true
+		case !surShown && fGiven[0] == given:
+			return true
 		}
 	}
-	return n > 1
+	return false
 }
 
 // quality measures the proposed pairs against the labels, per kind.
