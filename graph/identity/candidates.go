@@ -36,8 +36,13 @@ type Input struct {
 	ExactOnly bool
 }
 
-// DefaultMinScore is the least score of a pair the finder proposes.
-const DefaultMinScore = 0.85
+// DefaultMinScore is the least score of a pair the finder proposes: the
+// proposal threshold, for pairs a person confirms. It is not a merge
+// threshold; nothing fuzzy is merged automatically (Pair.AutoMerge is for
+// shared identifiers only). Set on the labelled variants, where pairs
+// above it are right 98 times in 100; a pair the data cannot tell from a
+// namesake's scores below it. A caller may ask for less (Input.MinScore).
+const DefaultMinScore = 0.75
 
 // Evidence is one reason for (positive Weight) or against (negative) two
 // records being one person. Weight is in log-odds: the pair's score is the
@@ -114,7 +119,7 @@ type rec struct {
 	current   []int32  // current ones, sorted
 	employers []string // OrgKey of the organisations, their domains and the work domains, sorted
 	member    bool
-	source    int32    // index of the source that brought the record
+	source    int32    // index of the import that brought the record; -1 entered by hand
 	keys      []uint64 // blocking keys, sorted
 	counts    []keyCount
 }
@@ -145,7 +150,6 @@ type finder struct {
 	orgDomain []string
 	adj       [][]int32        // neighbours, sorted, without members
 	words     map[string]int32 // how many people's names have each word
-	sources   int32            // distinct sources of the records
 	seed      maphash.Seed
 	entries   []entry         // (key, person), sorted by key
 	oversized map[uint64]bool // name keys shared by more than maxNameBlock people
@@ -194,10 +198,15 @@ func newFinder(in Input) *finder {
 	for i, p := range in.People {
 		idx[p.ID] = int32(i)
 		f.recs[i] = newRec(p, in.Region, members[p.ID])
+		// An import matches a person's records to one, so one import's
+		// records are as many people; people entered by hand are not.
 		src, ok := sources[p.Source]
 		if !ok {
 			src = int32(len(sources))
 			sources[p.Source] = src
+		}
+		if p.Source == "" || p.Source == "manual" {
+			src = -1
 		}
 		f.recs[i].source = src
 		if f.recs[i].fromEmail == "" {
@@ -218,7 +227,6 @@ func newFinder(in Input) *finder {
 			r.current = append(r.current, o)
 		}
 	}
-	f.sources = int32(max(1, len(sources)))
 	f.parseAddressNames()
 	orgKeys := make([][]string, len(in.Organizations))
 	for i, o := range in.Organizations {
@@ -487,20 +495,16 @@ func (f *finder) block() {
 			// people. Beyond that, a greedy clique of records that cannot
 			// be one person, in blocks small enough to be compared.
 			clear(perSource)
+			c.people = 1
 			for _, e := range f.entries[lo:hi] {
-				n := perSource[f.recs[e.person].source] + 1
-				perSource[f.recs[e.person].source] = n
-				c.people = max(c.people, n)
+				if src := f.recs[e.person].source; src >= 0 {
+					n := perSource[src] + 1
+					perSource[src] = n
+					c.people = max(c.people, n)
+				}
 			}
 			if int(c.people) < hi-lo && hi-lo <= maxNameBlock {
-				clique = clique[:0]
-				for _, e := range f.entries[lo:hi] {
-					r := &f.recs[e.person]
-					if !slices.ContainsFunc(clique, func(q *rec) bool { return !f.distinct(r, q) }) {
-						clique = append(clique, r)
-					}
-				}
-				c.people = max(c.people, uint16(len(clique)))
+				c.people = max(c.people, f.clique(f.entries[lo:hi], &clique, nil))
 			}
 		}
 		for _, e := range f.entries[lo:hi] {
@@ -510,6 +514,26 @@ func (f *finder) block() {
 		}
 		lo = hi
 	}
+}
+
+// clique counts a greedy clique of records that cannot be one person
+// (distinct) among the entries keep accepts (nil: all): a lower bound of
+// the people they are. Records named by an address come last, as they say
+// the least and would hold the place of two names that disagree.
+func (f *finder) clique(entries []entry, buf *[]*rec, keep func(*rec) bool) uint16 {
+	*buf = (*buf)[:0]
+	for pass := range 2 {
+		for _, e := range entries {
+			r := &f.recs[e.person]
+			if (r.fromEmail != "") != (pass == 1) || keep != nil && !keep(r) {
+				continue
+			}
+			if !slices.ContainsFunc(*buf, func(q *rec) bool { return !f.distinct(r, q) }) {
+				*buf = append(*buf, r)
+			}
+		}
+	}
+	return uint16(len(*buf))
 }
 
 // key is the blocking key of a kind and its parts.
@@ -528,13 +552,15 @@ func (f *finder) key(h *maphash.Hash, kind uint64, parts ...string) uint64 {
 // names that disagree (Ana and Antonio under "A. García", two second
 // surnames under "Ana García").
 func (f *finder) distinct(a, b *rec) bool {
-	if a.source == b.source || diffAll(a.linkedIn, b.linkedIn) {
+	if a.source == b.source && a.source >= 0 || diffAll(a.linkedIn, b.linkedIn) {
 		return true
 	}
 	if len(a.employers) > 0 && len(b.employers) > 0 && !anyCommon(a.employers, b.employers) {
 		return true
 	}
-	return len(a.pn.given) > 0 && len(b.pn.given) > 0 && relateNames(a.pn, b.pn, f.words) == nameConflict
+	// An address read as a name may be read wrong: only names disagree.
+	return a.fromEmail == "" && b.fromEmail == "" && len(a.pn.given) > 0 && len(b.pn.given) > 0 &&
+		relateNames(a.pn, b.pn, f.words) == nameConflict
 }
 
 // anyCommon reports whether two sorted lists share a value.
