@@ -151,8 +151,7 @@ type finder struct {
 	adj       [][]int32        // neighbours, sorted, without members
 	words     map[string]int32 // how many people's names have each word
 	seed      maphash.Seed
-	entries   []entry         // (key, person), sorted by key
-	oversized map[uint64]bool // name keys shared by more than maxNameBlock people
+	entries   []entry // (key, person), sorted by key
 	compared  int
 }
 
@@ -181,7 +180,7 @@ func newFinder(in Input) *finder {
 	if in.MinScore <= 0 {
 		in.MinScore = DefaultMinScore
 	}
-	f := &finder{in: in, seed: maphash.MakeSeed(), words: map[string]int32{}, oversized: map[uint64]bool{}}
+	f := &finder{in: in, seed: maphash.MakeSeed(), words: map[string]int32{}}
 	orgIdx := make(map[string]int32, len(in.Organizations))
 	for i, o := range in.Organizations {
 		orgIdx[o.ID] = int32(i)
@@ -319,6 +318,9 @@ func (r *rec) setName(pn personName) {
 	r.nameKey = strings.Join(sorted, " ")
 }
 
+// separators split an address's local part into words.
+var separators = strings.NewReplacer(".", " ", "_", " ", "-", " ")
+
 func sortedUnique(l []int32) []int32 {
 	slices.Sort(l)
 	return slices.Compact(l)
@@ -333,7 +335,7 @@ func newRec(p *graph.Person, region string, member bool) rec {
 			local = local[:i]
 		}
 		r.fromEmail, r.local = compact(local), local
-		name = strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(local)
+		name = separators.Replace(local)
 		if e := CanonicalEmail(p.Name); e != "" {
 			r.emails = append(r.emails, e)
 		}
@@ -378,98 +380,27 @@ func newRec(p *graph.Person, region string, member bool) rec {
 // name keys (two words of the name, one of them maybe with a letter left
 // out, so that a typo still meets; an initial with a word; the compact
 // forms email addresses take, "agarcia", "anagarcia"), then counts the
-// people under each key.
+// people under each key. The keys of a hundred thousand people are tens
+// of millions of bytes: they are hashed without building strings, and
+// the entries made at their final size.
 func (f *finder) block() {
+	k := keyer{}
+	k.h.SetSeed(f.seed)
+	var buf []uint64
+	total := 0
 	for i := range f.recs {
 		r := &f.recs[i]
-		var keys []uint64
-		var h maphash.Hash
-		h.SetSeed(f.seed)
-		add := func(kind uint64, parts ...string) {
-			k := f.key(&h, kind, parts...)
-			keys = append(keys, k)
-			f.entries = append(f.entries, entry{key: k, person: int32(i)})
+		buf = f.recKeys(&k, r, buf[:0])
+		slices.Sort(buf)
+		buf = slices.Compact(buf)
+		r.keys = slices.Clone(buf)
+		total += len(buf)
+	}
+	f.entries = make([]entry, 0, total)
+	for i := range f.recs {
+		for _, key := range f.recs[i].keys {
+			f.entries = append(f.entries, entry{key: key, person: int32(i)})
 		}
-		for _, e := range r.emails {
-			add(keyIdentifier, "e", e)
-			if r.fromEmail == "" {
-				if at := strings.IndexByte(e, '@'); at > 0 {
-					add(keyCompact, compact(e[:at]))
-				}
-			}
-		}
-		for _, u := range r.linkedIn {
-			add(keyIdentifier, "l", u)
-		}
-		for _, u := range r.uids {
-			add(keyIdentifier, "u", u)
-		}
-		for _, ph := range r.phones {
-			add(keyIdentifier, "p", ph)
-		}
-		if f.in.ExactOnly {
-			slices.Sort(keys)
-			r.keys = slices.Compact(keys)
-			continue
-		}
-		if r.fromEmail != "" {
-			add(keyCompact, r.fromEmail)
-		}
-		// A name, as addresses spell it, at each organisation the record
-		// has (by name, domain or work address): "ana@umbrella.com" meets
-		// Ana García at Umbrella, and the people under such a key are the
-		// namesakes at one organisation.
-		forms := addressForms(r)
-		for _, emp := range r.employers {
-			if r.fromEmail != "" {
-				add(keyDomain, r.fromEmail, emp)
-			}
-			for _, form := range forms {
-				add(keyDomain, form.local, emp)
-			}
-		}
-		for _, form := range forms {
-			if form.rel != nameOneWord {
-				add(keyCompact, form.local)
-			}
-		}
-		// Two words of the name, one maybe with a letter left out (a typo
-		// still meets); the given name's initial with each surname.
-		t := r.tokens
-		for x := range t {
-			for y := x + 1; y < len(t); y++ {
-				if len(t[x]) < 2 || len(t[y]) < 2 {
-					continue
-				}
-				a, b := givenKey(t[x]), givenKey(t[y])
-				if a > b {
-					a, b = b, a
-				}
-				add(keyWords, a, b)
-				for _, d := range deletions(b) {
-					add(keyWords, a, d)
-				}
-				for _, d := range deletions(a) {
-					add(keyWords, d, b)
-				}
-			}
-		}
-		if len(r.pn.given) > 0 && len(r.pn.sur) > 0 && len(r.pn.sur[0]) > 1 {
-			s := r.pn.sur[0]
-			for _, g := range withFullNames(r.pn.given[0]) {
-				add(keyInitial, g[:1], s)
-				for _, d := range deletions(s) {
-					add(keyInitial, g[:1], d)
-				}
-			}
-			for _, g := range r.pn.given {
-				if len(g) > 1 {
-					add(keyGiven, givenKey(g), s)
-				}
-			}
-		}
-		slices.Sort(keys)
-		r.keys = slices.Compact(keys)
 	}
 	slices.SortFunc(f.entries, func(a, b entry) int {
 		if c := cmp.Compare(a.key, b.key); c != 0 {
@@ -477,7 +408,9 @@ func (f *finder) block() {
 		}
 		return cmp.Compare(a.person, b.person)
 	})
-	f.entries = slices.CompactFunc(f.entries, func(a, b entry) bool { return a.key == b.key && a.person == b.person })
+	// Each person's keys are met in order, so the n-th entry of a person
+	// is its n-th key.
+	next := make([]int32, len(f.recs))
 	for i := range f.recs {
 		f.recs[i].counts = make([]keyCount, len(f.recs[i].keys))
 	}
@@ -504,28 +437,194 @@ func (f *finder) block() {
 				}
 			}
 			if int(c.people) < hi-lo && hi-lo <= maxNameBlock {
-				c.people = max(c.people, f.clique(f.entries[lo:hi], &clique, nil))
+				c.people = max(c.people, f.clique(f.entries[lo:hi], &clique))
 			}
 		}
 		for _, e := range f.entries[lo:hi] {
-			r := &f.recs[e.person]
-			at, _ := slices.BinarySearch(r.keys, e.key)
-			r.counts[at] = c
+			f.recs[e.person].counts[next[e.person]] = c
+			next[e.person]++
 		}
 		lo = hi
 	}
+	// A key no one else has pairs no one and counts no namesake: most
+	// keys (the words with a letter left out, the forms of an address)
+	// are such, and go.
+	for i := range f.recs {
+		r := &f.recs[i]
+		n := 0
+		for x := range r.keys {
+			if r.counts[x].records > 1 {
+				r.keys[n], r.counts[n] = r.keys[x], r.counts[x]
+				n++
+			}
+		}
+		r.keys, r.counts = slices.Clip(r.keys[:n]), slices.Clip(r.counts[:n])
+	}
+	f.entries = slices.DeleteFunc(f.entries, func(e entry) bool { return len(f.recs[e.person].keys) == 0 })
+}
+
+// recKeys appends the blocking keys of r to out.
+func (f *finder) recKeys(k *keyer, r *rec, out []uint64) []uint64 {
+	for _, e := range r.emails {
+		out = append(out, k.of(keyIdentifier, "e", e))
+		if r.fromEmail == "" {
+			if at := strings.IndexByte(e, '@'); at > 0 {
+				k.start()
+				k.letters(e[:at])
+				out = append(out, k.sum(keyCompact))
+			}
+		}
+	}
+	for _, u := range r.linkedIn {
+		out = append(out, k.of(keyIdentifier, "l", u))
+	}
+	for _, u := range r.uids {
+		out = append(out, k.of(keyIdentifier, "u", u))
+	}
+	for _, ph := range r.phones {
+		out = append(out, k.of(keyIdentifier, "p", ph))
+	}
+	if f.in.ExactOnly {
+		return out
+	}
+	if r.fromEmail != "" {
+		out = append(out, k.of(keyCompact, r.fromEmail))
+	}
+	// A name, as addresses spell it, at each organisation the record has
+	// (by name, domain or work address): "ana@umbrella.com" meets Ana
+	// García at Umbrella, and the people under such a key are the
+	// namesakes at one organisation.
+	for _, emp := range r.employers {
+		if r.fromEmail != "" {
+			out = append(out, k.of(keyDomain, r.fromEmail, emp))
+		}
+		eachForm(r, func(_ nameRel, a, b, c string) {
+			k.start()
+			k.pieces(a, b, c)
+			k.word(emp)
+			out = append(out, k.sum(keyDomain))
+		})
+	}
+	eachForm(r, func(rel nameRel, a, b, c string) {
+		if rel != nameOneWord {
+			k.start()
+			k.pieces(a, b, c)
+			out = append(out, k.sum(keyCompact))
+		}
+	})
+	// Two words of the name, one maybe with a letter left out (a typo
+	// still meets); the given name's initial with the first surname.
+	t := r.tokens
+	for x := range t {
+		for y := x + 1; y < len(t); y++ {
+			if len(t[x]) < 2 || len(t[y]) < 2 {
+				continue
+			}
+			a, b := givenKey(t[x]), givenKey(t[y])
+			if a > b {
+				a, b = b, a
+			}
+			out = append(out, k.of(keyWords, a, b))
+			eachDeletion(b, func(i int) {
+				k.start()
+				k.word(a)
+				k.without(b, i)
+				out = append(out, k.sum(keyWords))
+			})
+			eachDeletion(a, func(i int) {
+				k.start()
+				k.without(a, i)
+				k.word(b)
+				out = append(out, k.sum(keyWords))
+			})
+		}
+	}
+	if len(r.pn.given) > 0 && len(r.pn.sur) > 0 && len(r.pn.sur[0]) > 1 {
+		s := r.pn.sur[0]
+		initial := func(g string) {
+			out = append(out, k.of(keyInitial, g[:1], s))
+			eachDeletion(s, func(i int) {
+				k.start()
+				k.word(g[:1])
+				k.without(s, i)
+				out = append(out, k.sum(keyInitial))
+			})
+		}
+		initial(r.pn.given[0])
+		for _, full := range nameForms[r.pn.given[0]] {
+			if full != r.pn.given[0] {
+				initial(full)
+			}
+		}
+		for _, g := range r.pn.given {
+			if len(g) > 1 {
+				out = append(out, k.of(keyGiven, givenKey(g), s))
+			}
+		}
+	}
+	return out
+}
+
+// keyer hashes the parts of blocking keys: each part is its bytes and a
+// zero byte, so that ("ab", "c") and ("a", "bc") differ. A part may be
+// written in pieces (a word without one letter, a form of an address):
+// the hash depends on the bytes, not on how they were written.
+type keyer struct{ h maphash.Hash }
+
+func (k *keyer) start() { k.h.Reset() }
+
+func (k *keyer) word(s string) {
+	k.h.WriteString(s)
+	k.h.WriteByte(0)
+}
+
+// pieces writes one part made of a, b and c.
+func (k *keyer) pieces(a, b, c string) {
+	k.h.WriteString(a)
+	k.h.WriteString(b)
+	k.h.WriteString(c)
+	k.h.WriteByte(0)
+}
+
+// without writes the part s without its i-th byte.
+func (k *keyer) without(s string, i int) {
+	k.h.WriteString(s[:i])
+	k.h.WriteString(s[i+1:])
+	k.h.WriteByte(0)
+}
+
+// letters writes the part made of the letters of s (compact).
+func (k *keyer) letters(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			k.h.WriteByte(c)
+		}
+	}
+	k.h.WriteByte(0)
+}
+
+func (k *keyer) sum(kind uint64) uint64 {
+	return k.h.Sum64()&^(7<<keyKindShift) | kind<<keyKindShift
+}
+
+// of is the key of a kind made of whole parts.
+func (k *keyer) of(kind uint64, parts ...string) uint64 {
+	k.start()
+	for _, p := range parts {
+		k.word(p)
+	}
+	return k.sum(kind)
 }
 
 // clique counts a greedy clique of records that cannot be one person
-// (distinct) among the entries keep accepts (nil: all): a lower bound of
-// the people they are. Records named by an address come last, as they say
+// (distinct) among the entries: a lower bound of the people they are. Records named by an address come last, as they say
 // the least and would hold the place of two names that disagree.
-func (f *finder) clique(entries []entry, buf *[]*rec, keep func(*rec) bool) uint16 {
+func (f *finder) clique(entries []entry, buf *[]*rec) uint16 {
 	*buf = (*buf)[:0]
 	for pass := range 2 {
 		for _, e := range entries {
 			r := &f.recs[e.person]
-			if (r.fromEmail != "") != (pass == 1) || keep != nil && !keep(r) {
+			if (r.fromEmail != "") != (pass == 1) {
 				continue
 			}
 			if !slices.ContainsFunc(*buf, func(q *rec) bool { return !f.distinct(r, q) }) {
@@ -534,16 +633,6 @@ func (f *finder) clique(entries []entry, buf *[]*rec, keep func(*rec) bool) uint
 		}
 	}
 	return uint16(len(*buf))
-}
-
-// key is the blocking key of a kind and its parts.
-func (f *finder) key(h *maphash.Hash, kind uint64, parts ...string) uint64 {
-	h.Reset()
-	for _, p := range parts {
-		h.WriteString(p)
-		h.WriteByte(0)
-	}
-	return h.Sum64()&^(7<<keyKindShift) | kind<<keyKindShift
 }
 
 // distinct reports whether two records under one name key cannot be one
@@ -566,7 +655,7 @@ func (f *finder) distinct(a, b *rec) bool {
 // anyCommon reports whether two sorted lists share a value.
 func anyCommon[T cmp.Ordered](a, b []T) bool {
 	found := false
-	eachCommon(a, b, func(T) bool { found = true; return false })
+	eachShared(a, b, func(int, T) bool { found = true; return false })
 	return found
 }
 
@@ -582,35 +671,52 @@ type addressForm struct {
 // garcia; with the full name of a nickname (lola → dolores), and both
 // given names of a compound one (joseluis.garcia, jlgarcia).
 func addressForms(r *rec) []addressForm {
+	var out []addressForm
+	eachForm(r, func(rel nameRel, a, b, c string) { out = append(out, addressForm{a + b + c, rel}) })
+	return out
+}
+
+// eachForm calls fn with each of the forms of addressForms, in up to three
+// pieces to be read one after the other (no string is built for them:
+// blocking hashes a hundred thousand people's).
+func eachForm(r *rec, fn func(rel nameRel, a, b, c string)) {
 	g := r.pn.given
 	if len(g) == 0 {
-		return nil
+		return
+	}
+	given := func(each func(x, y string)) {
+		each(g[0], "")
+		for _, full := range nameForms[g[0]] {
+			if full != g[0] {
+				each(full, "")
+			}
+		}
+		if len(g) > 1 {
+			each(g[0], g[1])
+			each(g[1], "")
+		}
 	}
 	if len(r.pn.sur) == 0 {
-		var out []addressForm
-		for _, w := range withFullNames(g[0]) {
-			out = append(out, addressForm{w, nameOneWord})
-		}
-		return out
+		given(func(x, y string) { fn(nameOneWord, x, y, "") })
+		return
 	}
 	s := r.pn.sur[0]
-	givens := withFullNames(g[0])
-	if len(g) > 1 {
-		givens = append(givens, g[0]+g[1], g[1])
-	}
-	var out []addressForm
-	for _, w := range givens {
-		if len(w) == 1 {
-			out = append(out, addressForm{w + s, nameInitial}, addressForm{s + w, nameInitial})
-			continue
+	given(func(x, y string) {
+		if len(x)+len(y) == 1 {
+			fn(nameInitial, x, s, "")
+			fn(nameInitial, s, x, "")
+			return
 		}
-		out = append(out, addressForm{w + s, nameExact}, addressForm{s + w, nameExact},
-			addressForm{w[:1] + s, nameInitial}, addressForm{w + s[:1], nameInitial}, addressForm{w, nameOneWord})
-	}
+		fn(nameExact, x, y, s)
+		fn(nameExact, s, x, y)
+		fn(nameInitial, x[:1], s, "")
+		fn(nameInitial, x, y, s[:1])
+		fn(nameOneWord, x, y, "")
+	})
 	if len(g) > 1 && len(g[0]) > 0 && len(g[1]) > 0 {
-		out = append(out, addressForm{g[0][:1] + g[1][:1] + s, nameInitial})
+		fn(nameInitial, g[0][:1], g[1][:1], s)
 	}
-	return append(out, addressForm{s, nameOneWord})
+	fn(nameOneWord, s, "", "")
 }
 
 // compact keeps the letters of an email's local part: "ana.garcia" → "anagarcia".
@@ -626,40 +732,24 @@ func keepRange(s string, lo, hi rune) string {
 	}, s)
 }
 
-// deletions are the words made by leaving one letter out of w, for words
-// of five letters or more: two words one edit apart (a typo, a swapped
-// pair of letters) share one of them.
-func deletions(w string) []string {
+// eachDeletion calls fn with each position of w whose letter left out
+// makes a different word, for words of five letters or more: two words one
+// edit apart (a typo, a swapped pair of letters) share one such word.
+func eachDeletion(w string, fn func(i int)) {
 	if len(w) < 5 {
-		return nil
+		return
 	}
-	out := make([]string, 0, len(w))
 	for i := range len(w) {
-		if i > 0 && w[i] == w[i-1] {
-			continue
+		if i == 0 || w[i] != w[i-1] {
+			fn(i)
 		}
-		out = append(out, w[:i]+w[i+1:])
 	}
-	return out
 }
 
 // scoreBlocks scores every pair that shares a key once, under the smallest
 // key both have, across the machine's cores.
 func (f *finder) scoreBlocks() []Pair {
 	type block struct{ lo, hi int }
-	var blocks []block
-	for lo := 0; lo < len(f.entries); {
-		hi := lo + 1
-		for hi < len(f.entries) && f.entries[hi].key == f.entries[lo].key {
-			hi++
-		}
-		if n := hi - lo; n > 1 && (keyKind(f.entries[lo].key) == keyIdentifier || n <= maxNameBlock) {
-			blocks = append(blocks, block{lo, hi})
-		} else if n > 1 {
-			f.oversized[f.entries[lo].key] = true
-		}
-		lo = hi
-	}
 	workers := runtime.GOMAXPROCS(0)
 	var mu sync.Mutex
 	var out []Pair
@@ -691,35 +781,48 @@ func (f *finder) scoreBlocks() []Pair {
 			mu.Unlock()
 		})
 	}
-	for _, b := range blocks {
-		next <- b
+	for lo := 0; lo < len(f.entries); {
+		hi := lo + 1
+		for hi < len(f.entries) && f.entries[hi].key == f.entries[lo].key {
+			hi++
+		}
+		if compares(f.entries[lo].key, hi-lo) {
+			next <- block{lo, hi}
+		}
+		lo = hi
 	}
 	close(next)
 	wg.Wait()
 	return out
 }
 
-// sharesSmallerKey reports whether i and j meet under a key below key (or
-// under an equal key from a smaller-key block: keys are unique per person).
+// compares reports whether the people under a key are compared: two or
+// more, and not too many for a name key.
+func compares(key uint64, n int) bool {
+	return n > 1 && (keyKind(key) == keyIdentifier || n <= maxNameBlock)
+}
+
+// sharesSmallerKey reports whether i and j meet under a compared key below
+// key (keys are unique per person), whose block compares them already.
 func (f *finder) sharesSmallerKey(i, j int32, key uint64) bool {
-	found := false
-	eachCommon(f.recs[i].keys, f.recs[j].keys, func(k uint64) bool {
+	a, found := &f.recs[i], false
+	eachShared(a.keys, f.recs[j].keys, func(x int, k uint64) bool {
 		if k >= key {
 			return false
 		}
-		found = !f.oversized[k]
+		found = compares(k, int(a.counts[x].records))
 		return !found
 	})
 	return found
 }
 
-// eachCommon calls fn with each value two sorted lists share, in order,
-// until fn returns false.
-func eachCommon[T cmp.Ordered](a, b []T, fn func(T) bool) {
+// eachShared calls fn with each value two sorted lists share and its index
+// in a, in order, until fn returns false.
+func eachShared[T cmp.Ordered](a, b []T, fn func(x int, v T) bool) {
 	for x, y := 0, 0; x < len(a) && y < len(b); {
 		switch {
 		case a[x] == b[y]:
-			if !fn(a[x]) {
+			if !fn(x, a[x]) {
 				return
 			}
 			x++

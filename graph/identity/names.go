@@ -2,6 +2,7 @@ package identity
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,14 +24,21 @@ func Fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	t := unaccent.Get().(transform.Transformer)
+	defer unaccent.Put(t)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = s
 	}
-	out = strings.NewReplacer("ß", "ss", "ø", "o", "æ", "ae", "œ", "oe", "ł", "l", "đ", "d").Replace(out)
-	return strings.ToLower(out)
+	return strings.ToLower(letters.Replace(out))
 }
+
+// unaccent strips accents (marks, once decomposed); a transformer holds
+// state, so each call takes one of the pool's (transform.String resets it).
+var unaccent = sync.Pool{New: func() any { return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC) }}
+
+// letters are the letters no decomposition splits into a base and a mark.
+var letters = strings.NewReplacer("ß", "ss", "ø", "o", "æ", "ae", "œ", "oe", "ł", "l", "đ", "d")
 
 // particles are name words that may or may not be written ("de", "van",
 // "y") and honorifics; they carry no identity.

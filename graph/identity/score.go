@@ -80,11 +80,20 @@ type scorer struct {
 	ev     []Evidence
 }
 
-func (s *scorer) add(kind string, w float64, format string, args ...any) {
+// add weighs a piece of evidence and reports whether to say what it is
+// (says): only then are its words made, for the few pairs shown of the
+// millions weighed.
+func (s *scorer) add(kind string, w float64) bool {
 	s.sum += w
 	if s.detail {
-		s.ev = append(s.ev, Evidence{Kind: kind, Detail: fmt.Sprintf(format, args...), Weight: w})
+		s.ev = append(s.ev, Evidence{Kind: kind, Weight: w})
 	}
+	return s.detail
+}
+
+// says describes the evidence add took last.
+func (s *scorer) says(format string, args ...any) {
+	s.ev[len(s.ev)-1].Detail = fmt.Sprintf(format, args...)
 }
 
 // score weighs the evidence on people i and j. ok says the pair is
@@ -105,19 +114,25 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 	for _, e := range a.emails {
 		if slices.Contains(b.emails, e) {
 			exact = true
-			s.add(EvEmail, 0, "both have %s", e)
+			if s.add(EvEmail, 0) {
+				s.says("both have %s", e)
+			}
 		}
 	}
 	for _, u := range a.linkedIn {
 		if slices.Contains(b.linkedIn, u) {
 			exact = true
-			s.add(EvLinkedIn, 0, "the same LinkedIn profile %s", u)
+			if s.add(EvLinkedIn, 0) {
+				s.says("the same LinkedIn profile %s", u)
+			}
 		}
 	}
 	for _, u := range a.uids {
 		if slices.Contains(b.uids, u) {
 			exact = true
-			s.add(EvUID, 0, "the same vCard UID %s", u)
+			if s.add(EvUID, 0) {
+				s.says("the same vCard UID %s", u)
+			}
 		}
 	}
 	sharedPhone := ""
@@ -143,11 +158,17 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 	switch {
 	case m.rel == nameConflict:
 		conflict = true
-		s.add(EvConflict, wNameConflict, "the names disagree (%s)", m.how)
+		if s.add(EvConflict, wNameConflict) {
+			s.says("the names disagree (%s)", m.how)
+		}
 	case m.rel != nameUnknown:
-		s.add(EvName, m.weight, "%s", m.how)
+		if s.add(EvName, m.weight) {
+			s.says("%s", m.how)
+		}
 		if m.rel <= nameInitial && commonName(a.tokens) && commonName(b.tokens) {
-			s.add(EvNameRarity, wCommonName, "a very common name")
+			if s.add(EvNameRarity, wCommonName) {
+				s.says("a very common name")
+			}
 		}
 		n := f.people(m.count)
 		if n > 1 && (a.source != b.source || a.source < 0) && len(a.employers) > 0 && len(b.employers) > 0 && !anyCommon(a.employers, b.employers) {
@@ -157,27 +178,37 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 		}
 		switch {
 		case m.count.records < 2:
-			s.add(EvNameRarity, wUnknownCount, "no name key in common")
+			if s.add(EvNameRarity, wUnknownCount) {
+				s.says("no name key in common")
+			}
 		case m.atOrg != "":
-			s.add(EvNameRarity, rarity(n, mostLikely(m.rel, true)), "%d %s at %s %s this name (%d records)", n,
-				plural(n, "person", "people at least"), org, plural(n, "has", "have"), m.count.records)
+			if s.add(EvNameRarity, rarity(n, mostLikely(m.rel, true))) {
+				s.says("%d %s at %s %s this name (%d records)", n, plural(n, "person", "people at least"), org, plural(n, "has", "have"), m.count.records)
+			}
 		default:
-			s.add(EvNameRarity, rarity(n, mostLikely(m.rel, false)), "%d %s of the workspace %s this name (%d records)", n,
-				plural(n, "person", "people at least"), plural(n, "has", "have"), m.count.records)
+			if s.add(EvNameRarity, rarity(n, mostLikely(m.rel, false))) {
+				s.says("%d %s of the workspace %s this name (%d records)", n, plural(n, "person", "people at least"), plural(n, "has", "have"), m.count.records)
+			}
 		}
 	}
 	if sharedPhone != "" {
 		if m.rel == nameConflict {
-			s.add(EvPhone, 2, "both have %s (a shared line?)", sharedPhone)
+			if s.add(EvPhone, 2) {
+				s.says("both have %s (a shared line?)", sharedPhone)
+			}
 		} else {
 			exact = true
-			s.add(EvPhone, 0, "both have %s", sharedPhone)
+			if s.add(EvPhone, 0) {
+				s.says("both have %s", sharedPhone)
+			}
 		}
 	}
 
 	switch {
 	case sameOrg && m.atOrg == "":
-		s.add(EvOrganization, wSameOrg, orgFormat, org)
+		if s.add(EvOrganization, wSameOrg) {
+			s.says(orgFormat, org)
+		}
 		f.mailboxEvidence(&s, a, b)
 	case sameOrg:
 		f.mailboxEvidence(&s, a, b)
@@ -186,19 +217,29 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 	}
 	if diffAll(a.linkedIn, b.linkedIn) {
 		conflict = true
-		s.add(EvConflict, wLinkedIn, "different LinkedIn profiles (%s, %s)", a.linkedIn[0], b.linkedIn[0])
+		if s.add(EvConflict, wLinkedIn) {
+			s.says("different LinkedIn profiles (%s, %s)", a.linkedIn[0], b.linkedIn[0])
+		}
 	}
 	if diffAll(a.uids, b.uids) {
-		s.add(EvConflict, wUIDs, "different vCard UIDs")
+		if s.add(EvConflict, wUIDs) {
+			s.says("different vCard UIDs")
+		}
 	}
 	if sharedPhone == "" && diffAll(a.e164, b.e164) {
-		s.add(EvConflict, wPhones, "different phone numbers")
+		if s.add(EvConflict, wPhones) {
+			s.says("different phone numbers")
+		}
 	}
 	if _, found := slices.BinarySearch(f.adj[i], j); found {
-		s.add(EvConflict, wTied, "they know each other")
+		if s.add(EvConflict, wTied) {
+			s.says("they know each other")
+		}
 	}
 	if n := commonNeighbours(f.adj[i], f.adj[j]); n > 0 {
-		s.add(EvSharedContacts, min(wSharedMax, wSharedContact*float64(n)), "%d %s both know", n, plural(n, "contact", "contacts"))
+		if s.add(EvSharedContacts, min(wSharedMax, wSharedContact*float64(n))) {
+			s.says("%d %s both know", n, plural(n, "contact", "contacts"))
+		}
 	}
 
 	p := Pair{A: k[0], B: k[1], Exact: exact, Evidence: s.ev}
@@ -215,10 +256,14 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 // show: different personal addresses, different employers.
 func (f *finder) otherOrganisations(s *scorer, a, b *rec) {
 	if personalConflict(a.emails, b.emails) {
-		s.add(EvConflict, wPersonal, "different personal addresses")
+		if s.add(EvConflict, wPersonal) {
+			s.says("different personal addresses")
+		}
 	}
 	if len(a.employers) > 0 && len(b.employers) > 0 {
-		s.add(EvConflict, wOtherOrgs, "at different organisations (a move?)")
+		if s.add(EvConflict, wOtherOrgs) {
+			s.says("at different organisations (a move?)")
+		}
 	}
 }
 
@@ -268,10 +313,14 @@ func (f *finder) mailboxEvidence(s *scorer, a, b *rec) {
 			}
 			spells := func(l string) bool { return spellsName(compact(l), a) || spellsName(compact(l), b) }
 			if digits(la) != digits(lb) || !spells(la) || !spells(lb) {
-				s.add(EvConflict, wMailboxes, "different mailboxes at %s (%s, %s)", da, la, lb)
+				if s.add(EvConflict, wMailboxes) {
+					s.says("different mailboxes at %s (%s, %s)", da, la, lb)
+				}
 				return
 			}
-			s.add(EvConflict, wAliases, "two mailboxes at %s (%s, %s)", da, la, lb)
+			if s.add(EvConflict, wAliases) {
+				s.says("two mailboxes at %s (%s, %s)", da, la, lb)
+			}
 			return
 		}
 	}
@@ -344,7 +393,7 @@ func diffAll(a, b []string) bool {
 
 func commonNeighbours(a, b []int32) int {
 	n := 0
-	eachCommon(a, b, func(int32) bool { n++; return true })
+	eachShared(a, b, func(int, int32) bool { n++; return true })
 	return n
 }
 
@@ -500,21 +549,13 @@ func (f *finder) counted(a, b *rec, m nameMatch, kinds ...int) nameMatch {
 // b share: the fewest people, the most telling.
 func (f *finder) sharedCount(a, b *rec, kinds ...int) keyCount {
 	var out keyCount
-	for x, y := 0, 0; x < len(a.keys) && y < len(b.keys); {
-		switch ka, kb := a.keys[x], b.keys[y]; {
-		case ka == kb:
-			if c := a.counts[x]; slices.Contains(kinds, keyKind(ka)) && (out.records == 0 || f.people(c) < f.people(out) ||
-				f.people(c) == f.people(out) && c.records < out.records) {
-				out = c
-			}
-			x++
-			y++
-		case ka < kb:
-			x++
-		default:
-			y++
+	eachShared(a.keys, b.keys, func(x int, k uint64) bool {
+		if c := a.counts[x]; slices.Contains(kinds, keyKind(k)) && (out.records == 0 || f.people(c) < f.people(out) ||
+			f.people(c) == f.people(out) && c.records < out.records) {
+			out = c
 		}
-	}
+		return true
+	})
 	return out
 }
 
