@@ -2,6 +2,7 @@ package identity
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,14 +24,21 @@ func Fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	t := unaccent.Get().(transform.Transformer)
+	defer unaccent.Put(t)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = s
 	}
-	out = strings.NewReplacer("ß", "ss", "ø", "o", "æ", "ae", "œ", "oe", "ł", "l", "đ", "d").Replace(out)
-	return strings.ToLower(out)
+	return strings.ToLower(letters.Replace(out))
 }
+
+// unaccent strips accents (marks, once decomposed); a transformer holds
+// state, so each call takes one of the pool's (transform.String resets it).
+var unaccent = sync.Pool{New: func() any { return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC) }}
+
+// letters are the letters no decomposition splits into a base and a mark.
+var letters = strings.NewReplacer("ß", "ss", "ø", "o", "æ", "ae", "œ", "oe", "ł", "l", "đ", "d")
 
 // particles are name words that may or may not be written ("de", "van",
 // "y") and honorifics; they carry no identity.
@@ -52,7 +60,11 @@ func Tokens(name string) []string {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
-			if w := f[start:end]; !particles[w] {
+			// "y", "e" and "i" join surnames ("García y López"), but
+			// "E." and a name's first letter are initials.
+			w := f[start:end]
+			initial := len(w) == 1 && (len(out) == 0 || end < len(f) && f[end] == '.')
+			if !particles[w] || initial {
 				out = append(out, w)
 			}
 			start = -1
@@ -121,4 +133,133 @@ func NamesAgree(a, b string) bool {
 		whole = whole || (len(x) > 1 && len(tb[found]) > 1)
 	}
 	return whole
+}
+
+// personName is a name split into its given names and surnames, folded,
+// without particles. An initial is a one-letter word.
+type personName struct {
+	given []string
+	sur   []string
+}
+
+// compoundSecond are the given names that often come second in a compound
+// given name ("José Luis", "María del Carmen", "Juan Carlos"): in a name of
+// three words or more, such a second word is a given name, not a surname.
+var compoundSecond = setOf("luis antonio manuel jose maria carlos javier angel angeles carmen pilar dolores " +
+	"isabel teresa jesus luisa ignacio francisco ramon alberto eugenia elena victoria mercedes paz")
+
+// parseName splits a name: "García López, Ana" and "Ana García López" are
+// given [ana], surnames [garcia lopez]; "José Luis García" is given [jose
+// luis], surnames [garcia]; "J. L. García" given [j l].
+func parseName(name string) personName {
+	if before, after, ok := strings.Cut(name, ","); ok {
+		if g, s := Tokens(after), Tokens(before); len(g) > 0 && len(s) > 0 {
+			return personName{given: g, sur: s}
+		}
+	}
+	t := Tokens(name)
+	switch len(t) {
+	case 0:
+		return personName{}
+	case 1:
+		return personName{given: t}
+	}
+	n := 1
+	if len(t) >= 3 && (compoundSecond[t[1]] || len(t[1]) == 1) {
+		// José Luis García, J. L. García, John F. Kennedy
+		n = 2
+	}
+	return personName{given: t[:n], sur: t[n:]}
+}
+
+// vocabulary is the name words of a workspace, counted by the part they
+// play in names: given names and surnames.
+type vocabulary struct{ given, sur map[string]int32 }
+
+func (v vocabulary) known(w string) bool {
+	return len(w) > 1 && (v.given[w] > 0 || v.sur[w] > 0 || nameForms[w] != nil)
+}
+
+// isGiven reports whether w is more often a given name than a surname.
+func (v vocabulary) isGiven(w string) bool {
+	return nameForms[w] != nil && v.sur[w] <= v.given[w] || v.given[w] > v.sur[w]
+}
+
+// parseLocal reads an email address's local part as a name, with the
+// workspace's name words as the vocabulary: "ana.garcia" and "garcia.ana"
+// are Ana García, "agarcia" and "a.garcia" A. García, "anag" Ana G.,
+// "jlgarcia" J. L. García. It fails for a single word ("ana", "garcia")
+// and for what the vocabulary cannot split ("info").
+func parseLocal(local string, v vocabulary) (personName, bool) {
+	var words []string
+	for _, piece := range strings.FieldsFunc(strings.ToLower(local), func(r rune) bool { return r < 'a' || r > 'z' }) {
+		words = append(words, v.split(piece)...)
+	}
+	if len(words) < 2 || len(words) > 4 {
+		return personName{}, false
+	}
+	for _, w := range words {
+		if len(w) > 1 && !v.known(w) {
+			return personName{}, false
+		}
+	}
+	first, last := words[0], words[len(words)-1]
+	givenFirst := len(first) == 1 || v.isGiven(first) || len(last) > 1 && !v.isGiven(last)
+	if !givenFirst {
+		// "garcia.ana", "garciaa"
+		return personName{given: words[len(words)-1:], sur: words[:len(words)-1]}, true
+	}
+	n := 1
+	if len(words) >= 3 && (len(words[1]) == 1 || compoundSecond[words[1]]) {
+		n = 2
+	}
+	return personName{given: words[:n], sur: words[n:]}, true
+}
+
+// split cuts a piece of a local part that is not itself a name word into
+// name words and initials: "anagarcia" → ana garcia, "agarcia" → a
+// garcia, "anag" → ana g, "joseluisgarcia" → jose luis garcia, "jlgarcia"
+// → j l garcia. Fewer known words beat more ("alexanderrobinson" is not
+// ale xander robinson), and known words beat initials.
+func (v vocabulary) split(p string) []string {
+	if len(p) <= 1 || v.known(p) {
+		return []string{p}
+	}
+	// "delarosa", "delrio": particles are not written in names' words.
+	for _, pre := range []string{"delas", "delos", "dela", "del", "de"} {
+		if rest, ok := strings.CutPrefix(p, pre); ok && len(rest) > 1 && !v.known(p) {
+			if parts := v.split(rest); v.known(parts[0]) {
+				return parts
+			}
+		}
+	}
+	var best []string
+	bestScore := 0
+	try := func(score int, parts ...string) {
+		if score > bestScore {
+			best, bestScore = parts, score
+		}
+	}
+	for i := 1; i < len(p); i++ {
+		l, r := p[:i], p[i:]
+		switch {
+		case v.known(l) && v.known(r):
+			try(5, l, r)
+		case len(l) == 1 && v.known(r):
+			try(3, l, r)
+		case v.known(l) && len(r) == 1:
+			try(2, l, r)
+		case len(l) == 2 && v.known(r):
+			try(1, l[:1], l[1:], r)
+		}
+		for j := i + 1; j < len(p) && bestScore < 5; j++ {
+			if m := p[i:j]; v.known(l) && v.known(m) && v.known(p[j:]) {
+				try(4, l, m, p[j:])
+			}
+		}
+	}
+	if best == nil {
+		return []string{p}
+	}
+	return best
 }

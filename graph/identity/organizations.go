@@ -95,7 +95,7 @@ func orgPair(k [2]string, a, b *graph.Organization) Pair {
 	default:
 		p.Score = 0.9
 		p.Evidence = append(p.Evidence, Evidence{Kind: EvName, Detail: "one is named after the other's web domain (" +
-			a.Name + ", " + b.Name + ")", Weight: wNameSubset})
+			a.Name + ", " + b.Name + ")", Weight: wNameReorder})
 	}
 	if da != "" && db != "" && da != db {
 		p.Score = min(p.Score, 0.6)
