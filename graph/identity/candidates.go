@@ -148,6 +148,7 @@ type finder struct {
 	recs      []rec
 	orgNames  []string
 	orgDomain []string
+	sources   []string         // each source's name, by rec.source
 	adj       [][]int32        // neighbours, sorted, without members
 	words     map[string]int32 // how many people's names have each word
 	seed      maphash.Seed
@@ -203,6 +204,7 @@ func newFinder(in Input) *finder {
 		if !ok {
 			src = int32(len(sources))
 			sources[p.Source] = src
+			f.sources = append(f.sources, p.Source)
 		}
 		if p.Source == "" || p.Source == "manual" {
 			src = -1

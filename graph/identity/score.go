@@ -33,6 +33,7 @@ const (
 	wPersonal      = -1.5 // two addresses at one free mail provider
 	wAliases       = -2.5 // two mailboxes of one company that both spell the name: aliases, or namesakes
 	wLinkedIn      = -10.0
+	wOneSource     = -3.0 // one source lists them apart: an import matches a person's rows to one record
 	wUIDs          = -0.5 // UIDs differ between sources anyway
 	wPhones        = -1.0
 	wTied          = -1.5 // they know each other
@@ -219,6 +220,11 @@ func (f *finder) score(i, j int32, detail bool) (Pair, bool) {
 		conflict = true
 		if s.add(EvConflict, wLinkedIn) {
 			s.says("different LinkedIn profiles (%s, %s)", a.linkedIn[0], b.linkedIn[0])
+		}
+	}
+	if a.source == b.source && a.source >= 0 {
+		if s.add(EvConflict, wOneSource) {
+			s.says("both from one source (%s), which lists them as two people", f.sources[a.source])
 		}
 	}
 	if diffAll(a.uids, b.uids) {
