@@ -290,6 +290,7 @@ type contact struct {
 	times      []int64 // interactions up to now, in order
 	kinds      []graph.InteractionKind
 	theirs     []bool // they reached out (wrote, organised)
+	captured   []bool // read from a mailbox or calendar, not logged by hand
 	since      int64
 	given      int // favours the member did them
 	received   int // favours they did the member
@@ -333,9 +334,10 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 		}
 	}
 	type ev struct {
-		at    int64
-		kind  graph.InteractionKind
-		their bool // they reached out
+		at       int64
+		kind     graph.InteractionKind
+		their    bool // they reached out
+		captured bool
 	}
 	evs := map[int32][]ev{}
 	for _, e := range snap.Events {
@@ -346,7 +348,7 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 		t := snap.Ties[e.Tie]
 		byA, byB := e.Initiator == 1, e.Initiator == 2
 		mine := (byA && t.A == me) || (byB && t.B == me)
-		evs[o] = append(evs[o], ev{e.At, e.Kind, (byA || byB) && !mine})
+		evs[o] = append(evs[o], ev{e.At, e.Kind, (byA || byB) && !mine, e.Captured})
 		if e.Kind.IsFavour() && e.Initiator != 0 {
 			t := snap.Ties[e.Tie]
 			giver := t.A
@@ -369,6 +371,7 @@ func contactsOf(net *analytics.Network, me int32) map[int32]*contact {
 			c.times = append(c.times, e.at)
 			c.kinds = append(c.kinds, e.kind)
 			c.theirs = append(c.theirs, e.their)
+			c.captured = append(c.captured, e.captured)
 		}
 	}
 	return out
@@ -604,11 +607,13 @@ func (b *builder) followUps() []FollowUp {
 // lastUnanswered looks at the last interaction with someone known for a
 // while: a meeting with nothing since (after_meeting, due two days later),
 // or a message they wrote that the member never answered (unanswered, due
-// three days later). Both only within the follow-up window.
+// three days later). Both only within the follow-up window, and only from
+// captured mail and calendars: they hold every message and meeting, where
+// a member who logs by hand rarely logs their own reply.
 func (b *builder) lastUnanswered(p int32, ct *contact, from int64, name string) (FollowUp, bool) {
 	t := b.t
 	n := len(ct.times)
-	if n == 0 {
+	if n == 0 || !ct.captured[n-1] {
 		return FollowUp{}, false
 	}
 	last, kind := ct.times[n-1], ct.kinds[n-1]

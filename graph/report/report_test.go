@@ -355,3 +355,28 @@ func TestDecodeVersion1(t *testing.T) {
 		}
 	}
 }
+
+// TestUnansweredOnlyFromCapture: "they wrote, you never answered" needs a
+// mailbox that holds every message; a message logged by hand, with no reply
+// logged, is not one left unanswered.
+func TestUnansweredOnlyFromCapture(t *testing.T) {
+	f := memFixture()
+	msg := &graph.Interaction{ID: graph.NewID(), Kind: graph.KindEmail, At: daysAgo(5), InitiatorID: f.ana,
+		ParticipantIDs: []string{f.me, f.ana}, LoggedBy: f.owner.ID}
+	f.batch.Interactions = append(f.batch.Interactions, msg)
+	why := func() string {
+		for _, x := range build(t, f, "en").FollowUps {
+			if x.PersonID == f.ana {
+				return x.Why
+			}
+		}
+		return ""
+	}
+	if w := why(); w != "" {
+		t.Errorf("a message from Ana logged by hand: follow-up %q, want none", w)
+	}
+	msg.CaptureKey = "imap:<1@example>"
+	if w := why(); w != "unanswered" {
+		t.Errorf("a captured message from Ana: follow-up %q, want unanswered", w)
+	}
+}
