@@ -60,7 +60,7 @@ func loadDemo(ctx context.Context, s graph.Store, opt demoOptions, w io.Writer) 
 				bar.show("interactions", res.Events, 0, "interactions written")
 			case res.Ties > 0:
 				bar.show("ties", res.Ties, 0, "ties written")
-			default:
+			case res.People > 0: // the first batches are organisations
 				bar.show("people", res.People, 0, "people written")
 			}
 			return nil

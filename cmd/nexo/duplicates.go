@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,7 @@ func newDuplicatesCmd() *cobra.Command {
 					for _, p := range res.Items {
 						fmt.Fprintf(w, "%s\t%s (%s)\t%s (%s)\t%s\n", f2(p.Score), p.A.Name, p.A.ID, p.B.Name, p.B.ID, evidence(p.Evidence))
 					}
-					fmt.Fprintf(w, "(%d pairs)\n", res.Total)
+					fmt.Fprintf(w, "(%s)\n", count(res.Total, "pair", "pairs"))
 				}, nil
 			}
 			var res api.CandidateList
@@ -53,7 +54,7 @@ func newDuplicatesCmd() *cobra.Command {
 				for _, p := range res.Items {
 					fmt.Fprintf(w, "%s\t%s (%s)\t%s (%s)\t%s\n", f2(p.Score), p.A.Name, p.A.ID, p.B.Name, p.B.ID, evidence(p.Evidence))
 				}
-				fmt.Fprintf(w, "(%d pairs; merge one with: nexo merge SURVIVOR ABSORBED)\n", res.Total)
+				fmt.Fprintf(w, "(%s; merge one with: nexo merge SURVIVOR ABSORBED)\n", count(res.Total, "pair", "pairs"))
 			}, nil
 		})
 }
@@ -98,8 +99,10 @@ func newMergeCmd() *cobra.Command {
 			}
 			return m, func(w io.Writer) {
 				mv := m.Moved
-				fmt.Fprintf(w, "Merged %s into %s (merge %s): %d ties moved, %d combined, %d interactions, %d introductions, %d notes, %d positions.\n",
-					b.Name, a.Name, m.ID, mv.Ties, mv.Combined, mv.Interactions, mv.Introductions, mv.Notes, mv.Positions)
+				fmt.Fprintf(w, "Merged %s into %s (merge %s): %s moved, %d combined, %s, %s, %s, %s.\n",
+					b.Name, a.Name, m.ID, count(mv.Ties, "tie", "ties"), mv.Combined, count(mv.Interactions, "interaction", "interactions"),
+					count(mv.Introductions, "introduction", "introductions"), count(mv.Notes, "note", "notes"),
+					count(mv.Positions, "position", "positions"))
 				fmt.Fprintf(w, "Undo with: nexo unmerge %s\n", m.ID)
 			}, nil
 		})
@@ -121,8 +124,9 @@ func printPreview(w io.Writer, p *api.MergePreview) {
 	row("location", func(x *graph.Person) string { return x.Location })
 	row("tags", func(x *graph.Person) string { return strings.Join(x.Tags, ", ") })
 	mv := p.Moves
-	fmt.Fprintf(w, "\nMoves to the survivor: %d ties (%d combined with the survivor's), %d interactions, %d introductions, %d positions, %d of your notes (teammates' notes move too, unseen).\n",
-		mv.Ties, mv.Combined, mv.Interactions, mv.Introductions, mv.Positions, mv.YourNotes)
+	fmt.Fprintf(w, "\nMoves to the survivor: %s (%d combined with the survivor's), %s, %s, %s, %s of your notes (teammates' notes move too, unseen).\n",
+		count(mv.Ties, "tie", "ties"), mv.Combined, count(mv.Interactions, "interaction", "interactions"),
+		count(mv.Introductions, "introduction", "introductions"), count(mv.Positions, "position", "positions"), count(mv.YourNotes, "", ""))
 	if !p.Allowed {
 		fmt.Fprintln(w, "You may not merge these two: only an owner can (they are not both your own contacts).")
 		return
@@ -140,7 +144,7 @@ func dash(s string) string {
 
 func newUnmergeCmd() *cobra.Command {
 	var newTo string
-	return apiCommand("unmerge MERGE_ID", "Undo a merge: both people come back with what each had", cobra.ExactArgs(1),
+	return apiCommand("unmerge MERGE_ID|last", "Undo a merge (last: the newest not undone yet): both people come back with what each had", cobra.ExactArgs(1),
 		func(cmd *cobra.Command) {
 			cmd.Flags().StringVar(&newTo, "new-to", "survivor", "who keeps what the merged person got since the merge: survivor or absorbed")
 		},
@@ -148,12 +152,32 @@ func newUnmergeCmd() *cobra.Command {
 			if newTo != "survivor" && newTo != "absorbed" {
 				return nil, nil, errors.New("--new-to must be survivor or absorbed")
 			}
+			id := args[0]
+			if id == "last" {
+				var l api.List[graph.Merge]
+				if err := c.do(ctx, "GET", "/api/v1/merges", url.Values{"limit": {"100"}}, nil, &l); err != nil {
+					return nil, nil, err
+				}
+				i := slices.IndexFunc(l.Items, func(m graph.Merge) bool { return m.UndoneAt.IsZero() })
+				if i < 0 {
+					return nil, nil, errors.New("no merge to undo among the 100 newest")
+				}
+				id = l.Items[i].ID
+			}
 			var m graph.Merge
-			if err := c.do(ctx, "POST", "/api/v1/merges/"+url.PathEscape(args[0])+"/undo", nil, map[string]any{"new_to": newTo}, &m); err != nil {
+			if err := c.do(ctx, "POST", "/api/v1/merges/"+url.PathEscape(id)+"/undo", nil, map[string]any{"new_to": newTo}, &m); err != nil {
 				return nil, nil, err
 			}
 			return m, func(w io.Writer) {
 				fmt.Fprintf(w, "Undone: %s (%s) is back beside %s.\n", m.AbsorbedName, m.AbsorbedID, m.SurvivorID)
 			}, nil
 		})
+}
+
+// count says how many of a thing: "1 pair", "3 pairs".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return strings.TrimSpace("1 " + one)
+	}
+	return strings.TrimSpace(fmt.Sprintf("%d %s", n, many))
 }

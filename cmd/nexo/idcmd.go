@@ -18,7 +18,7 @@ func init() { register(newIDCmd) }
 // newIDCmd prints the id of a person or an organisation found by name, for
 // scripts and for pasting into API calls: ID=$(nexo id person "Ana García").
 func newIDCmd() *cobra.Command {
-	return apiCommand("id person|org NAME", "Print the id of a person or an organisation, found by name", cobra.ExactArgs(2), nil,
+	return apiCommand("id person|org|member NAME", "Print the id of a person, an organisation or a member (\"member me\": yours), found by name", cobra.ExactArgs(2), nil,
 		func(ctx context.Context, c *apiClient, args []string) (any, func(io.Writer), error) {
 			var id string
 			switch args[0] {
@@ -34,8 +34,14 @@ func newIDCmd() *cobra.Command {
 					return nil, nil, err
 				}
 				id = o.ID
+			case "member":
+				m, err := c.resolveMember(ctx, args[1])
+				if err != nil {
+					return nil, nil, err
+				}
+				id = m
 			default:
-				return nil, nil, fmt.Errorf("nexo id: person or org, not %q", args[0])
+				return nil, nil, fmt.Errorf("nexo id: person, org or member, not %q", args[0])
 			}
 			return map[string]string{"id": id}, func(w io.Writer) { fmt.Fprintln(w, id) }, nil
 		})

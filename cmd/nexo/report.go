@@ -80,8 +80,18 @@ and a week's plan of 30 to 60 minutes. In the member's language (en or es).`,
 	return cmd
 }
 
-// resolveMember finds a member by id or by name (case-insensitively).
+// resolveMember finds a member by id or by name (case-insensitively);
+// "me" is the token's own.
 func (c *apiClient) resolveMember(ctx context.Context, key string) (string, error) {
+	if key == "me" {
+		var me struct {
+			User graph.User `json:"user"`
+		}
+		if err := c.do(ctx, "GET", "/api/v1/me", nil, nil, &me); err != nil {
+			return "", err
+		}
+		return me.User.ID, nil
+	}
 	var l struct {
 		Items []struct{ ID, Name string }
 	}
