@@ -430,7 +430,7 @@ func TestRestoreBesideOriginal(t *testing.T) {
 			for k, x := range pa[i].People {
 				mapped[k] = id(x)
 			}
-			if strings.Join(mapped, ",") != strings.Join(pb[i].People, ",") || math.Abs(pa[i].Score-pb[i].Score) > 1e-9 {
+			if strings.Join(mapped, ",") != strings.Join(pb[i].People, ",") || math.Abs(pa[i].Score-pb[i].Score) > 1e-6 {
 				t.Errorf("%s path %d: original %v (%v) → %v, copy %v (%v)", q, i, pa[i].People, pa[i].Score, mapped, pb[i].People, pb[i].Score)
 			}
 		}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,6 +23,10 @@ type principal struct {
 
 const principalKey = "principal"
 
+// workspaceKey is where authenticate puts the request's workspace id in the
+// gin context, for the access log.
+const workspaceKey = "workspace"
+
 // authCacheTTL bounds how long a token lookup is reused. Revocation through
 // this server takes effect at once (the cache entry is dropped); a revocation
 // made elsewhere takes effect within the TTL.
@@ -41,10 +46,12 @@ type auth struct {
 	rps      rate.Limit
 	burst    int
 	failures *failures // failed lookups per client address
+	store    graph.Store
+	logger   *slog.Logger // for errors (errors.go)
 }
 
-func newAuth(rps float64, burst int) *auth {
-	return &auth{cache: map[string]authEntry{}, touched: map[string]time.Time{},
+func newAuth(store graph.Store, logger *slog.Logger, rps float64, burst int) *auth {
+	return &auth{store: store, logger: logger, cache: map[string]authEntry{}, touched: map[string]time.Time{},
 		limiters: map[string]*rate.Limiter{}, rps: rate.Limit(rps), burst: burst,
 		failures: newFailures(AuthFailureRate, AuthFailureBurst)}
 }
@@ -63,38 +70,38 @@ func (a *auth) forget(tokenID, userID string) {
 
 // authenticate resolves the bearer token, loads its member, applies the
 // rate limit and scopes the request to the member's workspace.
-func (s *Server) authenticate(c *gin.Context) {
+func (a *auth) authenticate(c *gin.Context) {
 	secret, ok := bearer(c.GetHeader("Authorization"))
 	if !ok || !strings.HasPrefix(secret, graph.TokenPrefix) || len(secret) > 200 {
 		c.Header("WWW-Authenticate", `Bearer realm="nexo"`)
-		s.Error(c, graph.Errorf(graph.EUNAUTHORIZED, "A valid bearer token is required (Authorization: Bearer nexo_…)."))
+		writeError(c, a.logger, graph.Errorf(graph.EUNAUTHORIZED, "A valid bearer token is required (Authorization: Bearer nexo_…)."))
 		return
 	}
 	hash := graph.HashToken(secret)
-	p, ok := s.auth.cached(hash)
+	p, ok := a.cached(hash)
 	if !ok {
 		// Not seen in the last seconds: a lookup, which the address's
 		// failures limit (authlimit.go).
-		refund, wait, allowed := s.auth.failures.try(c.ClientIP())
+		refund, wait, allowed := a.failures.try(c.ClientIP())
 		if !allowed {
 			c.Header("Retry-After", strconv.Itoa(retryAfter(wait)))
-			s.Error(c, graph.Errorf(graph.ERATELIMITED, "Too many failed authentications from your address; try again in %d s.",
+			writeError(c, a.logger, graph.Errorf(graph.ERATELIMITED, "Too many failed authentications from your address; try again in %d s.",
 				retryAfter(wait)))
 			return
 		}
 		var err error
-		if p, err = s.lookup(c, hash); graph.ErrorCode(err) != graph.EUNAUTHORIZED {
+		if p, err = a.lookup(c, hash); graph.ErrorCode(err) != graph.EUNAUTHORIZED {
 			refund() // only a refused token counts against the address
 		}
 		if err != nil {
 			c.Header("WWW-Authenticate", `Bearer realm="nexo", error="invalid_token"`)
-			s.Error(c, err)
+			writeError(c, a.logger, err)
 			return
 		}
 	}
-	if !s.auth.allow(p.Token.ID) {
+	if !a.allow(p.Token.ID) {
 		c.Header("Retry-After", "1")
-		s.Error(c, graph.Errorf(graph.ERATELIMITED, "Too many requests for this token; slow down."))
+		writeError(c, a.logger, graph.Errorf(graph.ERATELIMITED, "Too many requests for this token; slow down."))
 		return
 	}
 	c.Set(principalKey, p)
@@ -126,16 +133,15 @@ func (a *auth) cached(hash string) (principal, bool) {
 }
 
 // lookup finds a token and its member in the store and caches them.
-func (s *Server) lookup(ctx context.Context, hash string) (principal, error) {
-	a := s.auth
+func (a *auth) lookup(ctx context.Context, hash string) (principal, error) {
 	now := time.Now()
-	tok, err := s.store.FindTokenByHash(ctx, hash)
+	tok, err := a.store.FindTokenByHash(ctx, hash)
 	if graph.ErrorCode(err) == graph.ENOTFOUND {
 		return principal{}, graph.Errorf(graph.EUNAUTHORIZED, "Unknown or revoked token.")
 	} else if err != nil {
 		return principal{}, err
 	}
-	user, err := s.store.FindUser(ctx, tok.WorkspaceID, tok.UserID)
+	user, err := a.store.FindUser(ctx, tok.WorkspaceID, tok.UserID)
 	if graph.ErrorCode(err) == graph.ENOTFOUND {
 		return principal{}, graph.Errorf(graph.EUNAUTHORIZED, "The token's member no longer exists.")
 	} else if err != nil {
@@ -154,7 +160,7 @@ func (s *Server) lookup(ctx context.Context, hash string) (principal, error) {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			_ = s.store.TouchToken(ctx, tok.ID)
+			_ = a.store.TouchToken(ctx, tok.ID)
 		}()
 	}
 	return p, nil
@@ -184,18 +190,18 @@ func who(c *gin.Context) principal {
 func ws(c *gin.Context) string { return who(c).Token.WorkspaceID }
 
 // requireWrite stops viewers from changing anything.
-func (s *Server) requireWrite(c *gin.Context) {
+func (a *auth) requireWrite(c *gin.Context) {
 	if !who(c).User.Role.CanWrite() {
-		s.Error(c, graph.Errorf(graph.EFORBIDDEN, "Viewers cannot change the network."))
+		writeError(c, a.logger, graph.Errorf(graph.EFORBIDDEN, "Viewers cannot change the network."))
 		return
 	}
 	c.Next()
 }
 
 // requireOwner restricts a route to workspace owners.
-func (s *Server) requireOwner(c *gin.Context) {
+func (a *auth) requireOwner(c *gin.Context) {
 	if who(c).User.Role != graph.RoleOwner {
-		s.Error(c, graph.Errorf(graph.EFORBIDDEN, "Only workspace owners can do this."))
+		writeError(c, a.logger, graph.Errorf(graph.EFORBIDDEN, "Only workspace owners can do this."))
 		return
 	}
 	c.Next()

@@ -48,9 +48,14 @@ func badRequest(format string, args ...any) error {
 	return graph.Errorf(ebadrequest, format, args...)
 }
 
-// Error writes err as the JSON error body with its status. Internal errors are
-// logged (without request data) and shown only as "Internal error.".
-func (s *Server) Error(c *gin.Context, err error) {
+// requestIDKey is where the request's id (server.go's requestID) is kept
+// in the gin context, for logs.
+const requestIDKey = "request_id"
+
+// writeError writes err as the JSON error body with its status. Internal
+// errors are logged to logger (without request data) and shown only as
+// "Internal error.".
+func writeError(c *gin.Context, logger *slog.Logger, err error) {
 	code := graph.ErrorCode(err)
 	status, ok := codes[code]
 	if !ok {
@@ -61,7 +66,7 @@ func (s *Server) Error(c *gin.Context, err error) {
 		c.Header("Retry-After", unavailableRetryAfter)
 	}
 	if code == graph.EINTERNAL || status == http.StatusServiceUnavailable {
-		s.logger.Error("request failed", slog.String("request_id", c.GetString(requestIDKey)),
+		logger.Error("request failed", slog.String("request_id", c.GetString(requestIDKey)),
 			slog.String("route", c.FullPath()), slog.String("error", err.Error()))
 	}
 	var ge *graph.Error

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -21,35 +20,6 @@ import (
 
 // The maps: Graphviz renderings (graph/render) of the workspace's analytics
 // network, mapped into the renderer's input by graph/netmap, as SVG or PNG.
-
-// renderer returns the server's Renderer, starting it on first use: starting
-// Graphviz costs tens of milliseconds that most servers' tests never need.
-func (s *Server) renderer(ctx context.Context) (*render.Renderer, error) {
-	s.renderMu.Lock()
-	defer s.renderMu.Unlock()
-	if s.renderClosed {
-		return nil, graph.Errorf(graph.EUNAVAILABLE, "The server is shutting down.")
-	}
-	if s.rend == nil {
-		r, err := render.New(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("start renderer: %w", err)
-		}
-		s.rend = r
-	}
-	return s.rend, nil
-}
-
-// closeRenderer releases the renderer; later maps are EUNAVAILABLE.
-func (s *Server) closeRenderer() error {
-	s.renderMu.Lock()
-	defer s.renderMu.Unlock()
-	s.renderClosed = true
-	if s.rend == nil {
-		return nil
-	}
-	return s.rend.Close()
-}
 
 // imageFormat is the format a map route asks for: by the route's extension
 // (.svg, .png) or, on a route without one, by ?format= (svg by default).
@@ -109,7 +79,7 @@ func metaFor(ws string, net *analytics.Network, title, description string) rende
 // draw renders a map and answers it. SVGs get a policy of their own: opened
 // on their own they may not run or fetch anything.
 func (s *Server) draw(c *gin.Context, f render.Format, fn func(r *render.Renderer) ([]byte, error)) {
-	r, err := s.renderer(c)
+	r, err := s.renderer.get(c)
 	if err != nil {
 		s.Error(c, err)
 		return

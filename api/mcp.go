@@ -78,7 +78,7 @@ func (s *Server) ServeMCP(ctx context.Context, t gomcp.Transport, token string) 
 	if !ok {
 		return graph.Errorf(graph.EUNAUTHORIZED, "A token is required.")
 	}
-	p, err := s.lookup(ctx, graph.HashToken(secret))
+	p, err := s.auth.lookup(ctx, graph.HashToken(secret))
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (s *Server) mcpMap(ctx context.Context, a ask.Asker, kind string, radius in
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.renderer(ctx)
+	r, err := s.renderer.get(ctx)
 	if err != nil {
 		return nil, err
 	}

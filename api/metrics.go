@@ -9,8 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/nexohq/nexo/graph"
 )
 
 // metricsSet holds the server's Prometheus metrics, on a registry of its own
@@ -37,24 +35,16 @@ func newMetrics() *metricsSet {
 
 // observe records every request by its route pattern, never its path: ids in
 // paths would make one time series per person.
-func (s *Server) observe(c *gin.Context) {
+func (m *metricsSet) observe(c *gin.Context) {
 	start := time.Now()
 	c.Next()
 	route := c.FullPath()
 	if route == "" {
 		route = "unmatched"
 	}
-	s.metricsSet.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
-	s.metricsSet.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+	m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
+	m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
 }
 
-func (s *Server) metrics(c *gin.Context) { s.metricsSet.handler.ServeHTTP(c.Writer, c.Request) }
-
-func (s *Server) noRoute(c *gin.Context) {
-	s.Error(c, graph.NotFound("route", c.Request.Method, c.Request.URL.Path))
-}
-
-func (s *Server) noMethod(c *gin.Context) {
-	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed",
-		Message: "Method " + c.Request.Method + " is not allowed here."}})
-}
+// serve answers /metrics.
+func (m *metricsSet) serve(c *gin.Context) { m.handler.ServeHTTP(c.Writer, c.Request) }

@@ -5,11 +5,12 @@ func (s *Server) routes() {
 	r := s.engine
 	r.GET("/healthz", s.health)
 	r.GET("/readyz", s.ready)
-	r.GET("/metrics", s.metrics)
+	r.GET("/metrics", s.metricsSet.serve)
 	r.GET("/api/v1/openapi.json", s.openapi)
 
 	// The web page (page.go): one page for every view, needing no token to
 	// load; its script reads everything from /api/v1 with the user's token.
+	r.SetHTMLTemplate(pageTemplate)
 	r.GET("/", s.page)
 	r.GET("/app/map", s.page)
 	r.GET("/app/search", s.page)
@@ -23,9 +24,9 @@ func (s *Server) routes() {
 	r.NoMethod(s.noMethod)
 	r.HandleMethodNotAllowed = true
 
-	v1 := r.Group("/api/v1", s.authenticate, limitBody(s.maxBody))
-	w := v1.Group("", s.requireWrite) // routes that change the network
-	owner := v1.Group("", s.requireOwner)
+	v1 := r.Group("/api/v1", s.auth.authenticate, limitBody(s.maxBody))
+	w := v1.Group("", s.auth.requireWrite) // routes that change the network
+	owner := v1.Group("", s.auth.requireOwner)
 
 	v1.GET("/me", s.getMe)
 	v1.GET("/members", s.listMembers)
@@ -104,11 +105,11 @@ func (s *Server) routes() {
 	// HTTP: POST for messages, DELETE to end a session; no server-sent
 	// stream (GET is 405, which the protocol allows). Same tokens and rate
 	// limits; a body limit of its own.
-	r.POST("/mcp", s.authenticate, s.serveMCP)
-	r.DELETE("/mcp", s.authenticate, s.serveMCP)
+	r.POST("/mcp", s.auth.authenticate, s.serveMCP)
+	r.DELETE("/mcp", s.auth.authenticate, s.serveMCP)
 
 	// Imports have a size limit of their own, so they stay out of v1's body limit.
-	r.POST("/api/v1/imports", s.authenticate, s.requireWrite, s.createImport)
+	r.POST("/api/v1/imports", s.auth.authenticate, s.auth.requireWrite, s.createImport)
 	v1.GET("/export", s.export)
 
 	// Connected accounts (accounts.go, graph/capture): each member's own.

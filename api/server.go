@@ -19,7 +19,6 @@ import (
 	"github.com/nexohq/nexo/graph/capture"
 	"github.com/nexohq/nexo/graph/jobs"
 	"github.com/nexohq/nexo/graph/live"
-	"github.com/nexohq/nexo/graph/render"
 	"github.com/nexohq/nexo/graph/report"
 )
 
@@ -84,9 +83,7 @@ type Server struct {
 	mcpHandler http.Handler // /mcp (mcp.go), made on first use
 	capture    *capture.Service
 
-	renderMu     sync.Mutex
-	rend         *render.Renderer // started by the first map (maps.go)
-	renderClosed bool
+	renderer *lazyRenderer // started by the first map (maps.go)
 }
 
 // New returns a server with every route registered.
@@ -108,8 +105,8 @@ func New(opt Options) *Server {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
-		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.RateLimit, int(2*opt.RateLimit)+1),
-		metricsSet: newMetrics()}
+		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.Store, opt.Logger, opt.RateLimit, int(2*opt.RateLimit)+1),
+		metricsSet: newMetrics(), renderer: &lazyRenderer{}}
 	s.jobs, s.ownJobs = opt.Jobs, opt.Jobs == nil
 	if s.ownJobs {
 		s.jobs = jobs.New(jobs.Options{Store: opt.Store, Logger: opt.Logger,
@@ -130,8 +127,7 @@ func New(opt Options) *Server {
 	}
 	s.engine.ContextWithFallback = true
 	trustProxies(s.engine, opt.TrustedProxies)
-	s.engine.SetHTMLTemplate(pageTemplate)
-	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.observe, noStore)
+	s.engine.Use(s.recoverer, s.requestID, s.accessLog, s.metricsSet.observe, noStore)
 	s.routes()
 	return s
 }
@@ -151,6 +147,9 @@ func trustProxies(e *gin.Engine, proxies []netip.Prefix) {
 	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
 }
 
+// Error writes err as the JSON error body with its status (errors.go).
+func (s *Server) Error(c *gin.Context, err error) { writeError(c, s.logger, err) }
+
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler { return s.engine }
 
@@ -161,7 +160,7 @@ func (s *Server) Drain() { s.draining.Store(true) }
 
 // Close stops background work.
 func (s *Server) Close() error {
-	err := s.closeRenderer()
+	err := s.renderer.close()
 	if s.ownReports {
 		err = errors.Join(err, s.reports.Close())
 	}
@@ -173,8 +172,6 @@ func (s *Server) Close() error {
 	}
 	return err
 }
-
-const requestIDKey = "request_id"
 
 // requestID gives every request an id, echoed in X-Request-Id, for matching
 // logs to a client's report.
@@ -215,8 +212,6 @@ func (s *Server) recoverer(c *gin.Context) {
 	c.Next()
 }
 
-const workspaceKey = "workspace"
-
 // health answers liveness, and says whether Neo4j answers: within about a
 // second, 200 either way (the store's breaker answers at once while Neo4j
 // is known to be away).
@@ -248,4 +243,13 @@ func (s *Server) ready(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+func (s *Server) noRoute(c *gin.Context) {
+	s.Error(c, graph.NotFound("route", c.Request.Method, c.Request.URL.Path))
+}
+
+func (s *Server) noMethod(c *gin.Context) {
+	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed",
+		Message: "Method " + c.Request.Method + " is not allowed here."}})
 }
