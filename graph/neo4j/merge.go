@@ -248,7 +248,10 @@ func combineTies(mine, theirs *graph.Tie) *graph.Tie {
 	return &c
 }
 
-// applyMerge writes the merge.
+// applyMerge writes the merge. Whichever of the two nodes has more
+// relationships is kept and takes the survivor's id: moving a relationship
+// is a delete and a create, so merging a person with 25,000 into one with
+// 50 moves the 50 (and takes the other way round as long).
 func applyMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, merged *graph.Person, u *mergeUndo, moved *graph.MergeCounts) error {
 	a, b := u.Survivor.ID, u.Absorbed.ID
 	p := map[string]any{"ws": ws, "a": a, "b": b}
@@ -256,6 +259,19 @@ func applyMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, mer
 		_, err := tx.Run(ctx, q, params)
 		return err
 	}
+	rec, err := single(ctx, tx, matchSurvivor+matchAbsorbed+"RETURN COUNT { (a)--() } < COUNT { (b)--() }", p)
+	if err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	keep, gone := "a", "b" // the node kept and the one whose relationships move
+	if rec != nil {
+		if swap, _ := rec.Values[0].(bool); swap {
+			keep, gone = "b", "a"
+		}
+	}
+	// matchBoth finds the kept node as k and the other as g.
+	matchBoth := "MATCH (k:Person {id: $" + keep + "}) USING INDEX k:Person(id) WHERE k.workspaceId = $ws\n" +
+		"MATCH (g:Person {id: $" + gone + "}) USING INDEX g:Person(id) WHERE g.workspaceId = $ws\n"
 	var combine []map[string]any
 	var retie []map[string]any // introductions' tieId: absorbed's tie id → the survivor's
 	for _, t := range u.Ties {
@@ -268,55 +284,11 @@ func applyMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, mer
 		retie = append(retie, map[string]any{"old": t.Tie.ID, "new": t.Survivor.ID})
 	}
 	moved.Combined = len(combine)
-	// The absorbed person's few links move first, while its relationships
-	// are all still there: each query expands it again, and past its
-	// 25,000 deleted ones it would each cost a tenth of a second.
-	steps := []struct {
-		q      string
-		params map[string]any
-	}{
-		{`UNWIND $ids AS id MATCH (i:Introduction {id: id, workspaceId: $ws}) DETACH DELETE i`,
-			with(p, "ids", idsOf(u.Dropped, func(in *graph.Introduction) string { return in.ID }))},
-		{matchSurvivor + `MATCH (anchor:Person {id: $b})<-[r:BY|OF|TO]-(i:Introduction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
-		  WITH i, r, a, type(r) AS role
-		  DELETE r
-` + relinkRole("role", "a"), p},
-		{matchSurvivor + `MATCH (anchor:Person {id: $b})<-[r:ABOUT]-(n:Note) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND n.workspaceId = $ws
-		  DELETE r CREATE (n)-[:ABOUT]->(a) SET n.personId = $a`, p},
-		{matchSurvivor + `MATCH (:Person {id: $b, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
-		  WITH w, o, a, properties(w) AS props
-		  DELETE w
-		  CREATE (a)-[n:WORKS_AT]->(o) SET n = props`, p},
-		{matchSurvivor + `MATCH (u:User {workspaceId: $ws})-[r:IS]->(:Person {id: $b})
-		  DELETE r CREATE (u)-[:IS]->(a)`, p},
-		// The ties only the absorbed had move as they are, in one pass
-		// over its ties; the others (combined, or between the two) go.
-		{matchSurvivor + `MATCH (b:Person {id: $b})-[t:KNOWS]-(x:Person) USING INDEX b:Person(id) WHERE b.workspaceId = $ws
-		  WITH a, t, x, $combined[x.id] IS NOT NULL OR x = a AS gone, properties(t) AS props
-		  DELETE t
-		  FOREACH (_ IN CASE WHEN gone THEN [] ELSE [1] END | CREATE (a)-[n:KNOWS]->(x) SET n = props)`,
-			with(p, "combined", setOf(idsOf(combine, func(r map[string]any) string { return r["x"].(string) })))},
-		{matchSurvivor + `UNWIND $rows AS row
-		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
-		  MATCH (a)-[t:KNOWS]-(x)
-		  SET t = row.props`, with(p, "rows", combine)},
-		{`UNWIND $rows AS row
-		  MATCH (i:Introduction {workspaceId: $ws}) WHERE i.tieId IN $olds
-		  WITH i, [r IN $rows WHERE r.old = i.tieId][0] AS row
-		  SET i.tieId = row.new`, with(with(p, "rows", retie), "olds", idsOf(retie, func(r map[string]any) string { return r["old"].(string) }))},
-	}
-	for _, st := range steps {
-		if err := run(st.q, st.params); err != nil {
-			return fmt.Errorf("merge: %w", err)
-		}
-	}
-	// One pass over the interactions: the absorbed person's link goes, the
-	// survivor gets one unless it took part already, and what an unmerge
-	// needs comes back in one list (not 20,000 records).
-	rec, err := single(ctx, tx, matchSurvivor+`MATCH (anchor:Person {id: $b})<-[w:WITH]-(i:Interaction) USING INDEX anchor:Person(id) WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
-		  WITH a, w, i, EXISTS { (i)-[:WITH]->(a) } AS both, coalesce(i.initiatorId = $b, false) AS initiator
-		  DELETE w
-		  FOREACH (_ IN CASE WHEN both THEN [] ELSE [1] END | CREATE (i)-[:WITH]->(a))
+	// What an unmerge needs of the absorbed person's interactions comes back
+	// in one list (not 20,000 records), read while both nodes still have
+	// all their links.
+	rec, err = single(ctx, tx, matchSurvivor+matchAbsorbed+`MATCH (b)<-[:WITH]-(i:Interaction) WHERE i.workspaceId = $ws
+		  WITH i, EXISTS { (i)-[:WITH]->(a) } AS both, coalesce(i.initiatorId = $b, false) AS initiator
 		  FOREACH (_ IN CASE WHEN initiator THEN [1] ELSE [] END | SET i.initiatorId = $a)
 		  RETURN collect([i.id, both, initiator])`, p)
 	if err != nil {
@@ -332,14 +304,56 @@ func applyMerge(ctx context.Context, tx neo4j.ManagedTransaction, ws string, mer
 			u.Interactions = append(u.Interactions, undoInteraction{ID: id, Both: bo, Initiator: in})
 		}
 	}
-	for _, q := range []struct {
+	// The moving node's few links move first, while its relationships are
+	// all still there: each query expands it again, and past thousands of
+	// deleted ones it would each cost a tenth of a second.
+	steps := []struct {
 		q      string
 		params map[string]any
 	}{
-		{"MATCH (b:Person {id: $b, workspaceId: $ws}) DETACH DELETE b", p},
-		{"MATCH (a:Person {id: $a, workspaceId: $ws}) SET a = $props", with(p, "props", personParams(merged))},
-	} {
-		if err := run(q.q, q.params); err != nil {
+		{`UNWIND $ids AS id MATCH (i:Introduction {id: id, workspaceId: $ws}) DETACH DELETE i`,
+			with(p, "ids", idsOf(u.Dropped, func(in *graph.Introduction) string { return in.ID }))},
+		{matchBoth + `MATCH (g)<-[r:BY|OF|TO]-(i:Introduction) WHERE i.workspaceId = $ws
+		  WITH i, r, k, type(r) AS role
+		  DELETE r
+` + relinkRole("role", "k"), p},
+		{matchBoth + `MATCH (g)<-[r:ABOUT]-(n:Note) WHERE n.workspaceId = $ws
+		  DELETE r CREATE (n)-[:ABOUT]->(k)`, p},
+		{matchBoth + `MATCH (k)<-[:ABOUT]-(n:Note) WHERE n.workspaceId = $ws AND n.personId <> $a
+		  SET n.personId = $a`, p},
+		{matchBoth + `MATCH (g)-[w:WORKS_AT]->(o:Organization)
+		  WITH w, o, k, properties(w) AS props
+		  DELETE w
+		  CREATE (k)-[n:WORKS_AT]->(o) SET n = props`, p},
+		{matchBoth + `MATCH (u:User {workspaceId: $ws})-[r:IS]->(g)
+		  DELETE r CREATE (u)-[:IS]->(k)`, p},
+		// The moving node's ties to people the kept one does not know move
+		// as they are, in one pass; the others (combined, or between the
+		// two) go.
+		{matchBoth + `MATCH (g)-[t:KNOWS]-(x:Person)
+		  WITH k, t, x, $combined[x.id] IS NOT NULL OR x = k AS gone, properties(t) AS props
+		  DELETE t
+		  FOREACH (_ IN CASE WHEN gone THEN [] ELSE [1] END | CREATE (k)-[n:KNOWS]->(x) SET n = props)`,
+			with(p, "combined", setOf(idsOf(combine, func(r map[string]any) string { return r["x"].(string) })))},
+		// A combined tie is the kept node's, with the survivor's id.
+		{matchBoth + `UNWIND $rows AS row
+		  MATCH (x:Person {id: row.x}) USING INDEX x:Person(id) WHERE x.workspaceId = $ws
+		  MATCH (k)-[t:KNOWS]-(x)
+		  SET t = row.props`, with(p, "rows", combine)},
+		{`UNWIND $rows AS row
+		  MATCH (i:Introduction {workspaceId: $ws}) WHERE i.tieId IN $olds
+		  WITH i, [r IN $rows WHERE r.old = i.tieId][0] AS row
+		  SET i.tieId = row.new`, with(with(p, "rows", retie), "olds", idsOf(retie, func(r map[string]any) string { return r["old"].(string) }))},
+		// An interaction both took part in keeps the kept node's link.
+		{matchBoth + `MATCH (g)<-[w:WITH]-(i:Interaction) WHERE i.workspaceId = $ws
+		  WITH k, w, i, EXISTS { (i)-[:WITH]->(k) } AS both
+		  DELETE w
+		  FOREACH (_ IN CASE WHEN both THEN [] ELSE [1] END | CREATE (i)-[:WITH]->(k))`, p},
+		{matchBoth + "DETACH DELETE g", p},
+		{"MATCH (k:Person {id: $" + keep + ", workspaceId: $ws}) SET k = $props", with(p, "props", personParams(merged))},
+	}
+	for _, st := range steps {
+		if err := run(st.q, st.params); err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}
 	}

@@ -103,8 +103,26 @@ func (m *mergeWorld) participants(t *testing.T, id string) []string {
 	return i.ParticipantIDs
 }
 
+// TestMergeAndUnmerge merges and unmerges both ways the store can: keeping
+// the absorbed person's node (it has more relationships, as in the world)
+// or the survivor's (given ten more interactions than the absorbed's).
 func TestMergeAndUnmerge(t *testing.T) {
-	m := newMergeWorld(t)
+	t.Run("AbsorbedNodeKept", func(t *testing.T) { testMergeAndUnmerge(t, newMergeWorld(t)) })
+	t.Run("SurvivorNodeKept", func(t *testing.T) {
+		m := newMergeWorld(t)
+		at := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
+		for i := range 10 {
+			in := &graph.Interaction{WorkspaceID: m.ws, Kind: graph.KindEmail, At: at.Add(time.Duration(i) * time.Hour),
+				ParticipantIDs: []string{m.a.ID, m.y.ID}, InitiatorID: m.a.ID}
+			if err := m.s.CreateInteraction(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		testMergeAndUnmerge(t, m)
+	})
+}
+
+func testMergeAndUnmerge(t *testing.T, m *mergeWorld) {
 	s, ws, me := m.s, m.ws, m.owner.PersonID
 	mg, err := s.MergePeople(ctx, ws, m.a.ID, m.b.ID, graph.MergeOptions{By: m.owner.ID})
 	if err != nil {
