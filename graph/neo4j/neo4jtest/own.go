@@ -1,8 +1,10 @@
 package neo4jtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,6 +90,37 @@ func (o *Own) Pause() {
 		o.tb.Fatal(err)
 	}
 	o.tb.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGCONT) }) // so that it can be stopped
+	// The kernel stops each thread as it next leaves the kernel: one in a
+	// disk write (state D) goes on until the write ends. A test asks only
+	// once every thread is stopped.
+	deadline := time.Now().Add(10 * time.Second)
+	for !stopped(pid) {
+		if time.Now().After(deadline) {
+			o.tb.Fatalf("Neo4j (pid %d) not stopped 10 s after SIGSTOP", pid)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// stopped reports whether every thread of process pid is stopped (state T
+// in /proc/PID/task/TID/stat); true where /proc cannot say.
+func stopped(pid int) bool {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return true
+	}
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, t.Name()))
+		if err != nil {
+			continue // the thread ended
+		}
+		// pid (comm) state ...: comm may hold spaces and parentheses.
+		rest := b[bytes.LastIndexByte(b, ')')+1:]
+		if f := bytes.Fields(rest); len(f) == 0 || (f[0][0] != 'T' && f[0][0] != 't') {
+			return false
+		}
+	}
+	return true
 }
 
 // Resume lets a paused Neo4j go on.
