@@ -109,7 +109,9 @@ func importDirect(ctx context.Context, cf clientFlags, path string, f importer.F
 			case importer.PhaseWriting:
 				bar.show(string(p.Phase), p.Written, p.ToWrite, "entities")
 			case importer.PhaseReading:
-				bar.show(string(p.Phase), int(p.Bytes>>10), int(p.TotalBytes>>10), "KiB")
+				bar.show(string(p.Phase), kib(p.Bytes), kib(p.TotalBytes), "KiB")
+			case importer.PhaseIndexing: // the workspace's people, to match against
+				bar.show(string(p.Phase), 0, 0, "")
 			default:
 				bar.show(string(p.Phase), p.Rows, 0, "rows")
 			}
@@ -231,7 +233,17 @@ func upload(ctx context.Context, cf clientFlags, server, path string, fields map
 		if err := c.do(ctx, "GET", "/api/v1/jobs/"+job.ID, nil, nil, &job); err != nil && ctx.Err() == nil {
 			return nil, err
 		}
-		bar.show(job.Phase, job.Done, job.Total, "")
+		// The server counts entities while writing, the file's bytes else.
+		switch job.Phase {
+		case "": // not begun yet
+			bar.show("starting", 0, 0, "")
+		case string(importer.PhaseIndexing): // the workspace's people, to match against
+			bar.show(job.Phase, 0, 0, "")
+		case string(importer.PhaseWriting):
+			bar.show(job.Phase, job.Done, job.Total, "entities")
+		default:
+			bar.show(job.Phase, kib(job.Done), kib(job.Total), "KiB")
+		}
 	}
 	bar.done()
 	if job.Error != nil {

@@ -10,16 +10,18 @@ import (
 
 // progressLine shows how far long work is. On a terminal it redraws one line
 // in place (a bar when the total is known), five times a second at most;
-// into a pipe or a log file (`nexo import … 2>file`) it writes plain lines,
-// one per phase and then one every plainEvery, so the file reads as a log
-// with no carriage-return frames. The zero value with w set is ready.
+// into a pipe or a log file (`nexo import … 2>file`) it writes plain lines:
+// one every plainEvery within a phase, and each phase's last figures when
+// it ends, so the file reads as a log with no carriage-return frames and no
+// phase reported only by its first "0". The zero value with w set is ready.
 type progressLine struct {
-	w     io.Writer
-	start time.Time
-	last  time.Time
-	phase string
-	tty   *bool // decided on first use
-	drawn bool  // a terminal line is drawn and not yet ended
+	w       io.Writer
+	start   time.Time
+	last    time.Time
+	phase   string
+	pending string // the current phase's newest line, not yet shown
+	tty     *bool  // decided on first use
+	drawn   bool   // a terminal line is drawn and not yet ended
 }
 
 // plainEvery is how often a plain progress line is written within a phase.
@@ -44,29 +46,53 @@ func (p *progressLine) show(phase string, done, total int, unit string) {
 		p.start = time.Now()
 	}
 	now := time.Now()
+	line := p.format(phase, done, total, unit)
+	if phase != p.phase {
+		p.flush() // the phase that ends, as it ended
+		if *p.tty && p.drawn {
+			fmt.Fprintln(p.w)
+			p.drawn = false
+		}
+		p.phase, p.last = phase, now
+		if *p.tty {
+			p.write(line)
+		} else {
+			p.pending = line
+		}
+		return
+	}
 	every := 200 * time.Millisecond
 	if !*p.tty {
 		every = plainEvery
 	}
-	if phase == p.phase && now.Sub(p.last) < every {
+	if now.Sub(p.last) < every {
+		p.pending = line
 		return
 	}
-	if *p.tty && p.drawn && phase != p.phase {
-		fmt.Fprintln(p.w)
-	}
-	p.phase, p.last = phase, now
+	p.last = now
+	p.write(line)
+}
+
+func (p *progressLine) format(phase string, done, total int, unit string) string {
 	took := time.Since(p.start).Round(time.Second)
-	var line string
-	if total > 0 {
-		pct := float64(done) / float64(total)
-		line = fmt.Sprintf("%-9s %3.0f%%  %d/%d %s  %s", phase, 100*pct, done, total, unit, took)
-		if *p.tty {
-			bar := strings.Repeat("█", int(pct*30)) + strings.Repeat("░", 30-int(pct*30))
-			line = fmt.Sprintf("%-9s %s %3.0f%%  %d/%d %s  %s", phase, bar, 100*pct, done, total, unit, took)
-		}
-	} else {
-		line = fmt.Sprintf("%-9s %d %s  %s", phase, done, unit, took)
+	switch {
+	case total <= 0 && unit == "": // a phase with nothing to count
+		return fmt.Sprintf("%-9s %s", phase, took)
+	case total <= 0:
+		return fmt.Sprintf("%-9s %d %s  %s", phase, done, unit, took)
 	}
+	pct := float64(done) / float64(total)
+	if !*p.tty {
+		return fmt.Sprintf("%-9s %3.0f%%  %d/%d %s  %s", phase, 100*pct, done, total, unit, took)
+	}
+	n := min(30, max(0, int(pct*30)))
+	bar := strings.Repeat("█", n) + strings.Repeat("░", 30-n)
+	return fmt.Sprintf("%-9s %s %3.0f%%  %d/%d %s  %s", phase, bar, 100*pct, done, total, unit, took)
+}
+
+// write shows line: redrawn in place on a terminal, a line of its own else.
+func (p *progressLine) write(line string) {
+	p.pending = ""
 	if *p.tty {
 		fmt.Fprintf(p.w, "\r%s ", line)
 		p.drawn = true
@@ -75,10 +101,24 @@ func (p *progressLine) show(phase string, done, total int, unit string) {
 	fmt.Fprintln(p.w, line)
 }
 
-// done ends the display: the terminal line is finished.
+// flush shows the newest figures not yet shown.
+func (p *progressLine) flush() {
+	if p.pending != "" {
+		p.write(p.pending)
+	}
+}
+
+// done ends the display with the last figures: the terminal line is
+// finished.
 func (p *progressLine) done() {
+	if p.tty != nil {
+		p.flush()
+	}
 	if p.drawn {
 		fmt.Fprintln(p.w)
 		p.drawn = false
 	}
 }
+
+// kib is a count of bytes in KiB, rounded up: a small file is not "0 KiB".
+func kib[T int | int64](bytes T) int { return int((bytes + 1023) >> 10) }

@@ -24,7 +24,22 @@ func TestProgressPlain(t *testing.T) {
 		t.Errorf("plain progress has terminal frames: %q", out)
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "parsing     0%") || !strings.HasPrefix(lines[2], "writing   100%  20/20 entities") {
-		t.Errorf("got %d lines %q, want parsing, writing, writing 100%%", len(lines), lines)
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "parsing   100%  999/1000 rows") || !strings.HasPrefix(lines[1], "writing   100%  20/20 entities") {
+		t.Errorf("got %d lines %q, want parsing as it ended, then writing 100%%", len(lines), lines)
+	}
+	// A phase too short for a line of its own shows its last figures when
+	// the next begins, or when the work ends: never only its first "0".
+	b.Reset()
+	p = &progressLine{w: &b}
+	p.show("indexing", 0, 0, "rows")
+	p.show("indexing", 6, 0, "rows")
+	p.show("reading", kib(0), kib(600), "KiB")
+	p.show("reading", kib(600), kib(600), "KiB")
+	p.show("done", 6, 0, "rows")
+	p.done()
+	lines = strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "indexing  6 rows") || !strings.HasPrefix(lines[1], "reading   100%  1/1 KiB") ||
+		!strings.HasPrefix(lines[2], "done      6 rows") {
+		t.Errorf("got %q, want indexing 6 rows, reading 1/1 KiB, done 6 rows", lines)
 	}
 }

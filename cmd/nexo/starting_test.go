@@ -25,7 +25,9 @@ func TestServeListensAtOnce(t *testing.T) {
 	go func() { done <- m.Run(ctx) }()
 
 	var health struct{ Status, Phase string }
-	var ready struct{ Error struct{ Code, Message string } }
+	var ready struct {
+		Error struct{ Code, Message string }
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		resp, err := http.Get("http://" + m.Config.Addr + "/healthz")
