@@ -56,6 +56,7 @@ func BenchmarkMergeLarge(b *testing.B) {
 		if err := s.Upsert(ctx, w.ID, batch, nil); err != nil {
 			b.Fatal(err)
 		}
+		net := loadNetwork(b, s, w.ID)
 		b.StartTimer()
 		start, server, client := time.Now(), serverCPU(b), clientCPU()
 		m, err := s.MergePeople(ctx, w.ID, a.ID, bb.ID, graph.MergeOptions{By: owner.ID})
@@ -63,6 +64,19 @@ func BenchmarkMergeLarge(b *testing.B) {
 			b.Fatal(err)
 		}
 		merged, mergedServer, mergedClient := time.Since(start), serverCPU(b)-server, clientCPU()-client
+		// A follower's network takes the merge from the feed (graph/live);
+		// reloading would read the whole workspace instead.
+		b.StopTimer()
+		start = time.Now()
+		net = catchUp(b, s, w.ID, net, 0)
+		b.ReportMetric(time.Since(start).Seconds(), "follow-s")
+		start = time.Now()
+		fresh := loadNetwork(b, s, w.ID)
+		b.ReportMetric(time.Since(start).Seconds(), "reload-s")
+		if net.Len() != fresh.Len() || net.NumTies() != fresh.NumTies() {
+			b.Fatalf("followed: %d people, %d ties; loaded: %d, %d", net.Len(), net.NumTies(), fresh.Len(), fresh.NumTies())
+		}
+		b.StartTimer()
 		start, server, client = time.Now(), serverCPU(b), clientCPU()
 		if _, err := s.UnmergePeople(ctx, w.ID, m.ID, graph.UnmergeOptions{}); err != nil {
 			b.Fatal(err)
