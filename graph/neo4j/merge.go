@@ -625,6 +625,10 @@ func (s *Store) UnmergePeople(ctx context.Context, ws, id string, opt graph.Unme
 		}
 		survivor, absorbed := splitSince(u, current, opt.NewTo)
 		survivor.UpdatedAt, absorbed.UpdatedAt = now, now
+		knew, err := knownBy(ctx, tx, ws, m.SurvivorID)
+		if err != nil {
+			return nil, err
+		}
 		if err := applyUnmerge(ctx, tx, ws, m, u, survivor, absorbed, opt.NewTo); err != nil {
 			return nil, err
 		}
@@ -633,10 +637,109 @@ func (s *Store) UnmergePeople(ctx context.Context, ws, id string, opt graph.Unme
 			map[string]any{"id": m.ID, "at": tparam(now), "by": opt.By}); err != nil {
 			return nil, err
 		}
-		// Followers reload rather than replay the move back (unmerges are
-		// rarer than merges; mergeChanges is the listed way).
-		return m, recordChanges(ctx, tx, ws, graph.ReloadChange())
+		changes, err := unmergeChanges(ctx, tx, ws, m, u, knew)
+		if err != nil {
+			return nil, err
+		}
+		return m, recordChanges(ctx, tx, ws, changes...)
 	})
+}
+
+// knownBy returns the ids of the people a person has ties with.
+func knownBy(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) (map[string]bool, error) {
+	l, err := collect(ctx, tx, `MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
+		MATCH (a)-[:KNOWS]-(x:Person) RETURN {id: x.id}`, map[string]any{"ws": ws, "a": id},
+		func(m map[string]any) string { return str(m, "id") })
+	out := make(map[string]bool, len(l))
+	for _, x := range l {
+		out[x] = true
+	}
+	return out, err
+}
+
+// unmergeChanges lists a written unmerge for the change feed, read as it
+// stands: the two people; the survivor's ties to the people it knew before
+// (knew) and knows no longer go; the absorbed person's ties, positions,
+// interactions and introductions, and the survivor's restored ties, are
+// set; so are the members who are the absorbed person again.
+func unmergeChanges(ctx context.Context, tx neo4j.ManagedTransaction, ws string, m *graph.Merge, u *mergeUndo,
+	knew map[string]bool) ([]graph.Change, error) {
+	a, b := m.SurvivorID, m.AbsorbedID
+	knows, err := knownBy(ctx, tx, ws, a)
+	if err != nil {
+		return nil, err
+	}
+	var changes []graph.Change
+	for x := range knew {
+		if !knows[x] {
+			changes = append(changes, graph.TieDeleted(&graph.Tie{WorkspaceID: ws, PersonA: a, PersonB: x}))
+		}
+	}
+	for _, id := range []string{a, b} {
+		p, err := findPerson(ctx, tx, ws, id)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, graph.PersonSet(p))
+	}
+	var restored []string // the survivor's ties as they were before being combined
+	for _, t := range u.Ties {
+		if t.Survivor != nil {
+			restored = append(restored, t.Survivor.ID)
+		}
+	}
+	p := map[string]any{"ws": ws, "a": a, "b": b, "restored": restored}
+	ties, err := collect(ctx, tx, `CALL () {
+		  MATCH (p:Person {id: $b}) USING INDEX p:Person(id) WHERE p.workspaceId = $ws
+		  MATCH (p)-[t:KNOWS]-(:Person)
+		  RETURN t
+		  UNION
+		  UNWIND $restored AS id
+		  MATCH ()-[t:KNOWS {id: id}]->()
+		  RETURN t
+		}
+		MATCH (a:Person)-[t]->(b:Person) WHERE a.workspaceId = $ws
+		RETURN `+tieReturn, p, tieFrom)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ties {
+		changes = append(changes, graph.TieSet(t))
+	}
+	jobs, err := collect(ctx, tx, `MATCH (p:Person {id: $b, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
+		RETURN `+employmentReturn, p, employmentFrom)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range jobs {
+		changes = append(changes, graph.EmploymentSet(e))
+	}
+	inters, err := collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[:WITH]-(i:Interaction) USING INDEX anchor:Person(id)
+		WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
+		RETURN `+interactionReturn, p, interactionFrom)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range inters {
+		changes = append(changes, graph.InteractionSet(i))
+	}
+	intros, err := collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[:BY|OF|TO]-(i:Introduction) USING INDEX anchor:Person(id)
+		WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
+		WITH DISTINCT i RETURN `+introReturn, p, introFrom)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range intros {
+		changes = append(changes, graph.IntroductionSet(in))
+	}
+	for _, id := range u.Members {
+		m, err := findUser(ctx, tx, ws, id)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, graph.MemberSet(m))
+	}
+	return changes, nil
 }
 
 // splitSince returns the two people an unmerge writes: each as they were,

@@ -17,7 +17,9 @@ import (
 
 // BenchmarkMergeLarge merges a person with 5,000 ties and 20,000
 // interactions into another who shares 1,000 of those contacts (so 1,000
-// ties are combined), in one transaction; then undoes it. Run it on a
+// ties are combined), in one transaction; then undoes it. After each, a
+// network follows the change feed (follow-s, follow-unmerge-s), as a
+// server's does, and is checked against one loaded afresh (reload-s). Run it on a
 // Neo4j of your own (scripts/neo4j/neo4j.sh start --mode test --dir ...):
 //
 //	NEXO_TEST_NEO4J_URI=... go test ./graph/neo4j -run '^$' -bench MergeLarge -benchtime 3x
@@ -82,14 +84,21 @@ func BenchmarkMergeLarge(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		unmerged, unmergedServer, unmergedClient := time.Since(start), serverCPU(b)-server, clientCPU()-client
 		b.ReportMetric(merged.Seconds(), "merge-s")
-		b.ReportMetric(time.Since(start).Seconds(), "unmerge-s")
+		b.ReportMetric(unmerged.Seconds(), "unmerge-s")
 		if server >= 0 {
 			b.ReportMetric(mergedServer, "merge-neo4j-cpu-s")
-			b.ReportMetric(serverCPU(b)-server, "unmerge-neo4j-cpu-s")
+			b.ReportMetric(unmergedServer, "unmerge-neo4j-cpu-s")
 		}
 		b.ReportMetric(mergedClient, "merge-client-cpu-s")
-		b.ReportMetric(clientCPU()-client, "unmerge-client-cpu-s")
+		b.ReportMetric(unmergedClient, "unmerge-client-cpu-s")
+		start = time.Now()
+		net = catchUp(b, s, w.ID, net, 0)
+		b.ReportMetric(time.Since(start).Seconds(), "follow-unmerge-s")
+		if fresh := loadNetwork(b, s, w.ID); net.Len() != fresh.Len() || net.NumTies() != fresh.NumTies() {
+			b.Fatalf("unmerge followed: %d people, %d ties; loaded: %d, %d", net.Len(), net.NumTies(), fresh.Len(), fresh.NumTies())
+		}
 		b.Logf("moved %+v; merge %v (Neo4j %.2f CPU-s)", m.Moved, merged, mergedServer)
 		b.StartTimer()
 	}
