@@ -224,17 +224,7 @@ func mergeChanges(ctx context.Context, tx neo4j.ManagedTransaction, ws string, u
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range intros {
-		changes = append(changes, graph.IntroductionSet(in))
-	}
-	for _, id := range u.Members {
-		m, err := findUser(ctx, tx, ws, id)
-		if err != nil {
-			return nil, err
-		}
-		changes = append(changes, graph.MemberSet(m))
-	}
-	return changes, nil
+	return appendLinks(ctx, tx, ws, changes, intros, u.Members)
 }
 
 // readMergeUndo reads what the absorbed person has, and the survivor's ties
@@ -645,6 +635,23 @@ func (s *Store) UnmergePeople(ctx context.Context, ws, id string, opt graph.Unme
 	})
 }
 
+// appendLinks adds to the changes of a merge or an unmerge the
+// introductions and the members (ids) whose links to people it moved.
+func appendLinks(ctx context.Context, tx neo4j.ManagedTransaction, ws string, changes []graph.Change,
+	intros []*graph.Introduction, members []string) ([]graph.Change, error) {
+	for _, in := range intros {
+		changes = append(changes, graph.IntroductionSet(in))
+	}
+	for _, id := range members {
+		m, err := findUser(ctx, tx, ws, id)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, graph.MemberSet(m))
+	}
+	return changes, nil
+}
+
 // knownBy returns the ids of the people a person has ties with.
 func knownBy(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) (map[string]bool, error) {
 	l, err := collect(ctx, tx, `MATCH (a:Person {id: $a}) USING INDEX a:Person(id) WHERE a.workspaceId = $ws
@@ -729,17 +736,7 @@ func unmergeChanges(ctx context.Context, tx neo4j.ManagedTransaction, ws string,
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range intros {
-		changes = append(changes, graph.IntroductionSet(in))
-	}
-	for _, id := range u.Members {
-		m, err := findUser(ctx, tx, ws, id)
-		if err != nil {
-			return nil, err
-		}
-		changes = append(changes, graph.MemberSet(m))
-	}
-	return changes, nil
+	return appendLinks(ctx, tx, ws, changes, intros, u.Members)
 }
 
 // splitSince returns the two people an unmerge writes: each as they were,
