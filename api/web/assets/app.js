@@ -678,9 +678,11 @@
         el('th', { scope: 'row', text: label }), el('td', { text: shown(pv.survivor[f]) }),
         el('td', { text: shown(pv.absorbed[f]) }), el('td', { text: shown(pv.result[f]) }), el('td', { text: prov[f] || '' })))));
     const m = pv.moves;
-    const moves = el('p', { class: 'meta', text: 'Moves to ' + pv.survivor.name + ': ' + m.ties + ' ties (' + m.combined +
-      ' combined with ' + pv.survivor.name + "'s), " + m.interactions + ' interactions, ' + m.introductions +
-      ' introductions, ' + m.positions + ' positions, ' + m.your_notes + " of your notes (teammates' notes move too, unseen)." });
+    const count = (n, one, many) => n + ' ' + (n === 1 ? one : many);
+    const moves = el('p', { class: 'meta', text: 'Moves to ' + pv.survivor.name + ': ' + count(m.ties, 'tie', 'ties') + ' (' +
+      m.combined + ' combined with ' + pv.survivor.name + "'s), " + count(m.interactions, 'interaction', 'interactions') + ', ' +
+      count(m.introductions, 'introduction', 'introductions') + ', ' + count(m.positions, 'position', 'positions') + ', ' +
+      m.your_notes + " of your notes (teammates' notes move too, unseen)." });
     const box = el('div', { class: 'preview' }, table, moves);
     if (pv.allowed) {
       const merge = el('button', { type: 'button', text: 'Merge into ' + pv.survivor.name });
