@@ -25,13 +25,16 @@ type client struct {
 	server *api.Server
 }
 
+// metricsToken is the test servers' NEXO_METRICS_TOKEN.
+const metricsToken = "test-metrics-token"
+
 // newServer starts an API server on the test Neo4j with a fresh workspace
 // and returns a client of its owner.
 func newServer(tb testing.TB, opts ...func(*api.Options)) *client {
 	tb.Helper()
 	store := neo4jtest.Open(tb)
 	w, owner := neo4jtest.Workspace(tb, store)
-	opt := api.Options{Store: store, Version: "test", RateLimit: -1}
+	opt := api.Options{Store: store, Version: "test", RateLimit: -1, MetricsToken: metricsToken}
 	for _, o := range opts {
 		o(&opt)
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -82,11 +83,8 @@ func (a *auth) authenticate(c *gin.Context) {
 	if !ok {
 		// Not seen in the last seconds: a lookup, which the address's
 		// failures limit (authlimit.go).
-		refund, wait, allowed := a.failures.try(c.ClientIP())
+		refund, allowed := a.try(c)
 		if !allowed {
-			c.Header("Retry-After", strconv.Itoa(retryAfter(wait)))
-			writeError(c, a.logger, graph.Errorf(graph.ERATELIMITED, "Too many failed authentications from your address; try again in %d s.",
-				retryAfter(wait)))
 			return
 		}
 		var err error
@@ -107,6 +105,45 @@ func (a *auth) authenticate(c *gin.Context) {
 	c.Set(principalKey, p)
 	c.Set(workspaceKey, p.Token.WorkspaceID)
 	c.Next()
+}
+
+// try counts an authentication against the client's address (authlimit.go)
+// and answers 429 when the address has failed too often; refund takes the
+// count back once the credentials prove good.
+func (a *auth) try(c *gin.Context) (refund func(), allowed bool) {
+	refund, wait, allowed := a.failures.try(c.ClientIP())
+	if !allowed {
+		c.Header("Retry-After", strconv.Itoa(retryAfter(wait)))
+		writeError(c, a.logger, graph.Errorf(graph.ERATELIMITED, "Too many failed authentications from your address; try again in %d s.",
+			retryAfter(wait)))
+	}
+	return refund, allowed
+}
+
+// scraper admits the holder of the metrics token (NEXO_METRICS_TOKEN) to
+// /metrics: the figures are the whole server's, across workspaces, so no
+// member's token opens them. Without a token set, metrics are off (404).
+// Wrong tokens count against the client's address like refused API tokens.
+func (a *auth) scraper(token string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if token == "" {
+			writeError(c, a.logger, graph.Errorf(graph.ENOTFOUND, "Metrics are off; set NEXO_METRICS_TOKEN to serve them."))
+			return
+		}
+		refund, allowed := a.try(c)
+		if !allowed {
+			return
+		}
+		secret, ok := bearer(c.GetHeader("Authorization"))
+		if !ok || subtle.ConstantTimeCompare([]byte(secret), []byte(token)) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="nexo-metrics"`)
+			writeError(c, a.logger, graph.Errorf(graph.EUNAUTHORIZED,
+				"The metrics token is required (Authorization: Bearer $NEXO_METRICS_TOKEN)."))
+			return
+		}
+		refund()
+		c.Next()
+	}
 }
 
 // bearer returns the credentials of an Authorization header of the Bearer

@@ -273,7 +273,8 @@ func TestOpenAPIDocument(t *testing.T) {
 	})
 
 	// Every operation can answer with the shared error shape, and every
-	// /api/v1 operation but this document's own needs a token.
+	// /api/v1 operation but this document's own (and /mcp and /metrics)
+	// needs a token.
 	t.Run("Operations", func(t *testing.T) {
 		for path, item := range doc.Paths.Map() {
 			for method, op := range item.Operations() {
@@ -281,7 +282,8 @@ func TestOpenAPIDocument(t *testing.T) {
 					t.Errorf("%s %s: no operationId or summary", method, path)
 				}
 				public := op.Security != nil && len(*op.Security) == 0
-				v1 := strings.HasPrefix(path, "/api/v1/") && path != "/api/v1/openapi.json" || path == "/mcp"
+				v1 := strings.HasPrefix(path, "/api/v1/") && path != "/api/v1/openapi.json" || path == "/mcp" ||
+					path == "/metrics" // the operator's scraper token, not a member's
 				if public == v1 {
 					t.Errorf("%s %s: public %v, want %v", method, path, public, !v1)
 				}

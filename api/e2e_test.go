@@ -155,7 +155,19 @@ func TestE2EOperations(t *testing.T) {
 	if ready.Status != "ready" {
 		t.Errorf("readyz: got %q, want ready", ready.Status)
 	}
-	code, h, body := anon.raw("GET", "/metrics", nil, nil)
+	// Metrics are the scraper's: no token, a member's token or a wrong
+	// one is 401; a server without a metrics token serves none (404).
+	for _, auth := range []string{"", "Bearer " + c.token, "Bearer not-the-metrics-token"} {
+		if code, _, body := anon.raw("GET", "/metrics", nil, map[string]string{"Authorization": auth}); code != 401 ||
+			bytes.Contains(body, []byte("nexo_http_requests_total")) {
+			t.Errorf("metrics with %q: got %d %.100s, want 401", auth, code, body)
+		}
+	}
+	if code, _, body := newServer(t, quietLogs, func(o *api.Options) { o.MetricsToken = "" }).raw("GET", "/metrics", nil,
+		map[string]string{"Authorization": "Bearer " + metricsToken}); code != 404 {
+		t.Errorf("metrics without NEXO_METRICS_TOKEN: got %d %.100s, want 404", code, body)
+	}
+	code, h, body := anon.raw("GET", "/metrics", nil, map[string]string{"Authorization": "Bearer " + metricsToken})
 	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") ||
 		!bytes.Contains(body, []byte(`nexo_http_requests_total{method="GET",route="/readyz",status="200"} 1`)) {
 		t.Errorf("metrics: got %d %s, want the readyz request counted by route", code, h.Get("Content-Type"))

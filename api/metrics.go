@@ -46,5 +46,5 @@ func (m *metricsSet) observe(c *gin.Context) {
 	m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
 }
 
-// serve answers /metrics.
+// serve answers /metrics (behind auth.scraper).
 func (m *metricsSet) serve(c *gin.Context) { m.handler.ServeHTTP(c.Writer, c.Request) }

@@ -5,7 +5,7 @@ func (s *Server) routes() {
 	r := s.engine
 	r.GET("/healthz", s.health)
 	r.GET("/readyz", s.ready)
-	r.GET("/metrics", s.metricsSet.serve)
+	r.GET("/metrics", s.auth.scraper(s.metricsToken), s.metricsSet.serve)
 	r.GET("/api/v1/openapi.json", s.openapi)
 
 	// The web page (page.go): one page for every view, needing no token to

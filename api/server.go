@@ -51,6 +51,9 @@ type Options struct {
 	// Analytics keeps the workspaces' analytics networks (graph/live); nil
 	// gives one owned by the server, reporting its loads as the server's jobs.
 	Analytics *live.Service
+	// MetricsToken is the bearer token /metrics asks for (a Prometheus
+	// scraper's, not a member's); empty turns /metrics off (404).
+	MetricsToken string
 }
 
 // DefaultMaxImports is how many imports one workspace may run at once.
@@ -74,7 +77,9 @@ type Server struct {
 	jobs       *jobs.Tracker
 	ownJobs    bool // the server made jobs and closes it
 	metricsSet *metricsSet
-	draining   atomic.Bool // /readyz answers 503 (Drain)
+	// metricsToken is what /metrics asks for (Options.MetricsToken).
+	metricsToken string
+	draining     atomic.Bool // /readyz answers 503 (Drain)
 
 	reports    *report.Service
 	ownReports bool // the server made reports and closes it
@@ -106,7 +111,7 @@ func New(opt Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
 		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.Store, opt.Logger, opt.RateLimit, int(2*opt.RateLimit)+1),
-		metricsSet: newMetrics(), renderer: &lazyRenderer{}}
+		metricsSet: newMetrics(), renderer: &lazyRenderer{}, metricsToken: opt.MetricsToken}
 	s.jobs, s.ownJobs = opt.Jobs, opt.Jobs == nil
 	if s.ownJobs {
 		s.jobs = jobs.New(jobs.Options{Store: opt.Store, Logger: opt.Logger,

@@ -223,7 +223,8 @@ func (m *Main) start(ctx context.Context, phase *atomic.Value) (stop func(), err
 	}
 	m.Capture = cs
 	m.API = api.New(api.Options{Store: m.Store, Logger: m.Logger, Version: version, RateLimit: m.Config.RateLimit,
-		Reports: m.Reports, TrustedProxies: proxies, Jobs: m.Jobs, Capture: m.Capture})
+		Reports: m.Reports, TrustedProxies: proxies, Jobs: m.Jobs, Capture: m.Capture,
+		MetricsToken: m.Config.MetricsToken})
 	if m.Config.Sync {
 		syncs := capture.NewScheduler(m.Capture, capture.SchedulerOptions{Interval: m.Config.SyncInterval})
 		syncs.Start(ctx)

@@ -46,6 +46,10 @@ type Config struct {
 	// believed, comma-separated; by default none.
 	TrustedProxies string
 
+	// MetricsToken is NEXO_METRICS_TOKEN: the bearer token a Prometheus
+	// scraper sends to GET /metrics; unset, /metrics is off.
+	MetricsToken string
+
 	// Replicas and graceful stops (README "Several replicas"): on SIGTERM
 	// /readyz answers 503 for NEXO_DRAIN_DELAY (default 0; behind a load
 	// balancer, longer than its health checks take to notice), then the
@@ -84,6 +88,7 @@ func configFromEnv() Config {
 	c.WebhookSecret = os.Getenv("NEXO_WEBHOOK_SECRET")
 	c.OutboundAllow = os.Getenv("NEXO_OUTBOUND_ALLOW")
 	c.TrustedProxies = os.Getenv("NEXO_TRUSTED_PROXIES")
+	c.MetricsToken = os.Getenv("NEXO_METRICS_TOKEN")
 
 	c.SecretKey = os.Getenv("NEXO_SECRET_KEY")
 	c.Sync = os.Getenv("NEXO_SYNC") != "off"
