@@ -63,22 +63,46 @@ func (s *Server) peopleDuplicates(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
-	in, people, err := s.identityInput(c)
+	found, err := s.peopleCandidates(c)
 	if err != nil {
 		s.Error(c, err)
 		return
 	}
-	res := identity.People(in)
+	res := found.res
 	out := CandidateList{Items: []CandidatePair{}, Clusters: res.Clusters, Total: len(res.Pairs), Offset: offset,
 		Limit: limit, Compared: res.Compared}
 	if out.Clusters == nil {
 		out.Clusters = []identity.Cluster{}
 	}
 	for _, p := range res.Pairs[min(offset, len(res.Pairs)):min(offset+limit, len(res.Pairs))] {
-		out.Items = append(out.Items, CandidatePair{A: brief(people[p.A]), B: brief(people[p.B]), Score: p.Score,
+		out.Items = append(out.Items, CandidatePair{A: brief(found.people[p.A]), B: brief(found.people[p.B]), Score: p.Score,
 			Exact: p.Exact, AutoMerge: p.AutoMerge, Evidence: p.Evidence})
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// peopleCandidates returns the workspace's candidate pairs as it stands:
+// those found at its current version (candidates.go), or found now.
+func (s *Server) peopleCandidates(c *gin.Context) (*candidates, error) {
+	version, err := s.store.FeedVersion(c, ws(c))
+	if err != nil {
+		return nil, err
+	}
+	if found := s.candidates.get(ws(c), version); found != nil {
+		return found, nil
+	}
+	// Read after the version: a write in between makes the next request
+	// find them again, never serve an old list as new.
+	in, people, err := s.identityInput(c)
+	if err != nil {
+		return nil, err
+	}
+	found := &candidates{version: version, res: identity.People(in), people: map[string]*graph.Person{}}
+	for _, p := range found.res.Pairs {
+		found.people[p.A], found.people[p.B] = people[p.A], people[p.B]
+	}
+	s.candidates.put(ws(c), found)
+	return found, nil
 }
 
 // identityInput reads what the finder needs of the workspace.

@@ -131,6 +131,18 @@ func TestDuplicatesAndMerge(t *testing.T) {
 	if code := c.do("GET", "/api/v1/people/"+ana2["id"].(string), nil, nil); code != 200 {
 		t.Errorf("absorbed person after undo: %d", code)
 	}
+	// The list is kept between requests only while the workspace does not
+	// change: after the undo the pair is back, and an edit shows at once.
+	if code := c.do("GET", "/api/v1/duplicates/people", nil, &dups); code != 200 || dups.Total != 1 {
+		t.Errorf("duplicates after the undo: %d %+v", code, dups)
+	}
+	if code := c.do("PATCH", "/api/v1/people/"+ana2["id"].(string), map[string]any{"title": "Chief Technology Officer"}, nil); code != 200 {
+		t.Fatalf("edit: %d", code)
+	}
+	if code := c.do("GET", "/api/v1/duplicates/people", nil, &dups); code != 200 || dups.Total != 1 ||
+		(dups.Items[0].A["title"] != "Chief Technology Officer" && dups.Items[0].B["title"] != "Chief Technology Officer") {
+		t.Errorf("duplicates after an edit: %d %+v", code, dups)
+	}
 	if code := c.do("POST", "/api/v1/merges/"+id+"/undo", map[string]any{}, &e); code != 409 {
 		t.Errorf("second undo: %d %+v", code, e)
 	}

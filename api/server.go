@@ -77,6 +77,7 @@ type Server struct {
 	jobs       *jobs.Tracker
 	ownJobs    bool // the server made jobs and closes it
 	metricsSet *metricsSet
+	candidates candidateCache // the duplicates list (duplicates.go)
 	// metricsToken is what /metrics asks for (Options.MetricsToken).
 	metricsToken string
 	draining     atomic.Bool // /readyz answers 503 (Drain)
