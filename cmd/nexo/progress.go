@@ -20,6 +20,7 @@ type progressLine struct {
 	last    time.Time
 	phase   string
 	pending string // the current phase's newest line, not yet shown
+	shown   string // the last line shown
 	tty     *bool  // decided on first use
 	drawn   bool   // a terminal line is drawn and not yet ended
 }
@@ -93,6 +94,10 @@ func (p *progressLine) format(phase string, done, total int, unit string) string
 // write shows line: redrawn in place on a terminal, a line of its own else.
 func (p *progressLine) write(line string) {
 	p.pending = ""
+	if line == p.shown {
+		return // the same figures again (a last update repeated)
+	}
+	p.shown = line
 	if *p.tty {
 		fmt.Fprintf(p.w, "\r%s ", line)
 		p.drawn = true

@@ -36,6 +36,9 @@ func TestProgressPlain(t *testing.T) {
 	p.show("reading", kib(0), kib(600), "KiB")
 	p.show("reading", kib(600), kib(600), "KiB")
 	p.show("done", 6, 0, "rows")
+	p.last = time.Now().Add(-plainEvery) // the next call is due, and shown
+	p.show("done", 6, 0, "rows")
+	p.show("done", 6, 0, "rows") // a last update repeated shows once
 	p.done()
 	lines = strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], "indexing  6 rows") || !strings.HasPrefix(lines[1], "reading   100%  1/1 KiB") ||
