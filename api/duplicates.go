@@ -93,7 +93,7 @@ func (s *Server) peopleCandidates(c *gin.Context) (*candidates, error) {
 	}
 	// Read after the version: a write in between makes the next request
 	// find them again, never serve an old list as new.
-	in, people, err := s.identityInput(c)
+	in, people, err := s.identityInput(c, version)
 	if err != nil {
 		return nil, err
 	}
@@ -105,11 +105,25 @@ func (s *Server) peopleCandidates(c *gin.Context) (*candidates, error) {
 	return found, nil
 }
 
-// identityInput reads what the finder needs of the workspace.
-func (s *Server) identityInput(c *gin.Context) (identity.Input, map[string]*graph.Person, error) {
+// identityInput reads what the finder needs of the workspace at version.
+// Who knows whom comes from the analytics network when it holds exactly
+// that version: reading the ties from Neo4j is most of the time (11 of 13
+// s at 100,000 people and 655,000 ties).
+func (s *Server) identityInput(c *gin.Context, version uint64) (identity.Input, map[string]*graph.Person, error) {
 	var in identity.Input
+	kinds := graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindTies
+	if f, ok := s.live.Status(ws(c)); ok && f.Version == version {
+		if net, err := s.live.Current(c, ws(c)); err == nil && net.Snapshot().Version == version {
+			snap := net.Snapshot()
+			in.Ties = make([][2]string, 0, len(snap.Ties))
+			for _, t := range snap.Ties {
+				in.Ties = append(in.Ties, [2]string{snap.People[t.A].ID, snap.People[t.B].ID})
+			}
+			kinds &^= graph.KindTies
+		}
+	}
 	people := map[string]*graph.Person{}
-	err := s.store.Walk(c, ws(c), graph.KindPeople|graph.KindOrganizations|graph.KindEmployments|graph.KindTies, func(v any) error {
+	err := s.store.Walk(c, ws(c), kinds, func(v any) error {
 		switch e := v.(type) {
 		case *graph.Person:
 			in.People = append(in.People, e)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/analytics"
+	"github.com/nexohq/nexo/api"
 
 	"github.com/nexohq/nexo/graph"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
@@ -314,5 +316,33 @@ func TestMergeEqualsNeverSplit(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("after the merge:\n%+v\nnever split:\n%+v", got, want)
+	}
+}
+
+// TestDuplicatesFromNetwork: with the workspace's analytics network loaded
+// at the workspace's version, the finder takes who knows whom from it
+// rather than from Neo4j; the list, evidence included, is the same.
+func TestDuplicatesFromNetwork(t *testing.T) {
+	c := newServer(t)
+	dupWorld(t, c)
+	var cold, warm map[string]any
+	c.must(200, "GET", "/api/v1/duplicates/people", nil, &cold)
+	if b := fmtJSON(cold); !strings.Contains(b, "1 contact both know") {
+		t.Fatalf("no shared contact in the evidence: %s", b)
+	}
+	// A second server on the workspace, its network loaded first.
+	srv := api.New(api.Options{Store: neo4jtest.Open(t), RateLimit: -1})
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	defer srv.Close()
+	d := *c
+	d.url, d.server = hs.URL, srv
+	d.must(200, "GET", "/api/v1/communities", nil, nil)
+	if f, ok := srv.Analytics().Status(c.ws.ID); !ok || f.Stale {
+		t.Fatalf("network not loaded: %+v %v", f, ok)
+	}
+	d.must(200, "GET", "/api/v1/duplicates/people", nil, &warm)
+	if a, b := fmtJSON(cold), fmtJSON(warm); a != b {
+		t.Errorf("from Neo4j:\n%s\nfrom the network:\n%s", a, b)
 	}
 }
