@@ -266,8 +266,9 @@ dropped connection) resumes where it stopped the next time; nothing is counted t
 				}
 				results = append(results, res)
 				if cf.format != "json" {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s: %d messages read, %d captured, %d people created, %d skipped\n",
-						describeAccount(&a), res.Messages, res.Captured, res.People, res.Skipped)
+					fmt.Fprintf(cmd.OutOrStdout(), "%s: %s read, %d captured, %s created, %d skipped\n",
+						describeAccount(&a), count(res.Messages, "message", "messages"), res.Captured,
+						count(res.People, "person", "people"), res.Skipped)
 				}
 			}
 			if cf.format == "json" {

@@ -55,7 +55,7 @@ func TestConnectMailbox(t *testing.T) {
 		t.Fatalf("secret key file: %v %v, want one of mode 0600", st, err)
 	}
 	out, errOut, err := runCLIInput(t, "", "sync")
-	if err != nil || !strings.Contains(out, "2 messages read, 2 captured, 1 people created, 0 skipped") {
+	if err != nil || !strings.Contains(out, "2 messages read, 2 captured, 1 person created, 0 skipped") {
 		t.Fatalf("sync: %v\n%s\n%s", err, out, errOut)
 	}
 	if strings.Contains(errOut, "\r") {
@@ -84,7 +84,7 @@ func TestConnectMailbox(t *testing.T) {
 			t.Fatal(err)
 		}
 		out, _, err := runCLIInput(t, "", "import", path)
-		if err != nil || !strings.Contains(out, "2 messages read: 2 interactions captured, 1 people created") {
+		if err != nil || !strings.Contains(out, "2 messages read: 2 interactions captured, 1 person created") {
 			t.Fatalf("import: %v %s", err, out)
 		}
 	})

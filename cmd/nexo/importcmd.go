@@ -266,11 +266,13 @@ func printReport(w io.Writer, format string, rep *importer.Report) error {
 	if rep.DryRun {
 		verb = "Would import"
 	}
-	fmt.Fprintf(tw, "%s %d rows (%s): %d created, %d updated, %d merged, %d unchanged, %d skipped, %d warnings.\n",
-		verb, rep.Rows, rep.Format, rep.Created, rep.Updated, rep.Merged, rep.Unchanged, rep.Skipped, rep.Warnings)
+	fmt.Fprintf(tw, "%s %s (%s): %d created, %d updated, %d merged, %d unchanged, %d skipped, %s.\n",
+		verb, count(rep.Rows, "row", "rows"), rep.Format, rep.Created, rep.Updated, rep.Merged, rep.Unchanged, rep.Skipped,
+		count(rep.Warnings, "warning", "warnings"))
 	wc := rep.Written
-	fmt.Fprintf(tw, "Written: %d people, %d organisations, %d positions, %d ties, %d interactions, %d notes.\n",
-		wc.People, wc.Organizations, wc.Employments, wc.Ties, wc.Interactions, wc.Notes)
+	fmt.Fprintf(tw, "Written: %s, %s, %s, %s, %s, %s.\n", count(wc.People, "person", "people"),
+		count(wc.Organizations, "organisation", "organisations"), count(wc.Employments, "position", "positions"),
+		count(wc.Ties, "tie", "ties"), count(wc.Interactions, "interaction", "interactions"), count(wc.Notes, "note", "notes"))
 	for _, m := range rep.Merges {
 		fmt.Fprintf(tw, "Merged %s into %s: they share an identifier (undo: nexo unmerge %s).\n", m.AbsorbedName, m.SurvivorID, m.ID)
 	}

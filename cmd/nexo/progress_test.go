@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nexohq/nexo/graph/importer"
 )
 
 // TestProgressPlain: into a file or a pipe, progress is plain lines, a line
@@ -44,5 +46,19 @@ func TestProgressPlain(t *testing.T) {
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], "indexing  6 rows") || !strings.HasPrefix(lines[1], "reading   100%  1/1 KiB") ||
 		!strings.HasPrefix(lines[2], "done      6 rows") {
 		t.Errorf("got %q, want indexing 6 rows, reading 1/1 KiB, done 6 rows", lines)
+	}
+}
+
+// TestImportSummarySingular: a count of one reads in the singular.
+func TestImportSummarySingular(t *testing.T) {
+	var b bytes.Buffer
+	rep := &importer.Report{Rows: 1, Format: "vcard", Created: 1, Written: importer.Counts{People: 1, Employments: 1, Ties: 1}}
+	if err := printReport(&b, "", rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Imported 1 row (vcard):", "0 warnings.", "Written: 1 person, 0 organisations, 1 position, 1 tie,"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary %q lacks %q", b.String(), want)
+		}
 	}
 }

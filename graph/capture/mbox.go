@@ -381,6 +381,12 @@ func (r *run) readMail(ctx context.Context, src mailReader) error {
 
 // String describes a result in one line.
 func (r *Result) String() string {
-	return fmt.Sprintf("%d messages read: %d interactions captured, %d people created, %d skipped", r.Messages,
-		r.Captured, r.People, r.Skipped)
+	count := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	return fmt.Sprintf("%s read: %s captured, %s created, %d skipped", count(r.Messages, "message", "messages"),
+		count(r.Captured, "interaction", "interactions"), count(r.People, "person", "people"), r.Skipped)
 }

@@ -89,10 +89,18 @@ func (s *Service) sendEmail(ctx context.Context, d *graph.Delivery, rep *graph.R
 // Subject is the email subject of a report.
 func Subject(r *Report) string {
 	t := textsFor(r.Member.Locale)
-	if t.Locale() == "es" {
-		return fmt.Sprintf("%s: %d vínculos que recuperar, %d seguimientos", t.title, len(r.Dormant), len(r.FollowUps))
+	one := func(n int, singular, plural string) string {
+		if n == 1 {
+			return "1 " + singular
+		}
+		return fmt.Sprintf("%d %s", n, plural)
 	}
-	return fmt.Sprintf("%s: %d ties to revive, %d follow-ups", t.title, len(r.Dormant), len(r.FollowUps))
+	if t.Locale() == "es" {
+		return fmt.Sprintf("%s: %s, %s", t.title, one(len(r.Dormant), "vínculo que recuperar", "vínculos que recuperar"),
+			one(len(r.FollowUps), "seguimiento", "seguimientos"))
+	}
+	return fmt.Sprintf("%s: %s, %s", t.title, one(len(r.Dormant), "tie to revive", "ties to revive"),
+		one(len(r.FollowUps), "follow-up", "follow-ups"))
 }
 
 // emailMessage builds the RFC 5322 message (emersion/go-message encodes the
