@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"sync"
 
 	"github.com/nexohq/nexo/graph"
@@ -10,11 +11,17 @@ import (
 // candidateCache keeps each workspace's last list of people likely to be
 // one (graph/identity) with the change-feed version it was found at.
 // Finding them reads the whole workspace and compares millions of pairs
-// (seconds at 100,000 people); paging through the list, or coming back to
-// it, then costs nothing until a write changes the version.
+// (seconds at 100,000 people): paging through the list, or coming back to
+// it, costs nothing until a write changes the version; after one, the list
+// is found again in the background while the last one is served, its
+// people read afresh (see Server.peopleCandidates).
 type candidateCache struct {
-	mu      sync.Mutex
-	entries map[string]*candidates // by workspace
+	mu         sync.Mutex
+	entries    map[string]*candidates // by workspace
+	refreshing map[string]bool
+	ctx        context.Context // of the refreshes; ended by close
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
 }
 
 // candidates are a workspace's candidate pairs at a version.
@@ -27,14 +34,11 @@ type candidates struct {
 // candidateCacheSize bounds the workspaces kept; one more evicts another.
 const candidateCacheSize = 16
 
-// get returns the workspace's candidates if they were found at version.
-func (c *candidateCache) get(ws string, version uint64) *candidates {
+// latest returns the workspace's newest candidates, of whatever version.
+func (c *candidateCache) latest(ws string) *candidates {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e := c.entries[ws]; e != nil && e.version == version {
-		return e
-	}
-	return nil
+	return c.entries[ws]
 }
 
 // put keeps the workspace's candidates, unless newer ones are there.
@@ -54,4 +58,45 @@ func (c *candidateCache) put(ws string, e *candidates) {
 		}
 	}
 	c.entries[ws] = e
+}
+
+// refresh runs find in the background and keeps what it finds, one find
+// at a time per workspace; a failure keeps the last list (the next request
+// tries again).
+func (c *candidateCache) refresh(ws string, find func(ctx context.Context) (*candidates, error)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.refreshing[ws] {
+		return
+	}
+	if c.ctx == nil {
+		c.ctx, c.cancel = context.WithCancel(context.Background())
+		c.refreshing = map[string]bool{}
+	}
+	if c.ctx.Err() != nil {
+		return // closed
+	}
+	c.refreshing[ws] = true
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		found, err := find(c.ctx)
+		if err == nil {
+			c.put(ws, found)
+		}
+		c.mu.Lock()
+		delete(c.refreshing, ws)
+		c.mu.Unlock()
+	}()
+}
+
+// close ends the refreshes under way and waits for them.
+func (c *candidateCache) close() {
+	c.mu.Lock()
+	if c.ctx == nil {
+		c.ctx, c.cancel = context.WithCancel(context.Background())
+	}
+	c.cancel()
+	c.mu.Unlock()
+	c.wg.Wait()
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -54,6 +55,10 @@ type CandidateList struct {
 	Offset   int                `json:"offset"`
 	Limit    int                `json:"limit"`
 	Compared int                `json:"compared"`
+	// Stale says the workspace changed since the pairs were found: they
+	// are being found again; meanwhile their people are shown as they are
+	// now, and the pairs of people no longer there are left out.
+	Stale bool `json:"stale,omitempty"`
 }
 
 // peopleDuplicates lists pairs of people likely to be one, best first.
@@ -63,14 +68,14 @@ func (s *Server) peopleDuplicates(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
-	found, err := s.peopleCandidates(c)
+	found, stale, err := s.peopleCandidates(c)
 	if err != nil {
 		s.Error(c, err)
 		return
 	}
 	res := found.res
 	out := CandidateList{Items: []CandidatePair{}, Clusters: res.Clusters, Total: len(res.Pairs), Offset: offset,
-		Limit: limit, Compared: res.Compared}
+		Limit: limit, Compared: res.Compared, Stale: stale}
 	if out.Clusters == nil {
 		out.Clusters = []identity.Cluster{}
 	}
@@ -81,19 +86,41 @@ func (s *Server) peopleDuplicates(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// peopleCandidates returns the workspace's candidate pairs as it stands:
-// those found at its current version (candidates.go), or found now.
-func (s *Server) peopleCandidates(c *gin.Context) (*candidates, error) {
-	version, err := s.store.FeedVersion(c, ws(c))
+// peopleCandidates returns the workspace's candidate pairs: those found at
+// its current version (candidates.go), or found now when there are none
+// yet. When the workspace changed since the last were found, they are
+// found again in the background and, meanwhile, the last ones are
+// returned, stale, with their people read afresh and the pairs of people
+// gone (merged, deleted) left out: a merge made from the list shows at
+// once.
+func (s *Server) peopleCandidates(c *gin.Context) (*candidates, bool, error) {
+	w := ws(c)
+	version, err := s.store.FeedVersion(c, w)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if found := s.candidates.get(ws(c), version); found != nil {
-		return found, nil
+	last := s.candidates.latest(w)
+	if last != nil && last.version == version {
+		return last, false, nil
 	}
-	// Read after the version: a write in between makes the next request
-	// find them again, never serve an old list as new.
-	in, people, err := s.identityInput(c, version)
+	if last != nil {
+		s.candidates.refresh(w, func(ctx context.Context) (*candidates, error) { return s.findCandidates(ctx, w, version) })
+		current, err := s.currentCandidates(c, w, last)
+		return current, true, err
+	}
+	found, err := s.findCandidates(c, w, version)
+	if err != nil {
+		return nil, false, err
+	}
+	s.candidates.put(w, found)
+	return found, false, nil
+}
+
+// findCandidates finds the workspace's candidate pairs; version is the
+// feed's version read before (a write in between makes the next request
+// find them again, never serves an old list as new).
+func (s *Server) findCandidates(ctx context.Context, w string, version uint64) (*candidates, error) {
+	in, people, err := s.identityInput(ctx, w, version)
 	if err != nil {
 		return nil, err
 	}
@@ -101,19 +128,56 @@ func (s *Server) peopleCandidates(c *gin.Context) (*candidates, error) {
 	for _, p := range found.res.Pairs {
 		found.people[p.A], found.people[p.B] = people[p.A], people[p.B]
 	}
-	s.candidates.put(ws(c), found)
 	return found, nil
+}
+
+// currentCandidates is last with its people as they are now: pairs and
+// clusters of people no longer there are left out.
+func (s *Server) currentCandidates(ctx context.Context, w string, last *candidates) (*candidates, error) {
+	ids := make([]string, 0, len(last.people))
+	for id := range last.people {
+		ids = append(ids, id)
+	}
+	now := make(map[string]*graph.Person, len(ids))
+	for start := 0; start < len(ids); start += graph.MaxLimit {
+		l, _, err := s.store.FindPeople(ctx, w, graph.PersonFilter{IDs: ids[start:min(start+graph.MaxLimit, len(ids))],
+			Limit: graph.MaxLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range l {
+			now[p.ID] = p
+		}
+	}
+	out := &candidates{version: last.version, people: now, res: identity.Result{Compared: last.res.Compared}}
+	for _, p := range last.res.Pairs {
+		if now[p.A] != nil && now[p.B] != nil {
+			out.res.Pairs = append(out.res.Pairs, p)
+		}
+	}
+	for _, cl := range last.res.Clusters {
+		kept := identity.Cluster{Score: cl.Score}
+		for _, id := range cl.People {
+			if now[id] != nil {
+				kept.People = append(kept.People, id)
+			}
+		}
+		if len(kept.People) > 1 {
+			out.res.Clusters = append(out.res.Clusters, kept)
+		}
+	}
+	return out, nil
 }
 
 // identityInput reads what the finder needs of the workspace at version.
 // Who knows whom comes from the analytics network when it holds exactly
 // that version: reading the ties from Neo4j is most of the time (11 of 13
 // s at 100,000 people and 655,000 ties).
-func (s *Server) identityInput(c *gin.Context, version uint64) (identity.Input, map[string]*graph.Person, error) {
+func (s *Server) identityInput(ctx context.Context, w string, version uint64) (identity.Input, map[string]*graph.Person, error) {
 	var in identity.Input
 	kinds := graph.KindPeople | graph.KindOrganizations | graph.KindEmployments | graph.KindTies
-	if f, ok := s.live.Status(ws(c)); ok && f.Version == version {
-		if net, err := s.live.Current(c, ws(c)); err == nil && net.Snapshot().Version == version {
+	if f, ok := s.live.Status(w); ok && f.Version == version {
+		if net, err := s.live.Current(ctx, w); err == nil && net.Snapshot().Version == version {
 			snap := net.Snapshot()
 			in.Ties = make([][2]string, 0, len(snap.Ties))
 			for _, t := range snap.Ties {
@@ -123,7 +187,7 @@ func (s *Server) identityInput(c *gin.Context, version uint64) (identity.Input, 
 		}
 	}
 	people := map[string]*graph.Person{}
-	err := s.store.Walk(c, ws(c), kinds, func(v any) error {
+	err := s.store.Walk(ctx, w, kinds, func(v any) error {
 		switch e := v.(type) {
 		case *graph.Person:
 			in.People = append(in.People, e)
@@ -140,7 +204,7 @@ func (s *Server) identityInput(c *gin.Context, version uint64) (identity.Input, 
 	if err != nil {
 		return in, nil, err
 	}
-	users, err := s.store.FindUsers(c, ws(c))
+	users, err := s.store.FindUsers(ctx, w)
 	if err != nil {
 		return in, nil, err
 	}

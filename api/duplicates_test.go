@@ -52,13 +52,31 @@ func TestDuplicatesAndMerge(t *testing.T) {
 		t.Fatalf("note: %d", code)
 	}
 
-	var dups struct {
+	type dupList struct {
 		Items []struct {
 			A, B     map[string]any
 			Score    float64
 			Evidence []map[string]any
 		}
 		Total int
+		Stale bool
+	}
+	var dups dupList
+	// fresh lists the duplicates once they are found at the workspace's
+	// version (after a write, the last list comes first, stale).
+	fresh := func(what string) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if dups = (dupList{}); c.do("GET", "/api/v1/duplicates/people", nil, &dups) != 200 {
+				t.Fatalf("duplicates %s: %+v", what, dups)
+			}
+			if !dups.Stale {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("duplicates %s: still stale after 20 s", what)
+			}
+		}
 	}
 	if code := c.do("GET", "/api/v1/duplicates/people", nil, &dups); code != 200 || dups.Total != 1 {
 		t.Fatalf("duplicates: %d %+v", code, dups)
@@ -121,8 +139,12 @@ func TestDuplicatesAndMerge(t *testing.T) {
 	if code := c.do("GET", "/api/v1/merges/"+id, nil, nil); code != 200 {
 		t.Errorf("get merge: %d", code)
 	}
-	if code := c.do("GET", "/api/v1/duplicates/people", nil, &dups); code != 200 || dups.Total != 0 {
-		t.Errorf("duplicates after the merge: %d %+v", code, dups)
+	// At once, from the last list: the merged pair is gone.
+	if dups = (dupList{}); c.do("GET", "/api/v1/duplicates/people", nil, &dups) != 200 || dups.Total != 0 || !dups.Stale {
+		t.Errorf("duplicates right after the merge: %+v, want none, stale", dups)
+	}
+	if fresh("after the merge"); dups.Total != 0 {
+		t.Errorf("duplicates after the merge: %+v", dups)
 	}
 	if code := m.do("POST", "/api/v1/merges/"+id+"/undo", map[string]any{}, &e); code != 403 {
 		t.Errorf("a member undoes the owner's merge: %d", code)
@@ -135,15 +157,19 @@ func TestDuplicatesAndMerge(t *testing.T) {
 	}
 	// The list is kept between requests only while the workspace does not
 	// change: after the undo the pair is back, and an edit shows at once.
-	if code := c.do("GET", "/api/v1/duplicates/people", nil, &dups); code != 200 || dups.Total != 1 {
-		t.Errorf("duplicates after the undo: %d %+v", code, dups)
+	if fresh("after the undo"); dups.Total != 1 {
+		t.Errorf("duplicates after the undo: %+v", dups)
 	}
+	// An edit shows at once, in the last list read afresh.
 	if code := c.do("PATCH", "/api/v1/people/"+ana2["id"].(string), map[string]any{"title": "Chief Technology Officer"}, nil); code != 200 {
 		t.Fatalf("edit: %d", code)
 	}
-	if code := c.do("GET", "/api/v1/duplicates/people", nil, &dups); code != 200 || dups.Total != 1 ||
+	if dups = (dupList{}); c.do("GET", "/api/v1/duplicates/people", nil, &dups) != 200 || dups.Total != 1 || !dups.Stale ||
 		(dups.Items[0].A["title"] != "Chief Technology Officer" && dups.Items[0].B["title"] != "Chief Technology Officer") {
-		t.Errorf("duplicates after an edit: %d %+v", code, dups)
+		t.Errorf("duplicates right after an edit: %+v", dups)
+	}
+	if fresh("after an edit"); dups.Total != 1 {
+		t.Errorf("duplicates after an edit: %+v", dups)
 	}
 	if code := c.do("POST", "/api/v1/merges/"+id+"/undo", map[string]any{}, &e); code != 409 {
 		t.Errorf("second undo: %d %+v", code, e)

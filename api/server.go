@@ -166,6 +166,7 @@ func (s *Server) Drain() { s.draining.Store(true) }
 
 // Close stops background work.
 func (s *Server) Close() error {
+	s.candidates.close()
 	err := s.renderer.close()
 	if s.ownReports {
 		err = errors.Join(err, s.reports.Close())

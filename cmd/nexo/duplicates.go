@@ -55,6 +55,9 @@ func newDuplicatesCmd() *cobra.Command {
 					fmt.Fprintf(w, "%s\t%s (%s)\t%s (%s)\t%s\n", f2(p.Score), p.A.Name, p.A.ID, p.B.Name, p.B.ID, evidence(p.Evidence))
 				}
 				fmt.Fprintf(w, "(%s; merge one with: nexo merge SURVIVOR ABSORBED)\n", count(res.Total, "pair", "pairs"))
+				if res.Stale {
+					fmt.Fprintln(w, "(The workspace changed since these were found; they are being found again: ask again in a few seconds.)")
+				}
 			}, nil
 		})
 }

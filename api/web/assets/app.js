@@ -640,6 +640,7 @@
     list.replaceChildren();
     const [res, merges] = await Promise.all([getJSON('/api/v1/duplicates/people?limit=20'), getJSON('/api/v1/merges?limit=10')]);
     if (seq !== state.seq) return;
+    if (res.stale) list.append(el('li', { class: 'card meta', text: 'Your network changed since these were found; they are being found again. Reload in a few seconds for the new list.' }));
     if (!res.items.length) list.append(el('li', { class: 'card', text: 'No possible duplicates: one person, one entry.' }));
     for (const p of res.items) list.append(duplicateItem(p));
     $('merges').replaceChildren(...merges.items.map(mergeItem));
