@@ -139,12 +139,6 @@ func (t *Token) Validate() error {
 	return nil
 }
 
-func setIf[T any](dst *T, src *T) {
-	if src != nil {
-		*dst = *src
-	}
-}
-
 // TokenPrefix starts every token secret, so a leaked one is easy to recognise
 // (and to find with secret scanners).
 const TokenPrefix = "nexo_"
