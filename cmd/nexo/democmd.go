@@ -57,11 +57,11 @@ func loadDemo(ctx context.Context, s graph.Store, opt demoOptions, w io.Writer) 
 			}
 			switch {
 			case res.Events > 0:
-				bar.show("interactions", res.Events, 0, "interactions written")
+				bar.show("interactions", res.Events, 0, "written")
 			case res.Ties > 0:
-				bar.show("ties", res.Ties, 0, "ties written")
+				bar.show("ties", res.Ties, 0, "written")
 			case res.People > 0: // the first batches are organisations
-				bar.show("people", res.People, 0, "people written")
+				bar.show("people", res.People, 0, "written")
 			}
 			return nil
 		})
