@@ -70,6 +70,10 @@ func TestBrowserDuplicates(t *testing.T) {
 
 	must("merge", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#duplicates .preview button:not(.secondary)`))))
 	waitFor("the history", `document.querySelectorAll('#merges li.merge button').length === 1`)
+	// The list comes back at once without the pair (stale, said so), and
+	// updates by itself once the server has found it again.
+	waitFor("the pair gone", `document.querySelectorAll('#duplicates li.duplicate').length === 0 && !!document.querySelector('#duplicates .stale')`)
+	waitFor("the list found again", `!document.querySelector('#duplicates .stale') && !!document.querySelector('#duplicates li.card')`)
 	absorbed := ana2["id"].(string)
 	if ana["id"].(string) > absorbed {
 		absorbed = ana["id"].(string) // the pair lists the smaller id first; the page keeps that one

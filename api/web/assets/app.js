@@ -640,11 +640,35 @@
     list.replaceChildren();
     const [res, merges] = await Promise.all([getJSON('/api/v1/duplicates/people?limit=20'), getJSON('/api/v1/merges?limit=10')]);
     if (seq !== state.seq) return;
-    if (res.stale) list.append(el('li', { class: 'card meta', text: 'Your network changed since these were found; they are being found again. Reload in a few seconds for the new list.' }));
-    if (!res.items.length) list.append(el('li', { class: 'card', text: 'No possible duplicates: one person, one entry.' }));
-    for (const p of res.items) list.append(duplicateItem(p));
+    renderDuplicates(list, res);
     $('merges').replaceChildren(...merges.items.map(mergeItem));
     if (!merges.items.length) $('merges').append(el('li', { class: 'card', text: 'No merges yet.' }));
+    if (res.stale) refreshDuplicates(seq, 5);
+  }
+
+  function renderDuplicates(list, res) {
+    list.replaceChildren();
+    if (res.stale) list.append(el('li', { class: 'card meta stale', text: 'Your network changed since these were found; they are being found again, and the list will update by itself.' }));
+    if (!res.items.length) list.append(el('li', { class: 'card', text: 'No possible duplicates: one person, one entry.' }));
+    for (const p of res.items) list.append(duplicateItem(p));
+  }
+
+  // refreshDuplicates asks again every few seconds while the list is stale
+  // (the server finds it again in the background) and shows the new one,
+  // unless a comparison was opened: that the user finishes first.
+  async function refreshDuplicates(seq, tries) {
+    await new Promise((done) => setTimeout(done, 3000));
+    const list = $('duplicates');
+    if (seq !== state.seq || list.querySelector('[data-comparing]')) return;
+    let res;
+    try {
+      res = await getJSON('/api/v1/duplicates/people?limit=20');
+    } catch (e) {
+      return; // the note stays; a reload asks again
+    }
+    if (seq !== state.seq || list.querySelector('[data-comparing]')) return;
+    if (!res.stale) renderDuplicates(list, res);
+    else if (tries > 1) refreshDuplicates(seq, tries - 1);
   }
 
   function duplicateItem(p) {
@@ -669,6 +693,7 @@
   async function showMergePreview(li, a, b) {
     const old = li.querySelector('.preview');
     if (old) old.remove();
+    li.dataset.comparing = 'yes'; // refreshDuplicates leaves the list alone
     const pv = await getJSON('/api/v1/merges/preview?survivor_id=' + encodeURIComponent(a) + '&absorbed_id=' + encodeURIComponent(b));
     const prov = pv.result.provenance || {};
     const table = el('table', { class: 'preview-table' },
