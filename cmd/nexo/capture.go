@@ -417,7 +417,8 @@ func importMail(cmd *cobra.Command, cf clientFlags, path string, dryRun bool) er
 	if cf.format == "json" {
 		return printJSON(cmd.OutOrStdout(), res)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s.\n", res)
+	fmt.Fprintf(cmd.OutOrStdout(), "%s read: %s captured, %s created, %d skipped.\n", count(res.Messages, "message", "messages"),
+		count(res.Captured, "interaction", "interactions"), count(res.People, "person", "people"), res.Skipped)
 	for _, w := range res.Warnings {
 		fmt.Fprintf(cmd.OutOrStdout(), "Warning: %s\n", w)
 	}

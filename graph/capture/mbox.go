@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -377,16 +376,4 @@ func (r *run) readMail(ctx context.Context, src mailReader) error {
 	done, total := src.progress()
 	r.report(Progress{Phase: "done", Done: int(done), Total: int(total)}, true)
 	return nil
-}
-
-// String describes a result in one line.
-func (r *Result) String() string {
-	count := func(n int, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	}
-	return fmt.Sprintf("%s read: %s captured, %s created, %d skipped", count(r.Messages, "message", "messages"),
-		count(r.Captured, "interaction", "interactions"), count(r.People, "person", "people"), r.Skipped)
 }

@@ -14,7 +14,7 @@ var nounsEN = map[Noun][2]string{
 	Circles: {"circle", "circles"}, Contacts: {"contact", "contacts"}, Paths: {"path", "paths"},
 	Days: {"day", "days"}, Members: {"member", "members"}, Favours: {"favour", "favours"},
 	Brokers: {"broker", "brokers"}, Minutes: {"minute", "minutes"}, Rows: {"row", "rows"},
-	Times: {"time", "times"},
+	FollowUps: {"follow-up", "follow-ups"}, Times: {"time", "times"},
 }
 
 var kindsEN = map[graph.InteractionKind][2]string{

@@ -14,7 +14,7 @@ var nounsES = map[Noun][2]string{
 	Circles: {"círculo", "círculos"}, Contacts: {"contacto", "contactos"}, Paths: {"camino", "caminos"},
 	Days: {"día", "días"}, Members: {"miembro", "miembros"}, Favours: {"favor", "favores"},
 	Brokers: {"intermediario", "intermediarios"}, Minutes: {"minuto", "minutos"}, Rows: {"fila", "filas"},
-	Times: {"vez", "veces"},
+	FollowUps: {"seguimiento", "seguimientos"}, Times: {"vez", "veces"},
 }
 
 var kindsES = map[graph.InteractionKind][2]string{

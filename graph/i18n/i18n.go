@@ -88,6 +88,7 @@ const (
 	Minutes      Noun = "minute"
 	Rows         Noun = "row"
 	Times        Noun = "time" // occasions: "3 of 4 times"
+	FollowUps    Noun = "follow-up"
 )
 
 // Count returns n with its noun, singular or plural: "1 person", "3 people",

@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/i18n"
 )
 
 // MailConfig says how to reach the SMTP server (NEXO_SMTP_* in cmd/nexo).
@@ -89,18 +90,7 @@ func (s *Service) sendEmail(ctx context.Context, d *graph.Delivery, rep *graph.R
 // Subject is the email subject of a report.
 func Subject(r *Report) string {
 	t := textsFor(r.Member.Locale)
-	one := func(n int, singular, plural string) string {
-		if n == 1 {
-			return "1 " + singular
-		}
-		return fmt.Sprintf("%d %s", n, plural)
-	}
-	if t.Locale() == "es" {
-		return fmt.Sprintf("%s: %s, %s", t.title, one(len(r.Dormant), "vínculo que recuperar", "vínculos que recuperar"),
-			one(len(r.FollowUps), "seguimiento", "seguimientos"))
-	}
-	return fmt.Sprintf("%s: %s, %s", t.title, one(len(r.Dormant), "tie to revive", "ties to revive"),
-		one(len(r.FollowUps), "follow-up", "follow-ups"))
+	return fmt.Sprintf(t.subject, t.title, t.Count(len(r.Dormant), i18n.Ties), t.Count(len(r.FollowUps), i18n.FollowUps))
 }
 
 // emailMessage builds the RFC 5322 message (emersion/go-message encodes the

@@ -29,6 +29,8 @@ type texts struct {
 	statuses map[graph.IntroStatus]string
 
 	// Headings and labels of the formats.
+	// subject: the title, the dormant ties and the follow-ups counted.
+	subject                                                                                         string
 	title, subtitle, dormantH, followUpsH, introductionsH, healthH, deepenH, owedH, waitingH, planH string
 	why, nextStep, minutes, metOn, newTie, dueBy, overdueSince, nothing                             string
 	healthNow, healthPrev, healthTrend, waitingLine, planTotal                                      string
@@ -71,6 +73,7 @@ var english = &texts{
 	statuses: map[graph.IntroStatus]string{graph.IntroRequested: "requested", graph.IntroMade: "made",
 		graph.IntroAccepted: "accepted", graph.IntroDeclined: "declined"},
 
+	subject:        "%s: %s to revive, %s",
 	title:          "Your network this week",
 	subtitle:       "%s · dormant means no interaction for %d days or more",
 	dormantH:       "Dormant ties worth reviving",
@@ -141,6 +144,7 @@ var spanish = &texts{
 	statuses: map[graph.IntroStatus]string{graph.IntroRequested: "pedida", graph.IntroMade: "hecha",
 		graph.IntroAccepted: "aceptada", graph.IntroDeclined: "rechazada"},
 
+	subject:        "%s: %s que recuperar, %s",
 	title:          "Tu red esta semana",
 	subtitle:       "%s · inactivo quiere decir sin contacto desde hace %d días o más",
 	dormantH:       "Vínculos inactivos que vale la pena recuperar",
