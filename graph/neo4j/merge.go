@@ -293,8 +293,7 @@ func readMergeUndo(ctx context.Context, tx neo4j.ManagedTransaction, ws string, 
 	if err != nil {
 		return nil, err
 	}
-	u.Positions, err = collect(ctx, tx, `MATCH (p:Person {id: $b, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
-		RETURN `+employmentReturn, p, employmentFrom)
+	u.Positions, err = positionsOf(ctx, tx, ws, b.ID)
 	return u, err
 }
 
@@ -713,17 +712,14 @@ func unmergeChanges(ctx context.Context, tx neo4j.ManagedTransaction, ws string,
 	for _, t := range ties {
 		changes = append(changes, graph.TieSet(t))
 	}
-	jobs, err := collect(ctx, tx, `MATCH (p:Person {id: $b, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
-		RETURN `+employmentReturn, p, employmentFrom)
+	jobs, err := positionsOf(ctx, tx, ws, b)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range jobs {
 		changes = append(changes, graph.EmploymentSet(e))
 	}
-	inters, err := collect(ctx, tx, `MATCH (anchor:Person {id: $b})<-[:WITH]-(i:Interaction) USING INDEX anchor:Person(id)
-		WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
-		RETURN `+interactionReturn, p, interactionFrom)
+	inters, err := interactionsWith(ctx, tx, ws, b)
 	if err != nil {
 		return nil, err
 	}

@@ -214,8 +214,7 @@ func personCascade(ctx context.Context, tx neo4j.ManagedTransaction, ws, id stri
 	for _, t := range ties {
 		changes = append(changes, graph.TieDeleted(t))
 	}
-	jobs, err := collect(ctx, tx, `MATCH (p:Person {id: $id, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
-		RETURN `+employmentReturn, params, employmentFrom)
+	jobs, err := positionsOf(ctx, tx, ws, id)
 	if err != nil {
 		return nil, err
 	}
@@ -230,8 +229,7 @@ func personCascade(ctx context.Context, tx neo4j.ManagedTransaction, ws, id stri
 	for _, in := range intros {
 		changes = append(changes, graph.IntroductionDeleted(in))
 	}
-	inters, err := collect(ctx, tx, `MATCH (i:Interaction {workspaceId: $ws})-[:WITH]->(:Person {id: $id})
-		RETURN `+interactionReturn, params, interactionFrom)
+	inters, err := interactionsWith(ctx, tx, ws, id)
 	if err != nil {
 		return nil, err
 	}
@@ -247,6 +245,19 @@ func personCascade(ctx context.Context, tx neo4j.ManagedTransaction, ws, id stri
 		}
 	}
 	return append(changes, graph.PersonDeleted(id)), nil
+}
+
+// positionsOf returns a person's positions.
+func positionsOf(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) ([]*graph.Employment, error) {
+	return collect(ctx, tx, `MATCH (p:Person {id: $id, workspaceId: $ws})-[w:WORKS_AT]->(o:Organization)
+		RETURN `+employmentReturn, map[string]any{"id": id, "ws": ws}, employmentFrom)
+}
+
+// interactionsWith returns the interactions a person took part in.
+func interactionsWith(ctx context.Context, tx neo4j.ManagedTransaction, ws, id string) ([]*graph.Interaction, error) {
+	return collect(ctx, tx, `MATCH (anchor:Person {id: $id})<-[:WITH]-(i:Interaction) USING INDEX anchor:Person(id)
+		WHERE anchor.workspaceId = $ws AND i.workspaceId = $ws
+		RETURN `+interactionReturn, map[string]any{"id": id, "ws": ws}, interactionFrom)
 }
 
 func noteFrom(m map[string]any) *graph.Note {
