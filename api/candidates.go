@@ -24,6 +24,11 @@ type candidateCache struct {
 	wg         sync.WaitGroup
 }
 
+func newCandidateCache() *candidateCache {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &candidateCache{entries: map[string]*candidates{}, refreshing: map[string]bool{}, ctx: ctx, cancel: cancel}
+}
+
 // candidates are a workspace's candidate pairs at a version.
 type candidates struct {
 	version uint64
@@ -45,9 +50,6 @@ func (c *candidateCache) latest(ws string) *candidates {
 func (c *candidateCache) put(ws string, e *candidates) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]*candidates{}
-	}
 	if old := c.entries[ws]; old != nil && old.version > e.version {
 		return
 	}
@@ -69,10 +71,6 @@ func (c *candidateCache) refresh(ws string, find func(ctx context.Context) (*can
 	if c.refreshing[ws] {
 		return
 	}
-	if c.ctx == nil {
-		c.ctx, c.cancel = context.WithCancel(context.Background())
-		c.refreshing = map[string]bool{}
-	}
 	if c.ctx.Err() != nil {
 		return // closed
 	}
@@ -93,9 +91,6 @@ func (c *candidateCache) refresh(ws string, find func(ctx context.Context) (*can
 // close ends the refreshes under way and waits for them.
 func (c *candidateCache) close() {
 	c.mu.Lock()
-	if c.ctx == nil {
-		c.ctx, c.cancel = context.WithCancel(context.Background())
-	}
 	c.cancel()
 	c.mu.Unlock()
 	c.wg.Wait()

@@ -77,7 +77,7 @@ type Server struct {
 	jobs       *jobs.Tracker
 	ownJobs    bool // the server made jobs and closes it
 	metricsSet *metricsSet
-	candidates candidateCache // the duplicates list (duplicates.go)
+	candidates *candidateCache // the duplicates list (duplicates.go)
 	// metricsToken is what /metrics asks for (Options.MetricsToken).
 	metricsToken string
 	draining     atomic.Bool // /readyz answers 503 (Drain)
@@ -112,7 +112,8 @@ func New(opt Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{store: opt.Store, logger: opt.Logger, version: opt.Version, maxBody: opt.MaxBodyBytes,
 		maxImport: opt.MaxImportBytes, engine: gin.New(), started: time.Now(), auth: newAuth(opt.Store, opt.Logger, opt.RateLimit, int(2*opt.RateLimit)+1),
-		metricsSet: newMetrics(), renderer: &lazyRenderer{}, metricsToken: opt.MetricsToken}
+		metricsSet: newMetrics(), renderer: &lazyRenderer{}, metricsToken: opt.MetricsToken,
+		candidates: newCandidateCache()}
 	s.jobs, s.ownJobs = opt.Jobs, opt.Jobs == nil
 	if s.ownJobs {
 		s.jobs = jobs.New(jobs.Options{Store: opt.Store, Logger: opt.Logger,
