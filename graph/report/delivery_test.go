@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/tls"
@@ -52,7 +53,7 @@ func newService(tb testing.TB, f *fixture, mb *mailbox, c *clock, mod ...func(*r
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg := report.Config{Store: f.store, Now: c.Now, Webhook: report.WebhookConfig{Secret: "whsec"}, SendTimeout: 10 * time.Second,
+	cfg := report.Config{Store: onlyWorkspace{f.store, f.ws}, Now: c.Now, Webhook: report.WebhookConfig{Secret: "whsec"}, SendTimeout: 10 * time.Second,
 		Outbound: local}
 	if mb != nil {
 		cfg.Mail = report.MailConfig{Addr: mb.Addr, Username: smtpUser, Password: smtpPassword,
@@ -64,6 +65,19 @@ func newService(tb testing.TB, f *fixture, mb *mailbox, c *clock, mod ...func(*r
 	svc := report.NewService(cfg)
 	tb.Cleanup(func() { svc.Close() })
 	return svc
+}
+
+// onlyWorkspace is the store as the fixture's scheduler sees it: its own
+// workspace alone. The test Neo4j is shared by every package's tests, run
+// at once, and a scheduler on the fixture's clock (days ahead) would send
+// their members' reports and end their deliveries as interrupted.
+type onlyWorkspace struct {
+	graph.Store
+	ws *graph.Workspace
+}
+
+func (o onlyWorkspace) FindWorkspaces(context.Context) ([]*graph.Workspace, error) {
+	return []*graph.Workspace{o.ws}, nil
 }
 
 // generate stores an on-demand report of u at the clock's time.
