@@ -48,6 +48,10 @@ type Main struct {
 	// 503 "starting" (api.Starting) while Neo4j starts and the demo loads.
 	Listening chan struct{}
 
+	// scope, set by tests only, narrows the workspaces the schedulers visit
+	// to one: the test Neo4j holds every package's workspaces at once.
+	scope string
+
 	local     *localNeo4j
 	ownsLocal bool      // Open started the local Neo4j (it was not running)
 	lock      *dataLock // the data folder's, while serve runs the local Neo4j
@@ -202,7 +206,7 @@ func (m *Main) start(ctx context.Context, phase *atomic.Value) (stop func(), err
 	if err != nil {
 		return nil, fmt.Errorf("NEXO_OUTBOUND_ALLOW: %w", err)
 	}
-	m.Reports = report.NewService(report.Config{Store: m.Store, Logger: m.Logger, Mail: m.Config.Mail,
+	m.Reports = report.NewService(report.Config{Store: m.schedulerStore(), Logger: m.Logger, Mail: m.Config.Mail,
 		Webhook: report.WebhookConfig{Secret: m.Config.WebhookSecret}, Outbound: out,
 		// Reports use the API's analytics (graph/live), not a snapshot of their own.
 		Networks: func(ctx context.Context, ws string) (*analytics.Network, error) {
@@ -325,3 +329,26 @@ func storeCommand(ctx context.Context) (*Main, error) {
 }
 
 var _ graph.Store = (*neo4j.Store)(nil)
+
+// schedulerStore is the store the services with a scheduler use: the whole
+// store, or with Main.scope one workspace as far as FindWorkspaces tells.
+func (m *Main) schedulerStore() graph.Store {
+	if m.scope == "" {
+		return m.Store
+	}
+	return scopedStore{m.Store, m.scope}
+}
+
+// scopedStore is a store whose FindWorkspaces lists one workspace.
+type scopedStore struct {
+	*neo4j.Store
+	ws string
+}
+
+func (s scopedStore) FindWorkspaces(ctx context.Context) ([]*graph.Workspace, error) {
+	w, err := s.FindWorkspace(ctx, s.ws)
+	if err != nil {
+		return nil, err
+	}
+	return []*graph.Workspace{w}, nil
+}

@@ -88,7 +88,7 @@ func secretKey(cfg Config) ([]byte, error) {
 // is read (or made) when an account first needs it, or at once with eager
 // (serve: a key that cannot be read stops the start).
 func newCaptureService(m *Main, out *outbound.Policy, eager bool) (*capture.Service, error) {
-	cfg := capture.Config{Store: m.Store, Logger: m.Logger, Network: out,
+	cfg := capture.Config{Store: m.schedulerStore(), Logger: m.Logger, Network: out,
 		Key: func() ([]byte, error) { return secretKey(m.Config) }}
 	if eager {
 		key, err := secretKey(m.Config)

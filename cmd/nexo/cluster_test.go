@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nexohq/nexo/graph"
+	"github.com/nexohq/nexo/graph/capture/capturetest"
 	"github.com/nexohq/nexo/graph/importer/importertest"
 	"github.com/nexohq/nexo/graph/neo4j/neo4jtest"
 )
@@ -63,7 +64,13 @@ func startCluster(tb testing.TB, replicas int) *cluster {
 	c := &cluster{tb: tb, dir: filepath.Join(tmp, "cluster"), http: &http.Client{Timeout: 20 * time.Second}}
 	c.run = func(args ...string) ([]byte, error) {
 		cmd := exec.Command("bash", append([]string{script}, append(args, "--dir", c.dir)...)...)
-		cmd.Env = append(os.Environ(), "NEO4J_URI="+uri, "NEO4J_USER="+cfg.User, "NEO4J_PASSWORD="+cfg.Password)
+		// The test Neo4j is shared with the other packages' tests, run at
+		// once: the replicas' schedulers would sync their accounts and send
+		// their reports, so they are off (AccountAcrossReplicas syncs by hand).
+		// The replicas reach the test Dovecot on 127.0.0.1 and trust its CA.
+		cmd.Env = append(os.Environ(), "NEO4J_URI="+uri, "NEO4J_USER="+cfg.User, "NEO4J_PASSWORD="+cfg.Password,
+			"NEXO_SYNC=off", "NEXO_REPORTS=off", "NEXO_SECRET_KEY=", "NEXO_OUTBOUND_ALLOW=127.0.0.1",
+			"NEXO_CAPTURE_CA="+os.Getenv("NEXO_TEST_IMAP_CA"))
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
@@ -318,6 +325,33 @@ func TestCluster(t *testing.T) {
 		}
 		if j.State != "canceled" {
 			t.Fatalf("job after a cancel through another replica: got %+v", j)
+		}
+	})
+
+	t.Run("AccountAcrossReplicas", func(t *testing.T) {
+		// A mailbox connected through replica 1 (which seals its password)
+		// syncs through replica 2 (which must unseal it): the replicas share
+		// one secret key, though each has a data folder of its own.
+		c := *c
+		c.tb = t
+		im := capturetest.Dovecot(t)
+		addr := capturetest.NewUser("cluster")
+		at := time.Now().UTC().Add(-48 * time.Hour)
+		im.Append(t, addr, "Sent", capturetest.Mail{From: addr, To: "Ana <ana@globex.example>", Date: at, Subject: "hello",
+			MessageID: "cl1@x"}.Bytes())
+		im.Append(t, addr, "INBOX", capturetest.Mail{From: "Ana <ana@globex.example>", To: addr, Date: at.Add(time.Hour),
+			Subject: "Re: hello", MessageID: "cl2@x", InReplyTo: "cl1@x"}.Bytes())
+		var acc graph.Account
+		c.must(201, "POST", a+"/api/v1/accounts", tok, map[string]any{"kind": "imap", "host": im.Host, "port": im.TLSPort,
+			"username": addr, "password": im.Password}, &acc)
+		var j jobView
+		c.must(202, "POST", b+"/api/v1/accounts/"+acc.ID+"/sync", tok, nil, &j)
+		for deadline := time.Now().Add(30 * time.Second); j.State == "running" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			c.must(200, "GET", b+"/api/v1/jobs/"+j.ID, tok, nil, &j)
+		}
+		c.must(200, "GET", c.lb+"/api/v1/accounts/"+acc.ID, tok, nil, &acc)
+		if j.State != "succeeded" || acc.Status.State != graph.SyncOK || acc.Status.Captured != 2 {
+			t.Fatalf("a sync through replica 2 of an account connected through replica 1: job %+v, status %+v", j, acc.Status)
 		}
 	})
 

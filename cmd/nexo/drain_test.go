@@ -75,12 +75,13 @@ func getJob(tb testing.TB, base, token, id string) (int, jobView) {
 }
 
 // serveOn returns a Main for the test Neo4j on a free port, with no demo and
-// no report scheduler.
+// no schedulers: the test Neo4j holds other packages' workspaces, whose
+// accounts and reports are theirs to run.
 func serveOn(tb testing.TB, drainDelay, drainTimeout time.Duration) *Main {
 	tb.Helper()
 	m := NewMain()
 	m.Config.Neo4j, m.Config.Addr, m.Config.DataDir = neo4jtest.Config(tb), "127.0.0.1:0", tb.TempDir()
-	m.Config.Reports, m.Config.RateLimit = false, -1
+	m.Config.Reports, m.Config.Sync, m.Config.RateLimit = false, false, -1
 	m.Config.DrainDelay, m.Config.DrainTimeout = drainDelay, drainTimeout
 	return m
 }

@@ -213,7 +213,7 @@ func TestReadmeCommands(t *testing.T) {
 	}
 	m := NewMain()
 	m.Config.Neo4j = neo4j.Config{URI: cfg.URI, User: cfg.User, Password: cfg.Password}
-	m.Config.DataDir, m.Config.Addr, m.Config.Reports = data, "127.0.0.1:0", false
+	m.Config.DataDir, m.Config.Addr, m.Config.Reports, m.Config.Sync = data, "127.0.0.1:0", false, false
 	if err := m.Open(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func TestReportDormantCommand(t *testing.T) {
 // secret, makes a report through the API, and stops: the scheduler starts
 // and stops with the server, and the API uses serve's report settings.
 func TestServeRunsReports(t *testing.T) {
-	_, owner, _, token := reportWorkspace(t)
+	ws, owner, _, token := reportWorkspace(t)
 	got := make(chan http.Header, 1)
 	recv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -128,6 +128,7 @@ func TestServeRunsReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
+	m.scope = ws.ID // the test Neo4j's other workspaces are other tests'
 	stop := runMain(t, m)
 	base := "http://" + m.Addr() + "/api/v1"
 	call := func(method, path, body string) int {

@@ -12,6 +12,7 @@
 # 127.0.0.1 ports. With NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) set, the replicas use that Neo4j;
 # otherwise a throw-away one is started in DIR/neo4j (scripts/neo4j/neo4j.sh --mode test). Without
 # --bin, nexo is built into DIR. P > 0 (default 500) loads a demo workspace and keeps its owner token.
+# The replicas share one NEXO_SECRET_KEY (the caller's, or DIR/secret.key), as replicas must.
 #
 # HAProxy health-checks every replica's /readyz twice a second, sends X-Forwarded-For, and limits each
 # token to R requests per second (default 20) across all replicas; the replicas' own per-process
@@ -139,6 +140,20 @@ spawn() {
   say "$name ready on $url (pid $pid)"
 }
 
+# shared_key: the replicas must read the account passwords any of them encrypted, so they share
+# one NEXO_SECRET_KEY: the caller's, or DIR/secret.key (mode 0600, made on first start). Without
+# it each replica would make a key of its own in its data folder, and an account connected through
+# one would fail on the others with secret_key.
+shared_key() {
+  if [ -z "${NEXO_SECRET_KEY:-}" ]; then
+    if [ ! -s "$dir/secret.key" ]; then
+      (umask 077 && head -c 32 /dev/urandom | base64 >"$dir/secret.key")
+    fi
+    NEXO_SECRET_KEY=$(cat "$dir/secret.key")
+  fi
+  export NEXO_SECRET_KEY
+}
+
 # start_replica I: runs replica I on the port it had, or a free one.
 start_replica() {
   local i=$1 port
@@ -146,6 +161,7 @@ start_replica() {
   echo "$port" >"$dir/replica-$i.port"
   mkdir -p "$dir/replica-$i"
   neo4j_env
+  shared_key
   spawn "replica-$i" "http://127.0.0.1:$port/readyz" env NEO4J_URI="$NEO4J_URI" NEO4J_USER="$NEO4J_USER" \
     NEO4J_PASSWORD="$NEO4J_PASSWORD" NEXO_ADDR="127.0.0.1:$port" NEXO_DATA_DIR="$dir/replica-$i" \
     NEXO_REPLICA_NAME="replica-$i" NEXO_TRUSTED_PROXIES=127.0.0.1 NEXO_RATE_LIMIT=-1 \
