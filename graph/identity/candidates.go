@@ -107,6 +107,7 @@ type rec struct {
 	tokens    []string   // Tokens of the name, or of an email used as the name
 	pn        personName // the name split into given names and surnames
 	nameKey   string     // sorted tokens
+	short     bool       // the name has abbreviations (expandName)
 	fromEmail string     // the local part (letters only) when the name is an email address
 	local     string     // that local part as written, without a +tag
 	emails    []string   // canonical
@@ -345,6 +346,7 @@ func newRec(p *graph.Person, region string, member bool) rec {
 	} else {
 		r.pn = parseName(name)
 		r.tokens = append(slices.Clone(r.pn.given), r.pn.sur...)
+		r.short = expandName(name) != name
 	}
 	sorted := slices.Clone(r.tokens)
 	slices.Sort(sorted)

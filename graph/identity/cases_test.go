@@ -92,6 +92,19 @@ var proposalCases = []struct {
 	{"TwoRealSurnames", false, []rec{"Ana Martín | linkedin | | Umbrella", "Ana Marín | google | | Umbrella"}},
 	{"SecondGivenNameInitial", false, []rec{"A. Crespo | linkedin | | Acme", "José Antonio Crespo | vcard | | Acme"}},
 	{"NumberedMailbox", false, []rec{"María García | google | maria.garcia@acme.com", "María García | calendar | maria.garcia2@acme.com"}},
+	// Spanish names as people type them: abbreviations, compound given
+	// names in one word or as capitals, and their familiar forms.
+	{"WrittenShort", true, []rec{"Mª José Fdez. | google | | Acme", "María José Fernández | linkedin | | Acme"}},
+	{"ShortSurnameSecond", true, []rec{"Fco. Javier Glez. Ruiz | vcard | | Acme", "Francisco Javier González Ruiz | linkedin | | Acme"}},
+	{"MexicanShortSurname", true, []rec{"Luis Hdz. | google | | Acme", "Luis Hernández | linkedin | | Acme"}},
+	{"CapitalInitials", true, []rec{"JM García | google | | Acme", "José María García | linkedin | | Acme"}},
+	{"CapitalInitialsSurnameFirst", true, []rec{"García Ruiz, JL | google | | Acme", "José Luis García Ruiz | linkedin | | Acme"}},
+	{"CompoundInOneWord", true, []rec{"Josemaría García | google | | Acme", "José María García | linkedin | | Acme"}},
+	{"CompoundFamiliar", true, []rec{"Juanma Ortega | google | | Acme", "Juan Manuel Ortega | linkedin | | Acme"}},
+	{"CompoundFamiliarFemale", true, []rec{"Maite Pérez | vcard | | Acme", "María Teresa Pérez | linkedin | | Acme"}},
+	{"CompoundFamiliarFirstName", true, []rec{"Juanjo Ortega | google | | Acme", "Juan Ortega | linkedin | | Acme"}},
+	{"CompoundOtherSecond", false, []rec{"Juanma Ortega | google | | Acme", "Juan José Ortega | linkedin | | Acme"}},
+	{"CapitalInitialsOther", false, []rec{"JA García | google | | Acme", "José María García | linkedin | | Acme"}},
 	{"DifferentProfiles", false, []rec{"Lucía Herrera | linkedin | https://www.linkedin.com/in/lucia-herrera-322 | Acme",
 		"Lucía Herrera | linkedin | https://www.linkedin.com/in/lucia-herrera-667 | Acme"}},
 }
@@ -118,5 +131,33 @@ func TestNoNameOnlyAutoMerge(t *testing.T) {
 	got, p := proposed(world("Ana García | google | ana@umbrella.com", "ana@umbrella.com | calendar | ANA@umbrella.com"))
 	if !got || !p.Exact || !p.AutoMerge {
 		t.Errorf("shared email: proposed %v, pair %+v; want exact and auto-merged", got, p)
+	}
+}
+
+// TestTokensWrittenShort: the written-out forms, and the words left alone.
+func TestTokensWrittenShort(t *testing.T) {
+	for name, want := range map[string]string{
+		"Mª José Fdez.":       "maria jose fernandez",
+		"M.ª del Carmen Glez": "maria carmen gonzalez",
+		"Ma. Luisa Rguez.":    "maria luisa rodriguez",
+		"Fco. Javier Mtnez.":  "francisco javier martinez",
+		"JM García":           "j m garcia",
+		"García, JL":          "garcia j l",
+		"Juanma Ortega":       "juan manuel ortega",
+		"Chema Ortega":        "jose maria ortega",
+		// Left alone: a surname Ma, surnames in capitals, a name in capitals.
+		"Ma Wei":     "ma wei",
+		"MA Wei":     "ma wei",
+		"NG Kok Wah": "ng kok wah",
+		"JM GARCIA":  "jm garcia",
+		"Ana Martín": "ana martin",
+	} {
+		if got := strings.Join(identity.Tokens(name), " "); got != want {
+			t.Errorf("Tokens(%q) = %q, want %q", name, got, want)
+		}
+	}
+	// Organisations keep their words: "HP Inc." is hp.
+	if got := identity.OrgKey("HP Inc."); got != "hp" {
+		t.Errorf("OrgKey(HP Inc.) = %q", got)
 	}
 }

@@ -15,7 +15,9 @@
 // frequency in the workspace): a name is split into given names and
 // surnames ("García López, Ana"; "José Luis García"), and given names are
 // compared with given names (accents, case, nicknames such as Pepe/José or
-// Bill/William, an initial, a typo seen once), surnames with surnames (a
+// Bill/William, an initial, a typo seen once; "Mª", "Fco." and the
+// compound names written as one word, "Juanma", are written out first),
+// surnames with surnames ("Fdez.", "Glez." written out too; a
 // second surname may be missing, but two different ones disagree). An
 // address used as a name is read as one with the workspace's words as its
 // vocabulary: agarcia, a.garcia, ana.garcia, garcia.ana, anag. How much

@@ -50,11 +50,137 @@ var particles = map[string]bool{
 	"sra": true, "srta": true, "dona": true, "jr": true, "phd": true, "mba": true,
 }
 
-// Tokens splits a name into folded words without particles or honorifics:
-// "Dra. María de la García-Núñez" → [maria garcia nunez]. A name written
-// "García, María" comes out in the same order as "María García" would not;
-// comparisons treat tokens as a set where order does not matter.
-func Tokens(name string) []string {
+// Tokens splits a person's name into folded words without particles or
+// honorifics, its abbreviations written out (see expandName): "Dra. María
+// de la García-Núñez" → [maria garcia nunez], "Mª José Fdez." → [maria
+// jose fernandez]. A name written "García, María" comes out in the same
+// order as "María García" would not; comparisons treat tokens as a set
+// where order does not matter.
+func Tokens(name string) []string { return words(expandName(name)) }
+
+// expandName writes out what people abbreviate when they type Spanish
+// names into a contact list, so that "Mª José Fdez." compares with "María
+// José Fernández" word for word: "Mª", "M.ª" and "Ma." are María, "Fco."
+// Francisco; common surnames' short forms (Fdez., Glez., Hdez., Rguez.,
+// Mtnez., and Mexico's Hdz., Glz., Mtz.); a compound given name written as
+// one word ("Juanma", "Maite", "Josemaría"); and two capital consonants in
+// a name that is not all capitals ("JM García") as two initials.
+// Organisations' names keep their words (OrgKey).
+func expandName(name string) string {
+	var b *strings.Builder
+	upper := -1 // whether the name is all capitals; found when needed
+	for i := 0; i < len(name); {
+		for i < len(name) && name[i] == ' ' {
+			i++
+		}
+		j := i
+		for j < len(name) && name[j] != ' ' {
+			j++
+		}
+		if i == j {
+			break
+		}
+		w := name[i:j]
+		bare := strings.TrimRight(w, ".,;")
+		rest := w[len(bare):]
+		out := ""
+		switch {
+		case bare == "Mª" || bare == "mª" || bare == "M.ª" || bare == "m.ª" ||
+			(bare == "Ma" || bare == "ma") && strings.HasPrefix(rest, "."):
+			out = "María"
+		case len(bare) == 2 && capitalConsonant(bare[0]) && capitalConsonant(bare[1]) && bare != "NG":
+			// "NG Kok Wah" is Mr Ng, his surname in capitals.
+			if upper < 0 {
+				upper = 0
+				if strings.ToUpper(name) == name {
+					upper = 1
+				}
+			}
+			if upper == 0 {
+				out = bare[:1] + ". " + bare[1:] + "."
+			}
+		default:
+			var buf [16]byte
+			if k, ok := foldShort(bare, buf[:0]); ok {
+				out = writtenShort[string(k)]
+			}
+		}
+		if out == "" {
+			if b != nil {
+				b.WriteString(" " + w)
+			}
+			i = j
+			continue
+		}
+		if b == nil {
+			b = &strings.Builder{}
+			b.WriteString(name[:i])
+		} else {
+			b.WriteByte(' ')
+		}
+		b.WriteString(out + strings.TrimPrefix(rest, "."))
+		i = j
+	}
+	if b == nil {
+		return name
+	}
+	return b.String()
+}
+
+// foldShort lower-cases a word short enough to be a key of writtenShort
+// and strips the accents Spanish writes, into buf; it fails for a longer
+// word or another letter.
+func foldShort(w string, buf []byte) ([]byte, bool) {
+	if len(w) < 2 || len(w) > cap(buf) {
+		return nil, false
+	}
+	for _, r := range w {
+		switch {
+		case r >= 'a' && r <= 'z':
+		case r >= 'A' && r <= 'Z':
+			r += 'a' - 'A'
+		default:
+			i := strings.IndexRune("áéíóúüñÁÉÍÓÚÜÑ", r)
+			if i < 0 {
+				return nil, false
+			}
+			r = rune("aeiouunaeiouun"[utf8.RuneCountInString("áéíóúüñÁÉÍÓÚÜÑ"[:i])])
+		}
+		buf = append(buf, byte(r))
+	}
+	return buf, true
+}
+
+func capitalConsonant(c byte) bool {
+	return c >= 'A' && c <= 'Z' && !strings.ContainsRune("AEIOUY", rune(c))
+}
+
+// writtenShort maps the folded short forms of Spanish names, without their
+// dot, to the names. None of them is itself a name.
+var writtenShort = func() map[string]string {
+	m := map[string]string{}
+	for full, forms := range map[string]string{
+		"Francisco": "fco", "Fernández": "fdez fdz", "González": "glez glz gzlez", "Hernández": "hdez hdz hndez",
+		"Rodríguez": "rguez rdguez rodz rdz", "Martínez": "mtnez mtz mrtnez", "Gutiérrez": "gtrrez gtz gutz",
+		"Domínguez": "dguez dmguez", "Jiménez": "jmnez", "Sánchez": "sanchz schez", "Vázquez": "vzquez vzqz",
+		// Compound given names written as one word, and their familiar forms.
+		"José María": "josemaria chema txema josema josemari", "José Luis": "joseluis", "José Manuel": "josemanuel",
+		"José Antonio": "joseantonio", "José Miguel": "josemiguel josemi", "Juan Carlos": "juancarlos juancar",
+		"Juan José": "juanjose juanjo", "Juan Manuel": "juanmanuel juanma", "Juan Luis": "juanluis juanlu",
+		"Juan Antonio": "juanantonio", "Miguel Ángel": "miguelangel", "María José": "mariajose mariajo marijose",
+		"María Teresa": "mariateresa maite mayte", "María Luisa": "marialuisa marisa", "María Isabel": "maribel",
+		"María del Carmen": "maricarmen", "María Dolores": "mariadolores marilo", "María del Mar": "marimar",
+		"María de la Paz": "maripaz", "María Jesús": "mariajesus",
+	} {
+		for _, f := range strings.Fields(forms) {
+			m[f] = full
+		}
+	}
+	return m
+}()
+
+// words splits a name into folded words without particles or honorifics.
+func words(name string) []string {
 	f := Fold(name)
 	out := make([]string, 0, 4)
 	start := -1
@@ -152,12 +278,13 @@ var compoundSecond = setOf("luis antonio manuel jose maria carlos javier angel a
 // given [ana], surnames [garcia lopez]; "José Luis García" is given [jose
 // luis], surnames [garcia]; "J. L. García" given [j l].
 func parseName(name string) personName {
+	name = expandName(name)
 	if before, after, ok := strings.Cut(name, ","); ok {
-		if g, s := Tokens(after), Tokens(before); len(g) > 0 && len(s) > 0 {
+		if g, s := words(after), words(before); len(g) > 0 && len(s) > 0 {
 			return personName{given: g, sur: s}
 		}
 	}
-	t := Tokens(name)
+	t := words(name)
 	switch len(t) {
 	case 0:
 		return personName{}

@@ -23,7 +23,7 @@ func OrgKey(name string) string {
 	if !strings.ContainsRune(n, ' ') && strings.Count(n, ".") >= 1 && !strings.HasSuffix(n, ".") {
 		n = n[:strings.IndexByte(n, '.')] // a domain: its first label
 	}
-	w := Tokens(n)
+	w := words(n)
 	for len(w) > 1 && legalSuffixes[w[len(w)-1]] {
 		w = w[:len(w)-1]
 	}

@@ -504,6 +504,8 @@ func (f *finder) compareNames(a, b *rec) nameMatch {
 		switch {
 		case a.nameKey != b.nameKey:
 			m.how = lazy("one name has more words (%s, %s)", a.name, b.name)
+		case slices.Equal(a.tokens, b.tokens) && a.short != b.short:
+			m.how = lazy("the same name, one written short (%s, %s)", a.name, b.name)
 		case slices.Equal(a.tokens, b.tokens):
 			m.how = lazy("the same name (%s, %s)", a.name, b.name)
 		default:
