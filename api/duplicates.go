@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -68,12 +69,17 @@ func (s *Server) peopleDuplicates(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
+	minScore, err := queryFloat(c, "min_score", 0, 0, 1)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
 	found, stale, err := s.peopleCandidates(c)
 	if err != nil {
 		s.Error(c, err)
 		return
 	}
-	res := found.res
+	res := found.res.AtLeast(minScore)
 	out := CandidateList{Items: []CandidatePair{}, Clusters: res.Clusters, Total: len(res.Pairs), Offset: offset,
 		Limit: limit, Compared: res.Compared, Stale: stale}
 	if out.Clusters == nil {
@@ -232,6 +238,11 @@ func (s *Server) organizationDuplicates(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
+	minScore, err := queryFloat(c, "min_score", 0, 0, 1)
+	if err != nil {
+		s.Error(c, err)
+		return
+	}
 	var orgs []*graph.Organization
 	byID := map[string]*graph.Organization{}
 	if err := s.store.Walk(c, ws(c), graph.KindOrganizations, func(v any) error {
@@ -243,7 +254,7 @@ func (s *Server) organizationDuplicates(c *gin.Context) {
 		s.Error(c, err)
 		return
 	}
-	pairs := identity.Organizations(orgs)
+	pairs := slices.DeleteFunc(identity.Organizations(orgs), func(p identity.Pair) bool { return p.Score < minScore })
 	items := []OrgPair{}
 	for _, p := range pairs[min(offset, len(pairs)):min(offset+limit, len(pairs))] {
 		items = append(items, OrgPair{A: byID[p.A], B: byID[p.B], Score: p.Score, Exact: p.Exact, Evidence: p.Evidence})

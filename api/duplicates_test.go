@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -89,9 +90,40 @@ func TestDuplicatesAndMerge(t *testing.T) {
 			t.Fatalf("org: %d", code)
 		}
 	}
-	var orgs struct{ Total int }
+	var orgs struct {
+		Total int
+		Items []struct{ Score float64 }
+	}
 	if code := c.do("GET", "/api/v1/duplicates/organizations", nil, &orgs); code != 200 || orgs.Total != 1 {
-		t.Errorf("organisation duplicates: %d %+v", code, orgs)
+		t.Fatalf("organisation duplicates: %d %+v", code, orgs)
+	}
+
+	// min_score keeps the pairs scoring at least that, and their clusters.
+	above := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	for _, tc := range []struct {
+		path  string
+		score float64
+	}{{"/api/v1/duplicates/people", dups.Items[0].Score}, {"/api/v1/duplicates/organizations", orgs.Items[0].Score}} {
+		var at, over struct {
+			Total    int
+			Clusters []any
+		}
+		if code := c.do("GET", tc.path+"?min_score="+above(tc.score), nil, &at); code != 200 || at.Total != 1 {
+			t.Errorf("%s at its pair's score %v: %d %+v, want the pair", tc.path, tc.score, code, at)
+		}
+		if tc.score < 1 {
+			if code := c.do("GET", tc.path+"?min_score="+above(tc.score+0.001), nil, &over); code != 200 || over.Total != 0 ||
+				len(over.Clusters) != 0 {
+				t.Errorf("%s over its pair's score: %d %+v, want none", tc.path, code, over)
+			}
+		}
+		if e := c.fails(400, "GET", tc.path+"?min_score=high", nil); e.Error.Field != "min_score" {
+			t.Errorf("%s min_score=high: %+v", tc.path, e)
+		}
+		if e := c.fails(422, "GET", tc.path+"?min_score=1.5", nil); e.Error.Field != "min_score" ||
+			!strings.Contains(e.Error.Message, "between 0 and 1") {
+			t.Errorf("%s min_score=1.5: %+v", tc.path, e)
+		}
 	}
 
 	// A member who is not the owner sees the preview without the owner's

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -91,6 +92,23 @@ func queryInt(c *gin.Context, name string, def, lo, hi int) (int, error) {
 	if n < lo || n > hi {
 		return 0, &graph.Error{Code: graph.EINVALID, Field: name,
 			Message: name + " must be between " + strconv.Itoa(lo) + " and " + strconv.Itoa(hi) + "."}
+	}
+	return n, nil
+}
+
+// queryFloat reads a number between lo and hi, def when absent.
+func queryFloat(c *gin.Context, name string, def, lo, hi float64) (float64, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(n) {
+		return 0, &graph.Error{Code: ebadrequest, Field: name, Message: name + " must be a number."}
+	}
+	if n < lo || n > hi {
+		return 0, &graph.Error{Code: graph.EINVALID, Field: name, Message: name + " must be between " +
+			strconv.FormatFloat(lo, 'g', -1, 64) + " and " + strconv.FormatFloat(hi, 'g', -1, 64) + "."}
 	}
 	return n, nil
 }

@@ -25,13 +25,18 @@ func init() {
 func newDuplicatesCmd() *cobra.Command {
 	var limit int
 	var orgs bool
+	var minScore float64
 	return apiCommand("duplicates", "Possible duplicates: people (or --organizations) likely to be one, with why", cobra.NoArgs,
 		func(cmd *cobra.Command) {
 			cmd.Flags().IntVar(&limit, "limit", 20, "pairs to show")
 			cmd.Flags().BoolVar(&orgs, "organizations", false, "organisations instead of people")
+			cmd.Flags().Float64Var(&minScore, "min-score", 0, "only pairs scoring at least this (0 to 1)")
 		},
 		func(ctx context.Context, c *apiClient, _ []string) (any, func(io.Writer), error) {
 			q := url.Values{"limit": {strconv.Itoa(limit)}}
+			if minScore != 0 {
+				q.Set("min_score", strconv.FormatFloat(minScore, 'g', -1, 64))
+			}
 			if orgs {
 				var res api.List[api.OrgPair]
 				if err := c.do(ctx, "GET", "/api/v1/duplicates/organizations", q, nil, &res); err != nil {

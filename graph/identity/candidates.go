@@ -130,6 +130,21 @@ type rec struct {
 // people; records that can may all be one.
 type keyCount struct{ records, people uint16 }
 
+// AtLeast is the result with the pairs that score at least min, and the
+// clusters those pairs make.
+func (r Result) AtLeast(min float64) Result {
+	if min <= 0 {
+		return r
+	}
+	var pairs []Pair
+	for _, p := range r.Pairs {
+		if p.Score >= min {
+			pairs = append(pairs, p)
+		}
+	}
+	return Result{Pairs: pairs, Clusters: clusters(pairs), Compared: r.Compared}
+}
+
 // People proposes the pairs and clusters of people likely to be one.
 func People(in Input) Result {
 	f := newFinder(in)
